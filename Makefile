@@ -1,0 +1,47 @@
+# One Makefile for people and CI. `make` alone lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
+REQS := requirements/base.txt requirements/dev.txt
+
+.PHONY: help setup run test lint format bench docs clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(VENV)/.stamp: $(REQS) pyproject.toml scripts/setup.sh
+	@bash scripts/setup.sh
+	@touch $@
+
+setup: $(VENV)/.stamp ## Create .venv and install everything (idempotent)
+
+run: setup ## Set up and walk through the example cases
+	@$(VENV)/bin/crossroads tour
+
+test: setup ## Set up and run all checks and tests
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/crossroads kb check
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup ## Lint, format check and type check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: setup ## Reformat the code
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup ## Print speed figures next to their floors
+	$(PY) scripts/bench.py
+
+docs: setup ## Regenerate generated docs from the knowledge base
+	$(VENV)/bin/crossroads kb docs --write
+
+clean: ## Remove the environment and caches
+	rm -rf $(VENV) .mypy_cache .ruff_cache .hypothesis .benchmarks

@@ -1,0 +1,75 @@
+"""Every error Crossroads raises on purpose.
+
+Why one module: the CLI, the web app and the API map these to exit codes and HTTP statuses in one
+place, and each error carries a stable ``code`` that is also its anchor in ``docs/errors.md``.
+User errors (bad input) print one plain line, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class CrossroadsError(Exception):
+    """Root of all Crossroads errors."""
+
+    code = "crossroads-error"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what is wrong, and how to fix it."""
+
+    location: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        tail = f" {self.hint}" if self.hint else ""
+        return f"{where}{self.message}{tail}"
+
+
+class UserError(CrossroadsError):
+    """Bad input from a person: the message says which field and how to fix it."""
+
+    code = "user-error"
+    exit_code = 2
+
+
+@dataclass
+class CaseFileError(UserError):
+    """A case file could not be read or is not a valid case record."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    code = "case-file"
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [str(p) for p in self.problems] or ["unreadable"]
+        head = f"{self.source}: " if self.source else ""
+        if len(lines) == 1:
+            return head + lines[0]
+        return head + f"{len(lines)} problems\n" + "\n".join(f"  - {line}" for line in lines)
+
+
+class UnknownCodeError(CaseFileError):
+    """A case file names a disease, subtype or drug that the knowledge base does not know."""
+
+    code = "unknown-code"
+
+
+class BadOptionError(UserError):
+    """A command-line or API option has a value Crossroads cannot use (e.g. a jurisdiction)."""
+
+    code = "bad-option"
+
+
+class KnowledgeBaseError(CrossroadsError):
+    """The knowledge-base data files are broken: a release problem, not a user problem."""
+
+    code = "knowledge-base"
+    exit_code = 3

@@ -1,0 +1,230 @@
+"""``crossroads kb check``: refuse a release with broken, uncited or impossible facts.
+
+Errors: a fact without source or date (caught by the models when loading), an unknown code
+(disease, subtype, drug class, fact), duplicate ids, and an indication that no case could ever
+meet (its criteria contradict each other). Warnings: facts older than 12 months, and every fact
+the dossiers flag as uncertain (⚠ or confidence U), so that a reviewer sees them all in one list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from crossroads.case import Case
+from crossroads.dates import Interval, PartialDate
+from crossroads.facts import derive_facts
+from crossroads.kb.base import KnowledgeBase
+from crossroads.kb.models import Cited
+from crossroads.rules import All, AnyOf, Leaf, Node, Not, Unsettled, leaves
+from crossroads.values import FactValue, SetValue
+
+STALE_AFTER = dt.timedelta(days=365)
+INELIGIBLE_REASONS = (
+    "age",
+    "comorbidity",
+    "performance_status",
+    "no_donor",
+    "patient_choice",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: Literal["error", "warning"]
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.where}: {self.message}"
+
+
+def _cited(kb: KnowledgeBase) -> Iterator[tuple[str, Cited]]:
+    for product in kb.products.values():
+        for ind in product.indications:
+            yield f"products/{product.code}: {ind.id}", ind
+        for product_fact in product.facts:
+            yield f"products/{product.code}: {product_fact.id}", product_fact
+    for drug in kb.drugs.values():
+        yield f"drugs: {drug.code}", drug
+    for fact in kb.logistics:
+        yield f"logistics: {fact.id}", fact
+    for question, _ in kb.questions:
+        yield f"questions: {question.id}", question
+    for disease in kb.diseases.values():
+        for jurisdiction, status in disease.car_t_trials.items():
+            yield f"diseases: {disease.code}.car_t_trials.{jurisdiction}", status
+
+
+def _code_values(
+    kb: KnowledgeBase, leaf: Leaf, disease: str | None
+) -> tuple[str, list[str]] | None:
+    """The codes a leaf names and the codes that are allowed there, if it names codes."""
+    values = list(leaf.value) if isinstance(leaf.value, tuple) else [leaf.value]
+    if leaf.fact == "disease":
+        return "disease", list(kb.diseases)
+    if leaf.fact == "subtype":
+        pool = (
+            kb.diseases[disease].subtypes
+            if disease in kb.diseases
+            else {s: None for d in kb.diseases.values() for s in d.subtypes}
+        )
+        return "subtype", list(pool)
+    if leaf.fact == "exposed_classes":
+        return "drug class", list(kb.drug_classes)
+    if leaf.fact == "transplant_ineligible_reasons":
+        return "reason", list(INELIGIBLE_REASONS)
+    del values
+    return None
+
+
+def _check_codes(kb: KnowledgeBase, node: Node, where: str, disease: str | None) -> list[Finding]:
+    found = []
+    for leaf in leaves(node):
+        allowed = _code_values(kb, leaf, disease)
+        if allowed is None:
+            continue
+        kind, pool = allowed
+        values = list(leaf.value) if isinstance(leaf.value, tuple) else [leaf.value]
+        for value in values:
+            if value not in pool:
+                found.append(Finding("error", where, f"unknown {kind} code {value!r}"))
+    return found
+
+
+def _candidates(leaf_list: list[Leaf], kind: str) -> list[FactValue]:
+    if kind == "bool":
+        return [True, False]
+    if kind == "number":
+        bounds = {float(leaf.value) for leaf in leaf_list}
+        points = sorted({int(b) + d for b in bounds for d in (-1, 0, 1)} | {0})
+        return [Interval(p, p) for p in points]
+    members = sorted(
+        {
+            v
+            for leaf in leaf_list
+            for v in (leaf.value if isinstance(leaf.value, tuple) else (leaf.value,))
+        }
+    )
+    if kind == "set":
+        options: list[FactValue] = [SetValue(frozenset(), True), SetValue(frozenset(members), True)]
+        options += [SetValue(frozenset([m]), True) for m in members]
+        return options
+    return [*members, "__other__"]
+
+
+def satisfiable(node: Node, kinds: Mapping[str, str], fixed: dict[str, FactValue]) -> bool:
+    """Whether some assignment of facts makes the criterion true.
+
+    A backtracking search over the values that matter (each bound and its neighbours, each named
+    code, true/false). Kleene logic is monotone, so a partial assignment that already makes the
+    criterion false can be dropped with all its extensions.
+    """
+    by_fact: dict[str, list[Leaf]] = {}
+    for leaf in leaves(node):
+        if leaf.fact not in fixed:
+            by_fact.setdefault(leaf.fact, []).append(leaf)
+    order = sorted(by_fact)
+    domains = [_candidates(by_fact[f], kinds[f]) for f in order]
+    has_unsettled = _has_unsettled(node)
+
+    def search(i: int, assignment: dict[str, FactValue]) -> bool:
+        result = node.evaluate(assignment).result
+        if result is False:
+            return False
+        if result is True or (result is None and i == len(order) and has_unsettled):
+            return True
+        if i == len(order):
+            return False
+        for value in domains[i]:
+            assignment[order[i]] = value
+            if search(i + 1, assignment):
+                return True
+        del assignment[order[i]]
+        return False
+
+    return search(0, dict(fixed))
+
+
+def _has_unsettled(node: Node) -> bool:
+    if isinstance(node, Unsettled):
+        return True
+    if isinstance(node, Leaf):
+        return False
+    if isinstance(node, Not):
+        return _has_unsettled(node.part)
+    assert isinstance(node, (All, AnyOf))
+    return any(_has_unsettled(p) for p in node.parts)
+
+
+def check(kb: KnowledgeBase, today: dt.date | None = None) -> list[Finding]:
+    """Every finding about the release, errors first."""
+    today = today or dt.date.today()
+    findings: list[Finding] = []
+    kinds = {code: f.kind for code, f in kb.facts.items()}
+    seen: dict[str, str] = {}
+    for where, fact in _cited(kb):
+        ident = getattr(fact, "id", None)
+        if isinstance(ident, str):
+            if ident in seen:
+                findings.append(
+                    Finding("error", where, f"id {ident!r} is also used at {seen[ident]}")
+                )
+            seen[ident] = where
+        if today - fact.as_of > STALE_AFTER:
+            findings.append(
+                Finding("warning", where, f"checked {fact.as_of}, over 12 months ago: re-check")
+            )
+        if fact.flag or fact.confidence == "U":
+            why = fact.flag or "confidence U (not confirmed in the sources read)"
+            findings.append(Finding("warning", where, f"⚠ {why}"))
+    for compiled in kb.all_indications():
+        ind = compiled.indication
+        where = f"products/{compiled.product.code}: {ind.id}"
+        if ind.disease not in kb.diseases:
+            findings.append(Finding("error", where, f"unknown disease code {ind.disease!r}"))
+            continue
+        findings += _check_codes(kb, compiled.criterion, where, ind.disease)
+        if not satisfiable(compiled.criterion, kinds, {"disease": ind.disease}):
+            findings.append(Finding("error", where, "no case could ever meet these criteria"))
+    for question, node in kb.questions:
+        where = f"questions: {question.id}"
+        findings += _check_codes(kb, node, where, None)
+        if not satisfiable(node, kinds, {}):
+            findings.append(Finding("error", where, "this question can never be raised"))
+    for drug in kb.drugs.values():
+        for cls in drug.classes:
+            if cls not in kb.drug_classes:
+                findings.append(
+                    Finding("error", f"drugs: {drug.code}", f"unknown drug class {cls!r}")
+                )
+    findings += _check_fact_catalogue(kb)
+    findings.sort(key=lambda f: (f.level != "error", f.where))
+    return findings
+
+
+def _check_fact_catalogue(kb: KnowledgeBase) -> list[Finding]:
+    """The catalogue must list exactly the facts that :mod:`crossroads.facts` derives."""
+    derived = set(derive_facts(Case(), kb.classes_of, PartialDate(2000)).values)
+    listed = set(kb.facts)
+    found = [
+        Finding("error", "facts.yaml", f"fact {c!r} is listed but never derived")
+        for c in sorted(listed - derived)
+    ]
+    found += [
+        Finding("error", "facts.yaml", f"fact {c!r} is derived but not listed")
+        for c in sorted(derived - listed)
+    ]
+    return found
+
+
+def summary(findings: list[Finding]) -> dict[str, Any]:
+    counts = {
+        level: len(list(group))
+        for level, group in itertools.groupby(sorted(f.level for f in findings))
+    }
+    return {"errors": counts.get("error", 0), "warnings": counts.get("warning", 0)}

@@ -1,0 +1,1 @@
+"""Renderers: the same results as plain data (JSON), Rich text, or Markdown."""
