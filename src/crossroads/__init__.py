@@ -1,17 +1,41 @@
 """Crossroads: organise a relapsed blood-cancer case and explain where CAR-T stands.
 
 The public API is small on purpose (a test checks it): load a case, load the knowledge base,
-classify, and turn the result into data.
+classify, and turn the result into data. Names are imported on first use, so that
+``import crossroads.cli`` stays fast for a command that needs only part of the package.
 """
 
-from crossroads.assess import assess_file, parse_jurisdictions, prepare_case
-from crossroads.case import Case
-from crossroads.classify import Classification, classify
-from crossroads.codes import check_codes
-from crossroads.errors import CrossroadsError, UserError
-from crossroads.kb import KnowledgeBase, load_kb
-from crossroads.load import case_from_data, load_case
-from crossroads.render.data import assessment_data
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
+    from crossroads.assess import assess_file, parse_jurisdictions, prepare_case
+    from crossroads.case import Case
+    from crossroads.classify import Classification, classify
+    from crossroads.codes import check_codes
+    from crossroads.errors import CrossroadsError, UserError
+    from crossroads.kb import KnowledgeBase, load_kb
+    from crossroads.load import case_from_data, load_case
+    from crossroads.render.data import assessment_data
+
+_WHERE = {
+    "Case": "crossroads.case",
+    "Classification": "crossroads.classify",
+    "CrossroadsError": "crossroads.errors",
+    "KnowledgeBase": "crossroads.kb",
+    "UserError": "crossroads.errors",
+    "assess_file": "crossroads.assess",
+    "assessment_data": "crossroads.render.data",
+    "case_from_data": "crossroads.load",
+    "check_codes": "crossroads.codes",
+    "classify": "crossroads.classify",
+    "load_case": "crossroads.load",
+    "load_kb": "crossroads.kb",
+    "parse_jurisdictions": "crossroads.assess",
+    "prepare_case": "crossroads.assess",
+}
 
 __all__ = [
     "Case",
@@ -30,3 +54,11 @@ __all__ = [
     "prepare_case",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'crossroads' has no attribute {name!r}")

@@ -102,11 +102,12 @@ def _relapsed_or_refractory(case: Case) -> Tri:
 
 
 def _refractory_disease(case: Case, lines: list[TreatmentLine] | None) -> Tri:
-    """Refractory now: said so by the status, or the latest line did not work."""
+    """Refractory now: the stated status decides; without one, whether the latest line worked."""
     state = case.disease_status.state
     from_state: Tri = {"refractory": True, "relapsed": False, "remission": False}.get(state or "")
-    from_line: Tri = _line_refractory(lines[-1]) if lines else None
-    return tri_or([from_state, from_line])
+    if from_state is not None:
+        return from_state
+    return _line_refractory(lines[-1]) if lines else None
 
 
 def _primary_refractory(lines: list[TreatmentLine] | None) -> Tri:

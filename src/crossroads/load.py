@@ -16,30 +16,26 @@ from pydantic import BaseModel, ValidationError
 from crossroads.case import Case
 from crossroads.errors import CaseFileError, Problem
 from crossroads.messages import problem_from_error
-
-# The C loader is several times faster; fall back where libyaml is missing.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _all_field_names(model: type[BaseModel], seen: set[str] | None = None) -> set[str]:
-    names: set[str] = set() if seen is None else seen
-    for name, info in model.model_fields.items():
-        names.add(info.alias or name)
-        for arg in _model_args(info.annotation):
-            _all_field_names(arg, names)
-    return names
+from crossroads.yamlio import load_yaml
 
 
 def _model_args(annotation: Any) -> list[type[BaseModel]]:
-    found: list[type[BaseModel]] = []
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found.extend(_model_args(arg))
-    return found
+    return [m for arg in getattr(annotation, "__args__", ()) or () for m in _model_args(arg)]
 
 
-FIELD_NAMES = frozenset(_all_field_names(Case))
+def fields_at(loc: tuple[str | int, ...], model: type[BaseModel] = Case) -> list[str]:
+    """The field names allowed at an error location (for "did you mean" hints)."""
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
+        found = _model_args(info.annotation) if info else []
+        if not found:
+            return []
+        model = found[0]
+    return [f.alias or n for n, f in model.model_fields.items()]
 
 
 def parse_text(text: str, source: str, fmt: str = "yaml") -> Any:
@@ -57,7 +53,7 @@ def parse_text(text: str, source: str, fmt: str = "yaml") -> Any:
                 source, [Problem(where, f"JSON syntax error: {exc.msg}.")]
             ) from None
     try:
-        return yaml.load(text, Loader=_Loader)
+        return load_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -79,7 +75,7 @@ def case_from_data(data: Any, source: str = "") -> Case:
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        problems = [problem_from_error(dict(e), FIELD_NAMES) for e in exc.errors()]
+        problems = [problem_from_error(dict(e), fields_at(tuple(e["loc"]))) for e in exc.errors()]
         raise CaseFileError(source, problems) from None
 
 

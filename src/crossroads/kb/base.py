@@ -37,12 +37,10 @@ from crossroads.kb.models import (
 )
 from crossroads.messages import location
 from crossroads.rules import CriterionError, Leaf, Node, Not, Unsettled, compile_criterion
+from crossroads.yamlio import load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 CACHE_FORMAT = 1
-
-# The C loader is several times faster; fall back where libyaml is missing.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def normalise_name(name: str) -> str:
@@ -171,7 +169,7 @@ def fingerprint(data_dir: Path = DATA_DIR) -> str:
 
 def _read(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        return load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"{path.name}: not valid YAML: {exc}") from None
 

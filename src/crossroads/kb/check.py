@@ -118,7 +118,14 @@ def _candidates(leaf_list: list[Leaf], kind: str) -> list[FactValue]:
 
 
 def satisfiable(node: Node, kinds: Mapping[str, str], fixed: dict[str, FactValue]) -> bool:
-    """Whether some assignment of facts makes the criterion true.
+    """Whether some assignment of facts makes the criterion true (see :func:`witness`)."""
+    return witness(node, kinds, fixed) is not None
+
+
+def witness(
+    node: Node, kinds: Mapping[str, str], fixed: dict[str, FactValue]
+) -> dict[str, FactValue] | None:
+    """An assignment of facts that makes the criterion true, or None if there is none.
 
     A backtracking search over the values that matter (each bound and its neighbours, each named
     code, true/false). Kleene logic is monotone, so a partial assignment that already makes the
@@ -132,7 +139,9 @@ def satisfiable(node: Node, kinds: Mapping[str, str], fixed: dict[str, FactValue
     domains = [_candidates(by_fact[f], kinds[f]) for f in order]
     has_unsettled = _has_unsettled(node)
 
-    def search(i: int, assignment: dict[str, FactValue]) -> bool:
+    assignment = dict(fixed)
+
+    def search(i: int) -> bool:
         result = node.evaluate(assignment).result
         if result is False:
             return False
@@ -142,12 +151,12 @@ def satisfiable(node: Node, kinds: Mapping[str, str], fixed: dict[str, FactValue
             return False
         for value in domains[i]:
             assignment[order[i]] = value
-            if search(i + 1, assignment):
+            if search(i + 1):
                 return True
         del assignment[order[i]]
         return False
 
-    return search(0, dict(fixed))
+    return assignment if search(0) else None
 
 
 def _has_unsettled(node: Node) -> bool:
