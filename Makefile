@@ -12,7 +12,7 @@ REQS := requirements/base.txt requirements/dev.txt
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(VENV)/.stamp: $(REQS) pyproject.toml scripts/setup.sh
+$(VENV)/.stamp: $(REQS) pyproject.toml scripts/setup.sh scripts/setup-system.sh
 	@bash scripts/setup.sh
 	@touch $@
 
@@ -25,7 +25,7 @@ test: setup ## Set up and run all checks and tests
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/crossroads kb check
+	$(VENV)/bin/crossroads kb check -q
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup ## Lint, format check and type check

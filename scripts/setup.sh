@@ -7,6 +7,8 @@ UV_VERSION=0.13.9
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
+bash scripts/setup-system.sh
+
 if ! command -v uv >/dev/null 2>&1; then
   echo "setup: installing uv $UV_VERSION"
   "$PYTHON" -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"

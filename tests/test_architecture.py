@@ -19,8 +19,23 @@ LAYERS = [
     {"rules", "facts"},
     {"kb"},
     {"codes", "classify", "explain"},
-    {"assess", "render"},
-    {"interview", "cli", "__init__", "__main__"},
+    # step modules (one per journey step) and the standards at the edge
+    {
+        "assess",
+        "compare",
+        "timeline",
+        "readiness",
+        "review",
+        "deid",
+        "summary",
+        "supportive",
+        "actions",
+        "fhir",
+        "trials",
+        "i18n",
+    },
+    {"render"},
+    {"interview", "cli", "commands", "__init__", "__main__"},
 ]
 
 

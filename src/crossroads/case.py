@@ -143,6 +143,112 @@ class Fitness(Record):
     ) = None
 
 
+Goal = Literal["cure", "longer_control", "comfort", "time_at_home", "bridge_to_transplant"]
+Attribute = Literal[
+    "aim",
+    "start_time",
+    "how_given",
+    "time_in_hospital",
+    "serious_risks",
+    "family_burden",
+    "evidence",
+]
+
+
+class Preferences(Record):
+    """What the person wants from treatment, in their own terms (step 3)."""
+
+    main_goal: Goal | None = None
+    importance: dict[Attribute, int] | None = Field(
+        None, description="How much each attribute matters: 0 (not at all) to 3 (very much)"
+    )
+    fears: list[str] | None = Field(None, description="What the person fears most, in their words")
+
+    @model_validator(mode="after")
+    def _importance_range(self) -> Preferences:
+        for key, value in (self.importance or {}).items():
+            if not 0 <= value <= 3:
+                raise ValueError(f"importance.{key} must be 0 to 3, not {value}")
+        return self
+
+
+class Logistics(Record):
+    """Practical readiness (step 4): who, where, how, and with what money."""
+
+    treatment_country: str | None = Field(None, min_length=2, max_length=2)
+    caregiver_available: bool | None = Field(None, description="A caregiver around the clock")
+    caregiver_weeks: int | None = Field(None, ge=0, le=52)
+    lodging_near_centre: bool | None = None
+    transport_arranged: bool | None = None
+    funding_confirmed: bool | None = None
+    work_leave_arranged: bool | None = None
+    visa_needed: bool | None = None
+    translation_needed: bool | None = None
+
+
+class Records(Record):
+    """Which records the person already holds (true), lacks (false) or is unsure of (missing)."""
+
+    pathology: bool | None = None
+    imaging: bool | None = None
+    treatment_summary: bool | None = None
+    labs: bool | None = None
+    transplant_history: bool | None = None
+    infection_history: bool | None = None
+    medication_list: bool | None = None
+
+
+class SupportiveCare(Record):
+    """TCM, supplements and other supportive care: complementary only, never a replacement."""
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["tcm", "supplement", "other"] = "other"
+    purpose: str | None = Field(None, max_length=500)
+    told_treating_team: bool | None = None
+
+
+class Sure(Record):
+    """The SURE test (Légaré et al.): four yes/no answers about decisional certainty."""
+
+    sure_of_choice: bool | None = None
+    understand_information: bool | None = None
+    risks_and_benefits_clear: bool | None = None
+    enough_support: bool | None = None
+
+
+class Sentences(Record):
+    """The four plain sentences (step 6), as drafted or edited by the person."""
+
+    status: str | None = Field(None, max_length=1000)
+    options: str | None = Field(None, max_length=1000)
+    car_t: str | None = Field(None, max_length=1000)
+    next_step: str | None = Field(None, max_length=1000)
+
+
+class Decision(Record):
+    sentences: Sentences = Field(default_factory=Sentences)
+    sure: Sure = Field(default_factory=Sure)
+    edited: DateField | None = None
+
+
+class Action(Record):
+    """One step of the action plan, with who does it and by when."""
+
+    id: str = Field(min_length=1, max_length=50)
+    title: str = Field(min_length=1, max_length=300)
+    owner: Literal["patient", "caregiver", "coordinator", "reviewer", "treating_team"] | None = None
+    due: DateField | None = None
+    done: bool = False
+
+
+class Review(Record):
+    """Specialist review preparation (step 5)."""
+
+    specific_question: str | None = Field(None, max_length=2000)
+    conflicting_advice: bool | None = None
+    second_opinion_requested: bool | None = None
+
+
 class Case(Record):
     """One person's case record (``schema: crossroads.case/v1``)."""
 
@@ -167,6 +273,13 @@ class Case(Record):
     prior_cellular_therapy: list[CellularTherapy] | None = None
     fitness: Fitness = Field(default_factory=Fitness)
     assessment_date: DateField | None = None
+    preferences: Preferences = Field(default_factory=Preferences)
+    logistics: Logistics = Field(default_factory=Logistics)
+    records: Records = Field(default_factory=Records)
+    supportive_care: list[SupportiveCare] | None = None
+    review: Review = Field(default_factory=Review)
+    decision: Decision = Field(default_factory=Decision)
+    actions: list[Action] | None = None
     extensions: dict[str, Any] = Field(
         default_factory=dict, description="Free space for fields other tools add"
     )

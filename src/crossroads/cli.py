@@ -307,6 +307,18 @@ def tour(
     )
 
 
+def _register_areas() -> None:
+    import importlib
+
+    from crossroads.commands import AREAS
+
+    for area in AREAS:
+        importlib.import_module(f"crossroads.commands.{area}").register(app)
+
+
+_register_areas()
+
+
 def main() -> None:
     """Entry point: run the app, turning Crossroads errors into one line and an exit code."""
     try:
