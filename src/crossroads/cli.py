@@ -218,7 +218,7 @@ def kb_show(
             f"[dim]source: {ind.source} · as of {ind.as_of} · confidence {ind.confidence}[/dim]"
         )
         if ind.flag:
-            out.print(f"[yellow]⚠ {ind.flag}[/yellow]")
+            out.print(f"[yellow]⚠ {ind.flag_text()}[/yellow]")
     for fact in found.facts:
         out.print(
             f"\n• {fact.text.en} [dim]({', '.join(fact.jurisdictions)}; "

@@ -14,7 +14,7 @@ from crossroads.classify import IndicationResult
 from crossroads.dates import Interval
 from crossroads.kb import KnowledgeBase
 from crossroads.rules import Leaf, Trace, Unsettled
-from crossroads.values import FactValue, SetValue
+from crossroads.values import SetValue
 
 _VERDICT = {True: "verdict.true", False: "verdict.false", None: "verdict.none"}
 
@@ -99,7 +99,3 @@ def ask_for(kb: KnowledgeBase, key: str, lang: str = "en") -> str:
         text = kb.unsettled[key[3:]].get(lang) if key[3:] in kb.unsettled else key[3:]
         return kb.phrase("reason.unsettled", lang, text=text)
     return kb.facts[key].ask.get(lang)
-
-
-def fact_value_text(kb: KnowledgeBase, fact: str, value: FactValue, lang: str = "en") -> str:
-    return format_value(kb, fact, value, lang)

@@ -12,9 +12,9 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from crossroads.case import Case
+from crossroads.case import Case, IneligibleReason
 from crossroads.dates import Interval, PartialDate
 from crossroads.facts import derive_facts
 from crossroads.kb.base import KnowledgeBase
@@ -23,14 +23,7 @@ from crossroads.rules import All, AnyOf, Leaf, Node, Not, Unsettled, leaves
 from crossroads.values import FactValue, SetValue
 
 STALE_AFTER = dt.timedelta(days=365)
-INELIGIBLE_REASONS = (
-    "age",
-    "comorbidity",
-    "performance_status",
-    "no_donor",
-    "patient_choice",
-    "other",
-)
+INELIGIBLE_REASONS = get_args(IneligibleReason)
 
 
 @dataclass(frozen=True)
@@ -60,32 +53,27 @@ def _cited(kb: KnowledgeBase) -> Iterator[tuple[str, Cited]]:
             yield f"diseases: {disease.code}.car_t_trials.{jurisdiction}", status
 
 
-def _code_values(
+def _allowed_codes(
     kb: KnowledgeBase, leaf: Leaf, disease: str | None
 ) -> tuple[str, list[str]] | None:
-    """The codes a leaf names and the codes that are allowed there, if it names codes."""
-    values = list(leaf.value) if isinstance(leaf.value, tuple) else [leaf.value]
+    """What kind of code a leaf names and which codes are allowed there (None: not a code)."""
     if leaf.fact == "disease":
         return "disease", list(kb.diseases)
     if leaf.fact == "subtype":
-        pool = (
-            kb.diseases[disease].subtypes
-            if disease in kb.diseases
-            else {s: None for d in kb.diseases.values() for s in d.subtypes}
-        )
-        return "subtype", list(pool)
+        if disease in kb.diseases:
+            return "subtype", list(kb.diseases[disease].subtypes)
+        return "subtype", [s for d in kb.diseases.values() for s in d.subtypes]
     if leaf.fact == "exposed_classes":
         return "drug class", list(kb.drug_classes)
     if leaf.fact == "transplant_ineligible_reasons":
         return "reason", list(INELIGIBLE_REASONS)
-    del values
     return None
 
 
 def _check_codes(kb: KnowledgeBase, node: Node, where: str, disease: str | None) -> list[Finding]:
     found = []
     for leaf in leaves(node):
-        allowed = _code_values(kb, leaf, disease)
+        allowed = _allowed_codes(kb, leaf, disease)
         if allowed is None:
             continue
         kind, pool = allowed
@@ -189,7 +177,7 @@ def check(kb: KnowledgeBase, today: dt.date | None = None) -> list[Finding]:
                 Finding("warning", where, f"checked {fact.as_of}, over 12 months ago: re-check")
             )
         if fact.flag or fact.confidence == "U":
-            why = fact.flag or "confidence U (not confirmed in the sources read)"
+            why = fact.flag_text() or "confidence U (not confirmed in the sources read)"
             findings.append(Finding("warning", where, f"⚠ {why}"))
     for compiled in kb.all_indications():
         ind = compiled.indication

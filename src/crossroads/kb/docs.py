@@ -49,7 +49,7 @@ def knowledge_base_markdown(kb: KnowledgeBase) -> str:
             "|---|---|---|---|---|---|",
         ]
         for ind in product.indications:
-            flag = f" ⚠ {ind.flag}" if ind.flag else ""
+            flag = f" ⚠ {ind.flag_text()}" if ind.flag else ""
             approved = f"{ind.approved or '?'} ({ind.approval})"
             lines.append(
                 f"| {ind.id} | {ind.disease} | {ind.summary.en}{flag} | {approved} | "
@@ -63,7 +63,7 @@ def knowledge_base_markdown(kb: KnowledgeBase) -> str:
         "|---|---|---|---|---|",
     ]
     for fact in kb.logistics:
-        flag = f" ⚠ {fact.flag}" if fact.flag else ""
+        flag = f" ⚠ {fact.flag_text()}" if fact.flag else ""
         lines.append(
             f"| {fact.id} | {fact.jurisdiction} | {fact.text.en}{flag} | "
             f"{fact.confidence} | {fact.source} |"

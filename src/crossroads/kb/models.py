@@ -42,11 +42,19 @@ class Cited(Data):
     source: str = Field(min_length=8, description="URL or citation")
     as_of: dt.date
     confidence: Confidence
-    flag: str | None = Field(None, description="Why this fact may have moved (the dossier's ⚠)")
+    flag: Text | str | None = Field(
+        None, description="Why this fact may have moved (the dossier's ⚠), en/zh or English only"
+    )
 
     @property
     def uncertain(self) -> bool:
         return self.confidence == "U" or self.flag is not None
+
+    def flag_text(self, lang: str = "en") -> str | None:
+        """The warning in the reader's language (English where no translation exists yet)."""
+        if isinstance(self.flag, Text):
+            return self.flag.get(lang)
+        return self.flag
 
 
 class Release(Data):

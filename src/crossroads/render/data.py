@@ -34,7 +34,7 @@ def assessment_data(result: Classification, kb: KnowledgeBase, lang: str = "en")
                     "source": indication.source,
                     "as_of": indication.as_of.isoformat(),
                     "confidence": indication.confidence,
-                    "flag": indication.flag,
+                    "flag": indication.flag_text(lang),
                     "approved": indication.approved,
                     "approval": indication.approval,
                 }
