@@ -120,7 +120,8 @@ def test_category_rules_follow_the_design(kb: KnowledgeBase) -> None:
 
 
 # -- the information property ------------------------------------------------------------------
-_KEEP = {"schema", "kind", "type", "target", "value"}
+# Required fields of list items (removing one makes the item invalid, not less informed).
+_KEEP = {"schema", "kind", "type", "target", "value", "id", "title", "name"}
 
 
 def _removable(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

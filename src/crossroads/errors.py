@@ -73,3 +73,42 @@ class KnowledgeBaseError(CrossroadsError):
 
     code = "knowledge-base"
     exit_code = 3
+
+
+class UnknownProductError(UserError):
+    """A product name (``--product``) that matches no CAR-T product in the knowledge base."""
+
+    code = "unknown-product"
+
+
+@dataclass
+class FhirInputError(UserError):
+    """A file or request given as FHIR is not a Bundle or Patient Crossroads can read."""
+
+    source: str
+    detail: str
+    code = "fhir-input"
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.detail}" if self.source else self.detail
+
+
+class CdsRequestError(UserError):
+    """A CDS Hooks call that does not follow the CDS Hooks 2.0 request shape."""
+
+    code = "cds-request"
+
+
+class StudyFileError(UserError):
+    """A trial-registry file (ClinicalTrials.gov API v2 JSON) that cannot be read as studies."""
+
+    code = "study-file"
+
+
+class RegistryUnreachableError(UserError):
+    """The trial registry could not be reached (no network); saved study files still work."""
+
+    code = "registry-unreachable"

@@ -1,9 +1,170 @@
-"""CLI commands for the plan area (see crossroads.commands)."""
+"""CLI commands for the plan area: ``timeline``, ``readiness`` and ``actions`` (design step 4
+and the next-steps plan).
+
+Each command loads and code-checks the case, calls one step module, and prints plain text or
+JSON. Bad input (an impossible ``--start``, an unknown product or place) is a one-line error with
+exit code 2, raised by the step modules so that the web app gets the same messages.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from crossroads.errors import BadOptionError, UserError
+
+
+class PlanFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class PlanLang(StrEnum):
+    en = "en"
+    zh = "zh-Hans"
+
+
+CaseArg = Annotated[Path, typer.Argument(help="Case file (YAML or JSON)")]
+FormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", help="text or json")]
+LangOpt = Annotated[
+    PlanLang | None,
+    typer.Option("--lang", help="en or zh-Hans (default: the case's language, else en)"),
+]
+TodayOpt = Annotated[
+    str | None, typer.Option(help="Date the plan is made (YYYY-MM-DD; default: today)")
+]
+
+
+def _today(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadOptionError(f"--today: '{value}' is not a date; write YYYY-MM-DD.") from None
+
+
+def _write(path: Path, content: bytes, option: str) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        raise UserError(
+            f"{option} {path}: cannot write the file ({exc.strerror}); choose another place."
+        ) from None
+    sys.stderr.write(f"Wrote {path}\n")
+
+
+def _emit(fmt: PlanFormat, data: dict[str, Any], text: str) -> None:
+    if fmt is PlanFormat.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(text)
+
+
+def _lang(chosen: PlanLang | None, case_language: str | None) -> str:
+    if chosen is not None:
+        return chosen.value
+    return case_language or "en"
+
+
+def timeline(
+    case_file: CaseArg,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            "--jurisdiction",
+            "-j",
+            help="US, EU or CN (default: the place of treatment in the case, else US)",
+        ),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(help="Day 0, the referral: YYYY-MM-DD (or YYYY-MM; default: today)"),
+    ] = None,
+    product: Annotated[
+        str | None, typer.Option(help="Generic name, short name or brand, e.g. axi-cel")
+    ] = None,
+    ics: Annotated[Path | None, typer.Option(help="Also write the calendar (.ics) here")] = None,
+    svg: Annotated[Path | None, typer.Option(help="Also write the chart (.svg) here")] = None,
+    fmt: FormatOpt = PlanFormat.text,
+    lang: LangOpt = None,
+    today: TodayOpt = None,
+) -> None:
+    """Build the timeline from referral to follow-up, with flags on disease tempo."""
+    from crossroads.assess import prepare_case
+    from crossroads.kb import load_kb
+    from crossroads.kb.planning import planning_for
+    from crossroads.readiness import treatment_place
+    from crossroads.render.plan_text import timeline_text
+    from crossroads.timeline import build_timeline, timeline_data
+
+    made_on = _today(today)
+    kb = load_kb()
+    case = prepare_case(case_file, kb)
+    found = jurisdiction or treatment_place(case, planning_for(kb))
+    place = found or "US"
+    tl = build_timeline(case, kb, place, start=start, product=product, today=made_on)
+    chosen = _lang(lang, case.patient.language)
+    data = timeline_data(tl, kb, chosen, place_given=found is not None)
+    if ics is not None:
+        from crossroads.render.ics import timeline_ics
+
+        _write(ics, timeline_ics(tl, kb, chosen), "--ics")
+    if svg is not None:
+        from crossroads.render.svg import timeline_svg
+
+        _write(svg, timeline_svg(data, kb).encode("utf-8"), "--svg")
+    _emit(fmt, data, timeline_text(data, kb))
+
+
+def readiness(
+    case_file: CaseArg,
+    fmt: FormatOpt = PlanFormat.text,
+    lang: LangOpt = None,
+    today: TodayOpt = None,
+) -> None:
+    """Show the records and practical checklist, and how complete each step is."""
+    from crossroads.assess import prepare_case
+    from crossroads.kb import load_kb
+    from crossroads.readiness import readiness as build
+    from crossroads.readiness import readiness_data
+    from crossroads.render.plan_text import readiness_text
+
+    kb = load_kb()
+    case = prepare_case(case_file, kb)
+    data = readiness_data(build(case, kb, _today(today)), kb, _lang(lang, case.patient.language))
+    _emit(fmt, data, readiness_text(data, kb))
+
+
+def actions(
+    case_file: CaseArg,
+    fmt: FormatOpt = PlanFormat.text,
+    lang: LangOpt = None,
+    today: TodayOpt = None,
+) -> None:
+    """List the next steps, each with an owner and a due date."""
+    from crossroads.actions import action_plan, actions_data
+    from crossroads.assess import prepare_case
+    from crossroads.classify import classify
+    from crossroads.kb import load_kb
+    from crossroads.render.plan_text import actions_text
+
+    made_on = _today(today)
+    kb = load_kb()
+    case = prepare_case(case_file, kb)
+    plan = action_plan(case, kb, classify(case, kb, today=made_on), made_on)
+    data = actions_data(plan, kb, made_on, _lang(lang, case.patient.language))
+    _emit(fmt, data, actions_text(data, kb))
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
+    app.command()(timeline)
+    app.command()(readiness)
+    app.command()(actions)
