@@ -33,6 +33,7 @@ LAYERS = [
         "fhir",
         "trials",
         "i18n",
+        "cdshooks",
     },
     {"render"},
     {"interview", "cli", "commands", "__init__", "__main__"},
