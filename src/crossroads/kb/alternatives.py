@@ -1,0 +1,486 @@
+"""The alternatives knowledge base: what a specialist would weigh in each disease setting.
+
+Each file under ``kb/data/alternatives/`` holds one disease setting from the alternatives dossier:
+when it applies (a criterion in the rules language over derived facts), and its options, each
+described on the same seven attributes (aim, start time, how it is given, time in hospital, serious
+risks, what it asks of the family, evidence) as cited facts, with availability per jurisdiction and
+how well it fits each goal a person may state. The same rows for every option is the Option-Grid
+idea (Elwyn et al.): benefits and harms in equal detail, so no option gets a softer description.
+
+``_catalogue.yaml`` holds the words shared by every setting (goals, attributes, fit levels, the
+"not head-to-head" note) and option templates, which a setting pulls in with ``use:`` and may
+override key by key; this keeps the one description of, say, palliative care consistent.
+
+CAR-T availability is never stored here: the CAR-T option says ``availability_from:
+classification`` and :mod:`crossroads.compare` takes it from the case's classification.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from crossroads.case import Attribute, Goal
+from crossroads.errors import KnowledgeBaseError
+from crossroads.kb.base import DATA_DIR, KnowledgeBase, fingerprint
+from crossroads.kb.check import STALE_AFTER, Finding, _check_codes, satisfiable
+from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
+from crossroads.messages import location
+from crossroads.rules import CriterionError, Node, compile_criterion, leaves
+from crossroads.yamlio import load_yaml
+
+ALTERNATIVES_DIR = DATA_DIR / "alternatives"
+CATALOGUE_FILE = "_catalogue.yaml"
+
+ATTRIBUTES: tuple[Attribute, ...] = (
+    "aim",
+    "start_time",
+    "how_given",
+    "time_in_hospital",
+    "serious_risks",
+    "family_burden",
+    "evidence",
+)
+GOALS: tuple[Goal, ...] = (
+    "cure",
+    "longer_control",
+    "comfort",
+    "time_at_home",
+    "bridge_to_transplant",
+)
+FitLevel = Literal["fits", "partly", "does_not_fit", "unknown"]
+FIT_LEVELS: tuple[FitLevel, ...] = ("fits", "partly", "does_not_fit", "unknown")
+OptionKind = Literal[
+    "car_t",
+    "transplant",
+    "bispecific_antibody",
+    "antibody_drug_conjugate",
+    "antibody_therapy",
+    "targeted_drug",
+    "chemo_immunotherapy",
+    "clinical_trial",
+    "supportive_care",
+]
+Unit = Literal["days", "weeks", "months", "years"]
+CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+# Phrases the grid code looks up; `findings` refuses a catalogue that lacks one.
+REQUIRED_PHRASES = (
+    "grid.about_value",
+    "grid.title",
+    "grid.setting",
+    "grid.why_setting",
+    "grid.not_head_to_head",
+    "grid.no_ranking",
+    "grid.your_goal",
+    "grid.goal_row",
+    "grid.goal_from_option",
+    "grid.see_row",
+    "grid.needs_goal",
+    "grid.needs_importance",
+    "grid.matters",
+    "grid.not_stated",
+    "grid.top",
+    "grid.row_label",
+    "grid.row_label_top",
+    "grid.fears",
+    "grid.availability",
+    "grid.available.true",
+    "grid.available.false",
+    "grid.available.none",
+    "grid.car_t.established",
+    "grid.car_t.cannot_tell",
+    "grid.car_t.trial",
+    "grid.car_t.not_realistic_now",
+    "grid.uncertain",
+    "grid.unconfirmed",
+    "grid.sources",
+    "grid.checked",
+    "grid.option",
+    "grid.notes",
+    "grid.also_applies",
+    "grid.needs_setting",
+    "grid.not_covered",
+    "grid.no_settings_for_disease",
+    "grid.why_not",
+    "grid.confidence.L",
+    "grid.confidence.P",
+    "grid.confidence.N",
+    "grid.confidence.U",
+)
+
+
+class Figure(Data):
+    """One number with what it measures, in whom and over what time (IPDAS: reference group)."""
+
+    label: Text
+    value: str = Field(min_length=1, max_length=40, pattern=r"^[0-9][0-9.,%/ \-]*$")
+    unit: Unit | None = None
+    approximate: bool = Field(False, description="Shown as 'about' the value")
+
+
+class CitedText(Cited):
+    """A plain statement about an option, with optional figures, and where it comes from."""
+
+    text: Text
+    figures: list[Figure] = Field(default_factory=list)
+
+
+class Availability(Cited):
+    """Whether an option can be had in one jurisdiction: true, false, or null (not confirmed)."""
+
+    available: bool | None
+    note: Text | None = None
+
+
+class GoalFit(Data):
+    """How an option meets one goal, in plain words, and what that rests on.
+
+    ``source`` is either the name of one of the option's attributes (the reason rests on that
+    cited fact) or a citation of its own.
+    """
+
+    level: FitLevel
+    reason: Text
+    source: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _source_named(self) -> GoalFit:
+        if self.source not in ATTRIBUTES and len(self.source) < 8:
+            raise ValueError(
+                f"source {self.source!r} must be an attribute name "
+                f"({', '.join(ATTRIBUTES)}) or a citation of at least 8 characters"
+            )
+        return self
+
+
+class Option(Data):
+    """One option a specialist would weigh, described on the same attributes as every other."""
+
+    code: str = Field(pattern=CODE_PATTERN, max_length=50)
+    name: Text
+    kind: OptionKind
+    aim: CitedText
+    start_time: CitedText
+    how_given: CitedText
+    time_in_hospital: CitedText
+    serious_risks: CitedText
+    family_burden: CitedText
+    evidence: CitedText
+    availability: dict[Jurisdiction, Availability] | None = None
+    availability_from: Literal["classification"] | None = None
+    goal_fit: dict[Goal, GoalFit]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Option:
+        if self.kind == "car_t" and self.availability_from != "classification":
+            raise ValueError(
+                "a car_t option takes its availability from the case's classification: "
+                "write `availability_from: classification` and no `availability`"
+            )
+        if self.availability_from is not None and self.availability is not None:
+            raise ValueError("give either availability or availability_from, not both")
+        if self.availability_from is None:
+            missing = [j for j in JURISDICTIONS if j not in (self.availability or {})]
+            if missing:
+                raise ValueError(f"availability is missing for {', '.join(missing)}")
+        absent = [g for g in GOALS if g not in self.goal_fit]
+        if absent:
+            raise ValueError(f"goal_fit is missing for {', '.join(absent)}")
+        return self
+
+    def attribute(self, name: Attribute) -> CitedText:
+        value: CitedText = getattr(self, name)
+        return value
+
+    def cited(self) -> Iterator[tuple[str, Cited]]:
+        """Every cited fact of the option, with where it sits (for checks)."""
+        for name in ATTRIBUTES:
+            yield name, self.attribute(name)
+        for jurisdiction, place in (self.availability or {}).items():
+            yield f"availability.{jurisdiction}", place
+
+
+class Setting(Data):
+    id: str = Field(pattern=CODE_PATTERN, max_length=50)
+    name: Text
+    applies: dict[str, Any]
+    about: CitedText | None = Field(None, description="What the options in this setting aim at")
+    notes: list[CitedText] = Field(default_factory=list)
+    options: list[Option] = Field(min_length=1)
+
+
+class Header(Data):
+    release: str
+    as_of: dt.date
+    dossier: str | None = None
+
+
+class SettingFile(Data):
+    header: Header
+    setting: Setting
+
+
+class GoalInfo(Data):
+    name: Text
+    explain: Text
+
+
+class AttributeInfo(Data):
+    label: Text
+    topic: Text = Field(description="What the values questionnaire asks about")
+
+
+class LevelInfo(Data):
+    label: Text
+    explain: Text
+
+
+class Catalogue(Data):
+    header: Header
+    goals: dict[Goal, GoalInfo]
+    attributes: dict[Attribute, AttributeInfo]
+    levels: dict[FitLevel, LevelInfo]
+    importance: dict[int, Text]
+    kinds: dict[OptionKind, Text]
+    units: dict[Unit, Text]
+    phrases: dict[str, Text]
+    templates: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Catalogue:
+        for what, have, need in (
+            ("goals", self.goals, GOALS),
+            ("attributes", self.attributes, ATTRIBUTES),
+            ("levels", self.levels, FIT_LEVELS),
+            ("importance", self.importance, (0, 1, 2, 3)),
+        ):
+            absent = [str(k) for k in need if k not in have]
+            if absent:
+                raise ValueError(f"{what} is missing {', '.join(absent)}")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledSetting:
+    """A setting with its ``applies`` criterion compiled, and the file it came from."""
+
+    setting: Setting
+    applies: Node
+    file: str
+    header: Header
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """The catalogue and every setting of one release, ready for comparison."""
+
+    catalogue: Catalogue
+    settings: tuple[CompiledSetting, ...]
+    fingerprint: str = ""
+    _by_id: dict[str, CompiledSetting] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for compiled in self.settings:
+            self._by_id.setdefault(compiled.setting.id, compiled)
+
+    def phrase(self, key: str, lang: str = "en", **values: object) -> str:
+        text = self.catalogue.phrases[key].get(lang)
+        return text.format(**values) if values else text
+
+    def setting(self, setting_id: str) -> CompiledSetting:
+        return self._by_id[setting_id]
+
+    def option_codes(self) -> list[str]:
+        """Every option code in any setting, sorted (for "use one of" hints)."""
+        return sorted({o.code for s in self.settings for o in s.setting.options})
+
+
+# -- loading ----------------------------------------------------------------------------------
+def _read(path: Path) -> Any:
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"alternatives/{path.name}: not valid YAML: {exc}") from None
+
+
+def _problem(where: str, exc: ValidationError) -> KnowledgeBaseError:
+    first = exc.errors()[0]
+    return KnowledgeBaseError(
+        f"{where}.{location(first['loc'])}: {first['msg']} ({exc.error_count()} problem(s))"
+    )
+
+
+def _expand(raw: Any, templates: Mapping[str, dict[str, Any]], where: str) -> Any:
+    """Resolve ``use: TEMPLATE`` in each option: the template's keys, then the option's own."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("setting"), dict):
+        return raw
+    options = raw["setting"].get("options")
+    if not isinstance(options, list):
+        return raw
+    expanded = []
+    for i, option in enumerate(options):
+        if isinstance(option, dict) and "use" in option:
+            name = option["use"]
+            if name not in templates:
+                known = ", ".join(sorted(templates)) or "none"
+                raise KnowledgeBaseError(
+                    f"{where}.setting.options[{i}].use: no template {name!r} (templates: {known})"
+                )
+            merged = copy.deepcopy(templates[name])
+            merged.update({k: v for k, v in option.items() if k != "use"})
+            option = merged
+        expanded.append(option)
+    out = dict(raw)
+    out["setting"] = {**raw["setting"], "options": expanded}
+    return out
+
+
+def _build(kb: KnowledgeBase, data_dir: Path) -> Alternatives:
+    try:
+        catalogue = Catalogue.model_validate(_read(data_dir / CATALOGUE_FILE))
+    except ValidationError as exc:
+        raise _problem(f"alternatives/{CATALOGUE_FILE}", exc) from None
+    kinds = {code: fact.kind for code, fact in kb.facts.items()}
+    settings = []
+    for path in sorted(data_dir.glob("*.yaml")):
+        if path.name == CATALOGUE_FILE:
+            continue
+        where = f"alternatives/{path.name}"
+        raw = _expand(_read(path), catalogue.templates, where)
+        try:
+            loaded = SettingFile.model_validate(raw)
+        except ValidationError as exc:
+            raise _problem(where, exc) from None
+        try:
+            applies = compile_criterion(loaded.setting.applies, kinds, f"{where}: applies")
+        except CriterionError as exc:
+            raise KnowledgeBaseError(str(exc)) from None
+        settings.append(CompiledSetting(loaded.setting, applies, path.name, loaded.header))
+    return Alternatives(catalogue, tuple(settings))
+
+
+_CACHE: dict[tuple[str, str], Alternatives] = {}
+
+
+def load_alternatives(
+    kb: KnowledgeBase, data_dir: Path | None = None, *, use_cache: bool = True
+) -> Alternatives:
+    """Load (once per process and data state) every alternatives file, validated and compiled."""
+    data_dir = data_dir or ALTERNATIVES_DIR
+    key = (str(data_dir), fingerprint(data_dir))
+    if use_cache and key in _CACHE:
+        return _CACHE[key]
+    loaded = _build(kb, data_dir)
+    loaded = Alternatives(loaded.catalogue, loaded.settings, key[1])
+    if use_cache:
+        _CACHE[key] = loaded
+    return loaded
+
+
+# -- checks -----------------------------------------------------------------------------------
+def _cited(alternatives: Alternatives) -> Iterator[tuple[str, Cited]]:
+    for compiled in alternatives.settings:
+        setting = compiled.setting
+        where = f"alternatives/{compiled.file}"
+        if setting.about is not None:
+            yield f"{where}: about", setting.about
+        for i, note in enumerate(setting.notes):
+            yield f"{where}: notes[{i}]", note
+        for option in setting.options:
+            for name, fact in option.cited():
+                yield f"{where}: {option.code}.{name}", fact
+
+
+def _setting_findings(
+    kb: KnowledgeBase, compiled: CompiledSetting, kinds: Mapping[str, str]
+) -> list[Finding]:
+    setting = compiled.setting
+    where = f"alternatives/{compiled.file}"
+    found: list[Finding] = []
+    if setting.id != Path(compiled.file).stem:
+        found.append(Finding("error", where, f"setting id {setting.id!r} differs from file name"))
+    if compiled.header.release != kb.release.version:
+        found.append(
+            Finding(
+                "error",
+                where,
+                f"header release {compiled.header.release!r} is not the knowledge-base release "
+                f"{kb.release.version!r}",
+            )
+        )
+    codes = [o.code for o in setting.options]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        found.append(Finding("error", where, f"option code {code!r} is used twice"))
+    kinds_here = {o.kind for o in setting.options}
+    for needed in ("car_t", "clinical_trial", "supportive_care"):
+        if needed not in kinds_here:
+            found.append(Finding("error", where, f"no option of kind {needed!r}"))
+    if not any(leaf.fact == "disease" for leaf in leaves(compiled.applies)):
+        found.append(Finding("error", where, "applies must name the disease"))
+    found += _check_codes(kb, compiled.applies, f"{where}: applies", None)
+    if not satisfiable(compiled.applies, kinds, {}):
+        found.append(Finding("error", where, "applies: no case could ever be in this setting"))
+    return found
+
+
+def findings(
+    kb: KnowledgeBase, today: dt.date | None = None, data_dir: Path | None = None
+) -> list[Finding]:
+    """Every finding about the alternatives data, errors first (``crossroads kb check``)."""
+    today = today or dt.date.today()
+    try:
+        alternatives = load_alternatives(kb, data_dir, use_cache=False)
+    except KnowledgeBaseError as exc:
+        return [Finding("error", "alternatives", str(exc))]
+    kinds = {code: fact.kind for code, fact in kb.facts.items()}
+    found: list[Finding] = []
+    catalogue = alternatives.catalogue
+    for key in REQUIRED_PHRASES:
+        if key not in catalogue.phrases:
+            found.append(Finding("error", f"alternatives/{CATALOGUE_FILE}", f"no phrase {key!r}"))
+    seen: dict[str, str] = {}
+    for compiled in alternatives.settings:
+        ident = compiled.setting.id
+        if ident in seen:
+            where = f"alternatives/{compiled.file}"
+            found.append(Finding("error", where, f"setting id {ident!r} is also in {seen[ident]}"))
+        seen[ident] = compiled.file
+        found += _setting_findings(kb, compiled, kinds)
+    for where, fact in _cited(alternatives):
+        if fact.as_of > kb.release.date:
+            found.append(Finding("error", where, f"checked {fact.as_of}, after the release date"))
+        elif today - fact.as_of > STALE_AFTER:
+            found.append(
+                Finding("warning", where, f"checked {fact.as_of}, over 12 months ago: re-check")
+            )
+        if fact.flag or fact.confidence == "U":
+            why = fact.flag_text() or "confidence U (not confirmed in the sources read)"
+            found.append(Finding("warning", where, f"⚠ {why}"))
+    found.sort(key=lambda f: (f.level != "error", f.where))
+    return found
+
+
+__all__ = [
+    "ATTRIBUTES",
+    "FIT_LEVELS",
+    "GOALS",
+    "Alternatives",
+    "Availability",
+    "Catalogue",
+    "CitedText",
+    "CompiledSetting",
+    "FitLevel",
+    "GoalFit",
+    "Option",
+    "Setting",
+    "findings",
+    "load_alternatives",
+]

@@ -1,0 +1,272 @@
+"""The alternatives knowledge base: complete, cited, and refused when broken."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from crossroads.errors import KnowledgeBaseError
+from crossroads.kb import KnowledgeBase
+from crossroads.kb.alternatives import (
+    ALTERNATIVES_DIR,
+    ATTRIBUTES,
+    GOALS,
+    findings,
+    load_alternatives,
+)
+
+pytestmark = pytest.mark.unit
+
+TODAY = dt.date(2026, 11, 30)
+DOSSIER_SETTINGS = {
+    "lbcl_2l_early",
+    "lbcl_2l_late",
+    "lbcl_3l",
+    "fl_3l",
+    "mcl_rr",
+    "cll_double_exposed",
+    "ball_rr",
+    "mm_early",
+    "mm_late",
+}
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "alternatives"
+    shutil.copytree(ALTERNATIVES_DIR, target)
+    return target
+
+
+def _edit(folder: Path, name: str, edit: Callable[[dict[str, Any]], None]) -> None:
+    path = folder / name
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(raw)
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _errors(kb: KnowledgeBase, folder: Path) -> list[str]:
+    return [str(f) for f in findings(kb, TODAY, folder) if f.level == "error"]
+
+
+def test_real_alternatives_have_no_errors(kb: KnowledgeBase) -> None:
+    assert _errors(kb, ALTERNATIVES_DIR) == []
+
+
+def test_every_dossier_setting_has_one_file(kb: KnowledgeBase) -> None:
+    alternatives = load_alternatives(kb)
+    assert {s.setting.id for s in alternatives.settings} == DOSSIER_SETTINGS
+    assert sorted(s.file for s in alternatives.settings) == sorted(
+        f"{i}.yaml" for i in DOSSIER_SETTINGS
+    )
+
+
+def test_every_setting_offers_car_t_a_trial_and_palliative_care(kb: KnowledgeBase) -> None:
+    for compiled in load_alternatives(kb).settings:
+        kinds = [o.kind for o in compiled.setting.options]
+        assert kinds.count("car_t") == 1, compiled.setting.id
+        assert "clinical_trial" in kinds and "supportive_care" in kinds, compiled.setting.id
+
+
+def test_car_t_availability_is_never_stored_here(kb: KnowledgeBase) -> None:
+    for compiled in load_alternatives(kb).settings:
+        for option in compiled.setting.options:
+            if option.kind == "car_t":
+                assert (option.availability, option.availability_from) == (None, "classification")
+            else:
+                assert option.availability_from is None
+                assert set(option.availability or {}) == {"US", "EU", "CN"}
+
+
+def test_every_option_answers_every_row_and_goal_with_a_dated_source(kb: KnowledgeBase) -> None:
+    for compiled in load_alternatives(kb).settings:
+        for option in compiled.setting.options:
+            for attribute in ATTRIBUTES:
+                fact = option.attribute(attribute)
+                assert fact.as_of == dt.date(2026, 11, 24), (option.code, attribute)
+                assert len(fact.source) >= 8 and fact.text.en and fact.text.zh
+            assert set(option.goal_fit) == set(GOALS)
+
+
+def test_release_header_matches_the_knowledge_base(kb: KnowledgeBase) -> None:
+    for compiled in load_alternatives(kb).settings:
+        assert compiled.header.release == kb.release.version
+
+
+def test_loader_caches_per_data_state(kb: KnowledgeBase, data_copy: Path) -> None:
+    first = load_alternatives(kb, data_copy)
+    assert load_alternatives(kb, data_copy) is first
+    _edit(data_copy, "mcl_rr.yaml", lambda raw: raw["setting"]["notes"].clear())
+    assert load_alternatives(kb, data_copy) is not first
+
+
+def test_option_without_source_is_refused(kb: KnowledgeBase, data_copy: Path) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["setting"]["options"][0]["aim"].pop("source")
+
+    _edit(data_copy, "mcl_rr.yaml", edit)
+    with pytest.raises(
+        KnowledgeBaseError,
+        match=r"^alternatives/mcl_rr.yaml.setting.options\[0\].aim.source: Field required",
+    ):
+        load_alternatives(kb, data_copy, use_cache=False)
+
+
+def test_findings_report_a_broken_file_instead_of_raising(
+    kb: KnowledgeBase, data_copy: Path
+) -> None:
+    _edit(data_copy, "mcl_rr.yaml", lambda raw: raw["setting"]["options"][0]["aim"].pop("as_of"))
+    assert _errors(kb, data_copy) == [
+        "error: alternatives: alternatives/mcl_rr.yaml.setting.options[0].aim.as_of: "
+        "Field required (1 problem(s))"
+    ]
+
+
+def test_car_t_option_with_its_own_availability_is_refused(
+    kb: KnowledgeBase, data_copy: Path
+) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["setting"]["options"][0]["availability_from"] = None
+
+    _edit(data_copy, "fl_3l.yaml", edit)
+    with pytest.raises(KnowledgeBaseError, match="takes its availability from the case"):
+        load_alternatives(kb, data_copy, use_cache=False)
+
+
+def test_unknown_template_is_refused(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(data_copy, "fl_3l.yaml", lambda raw: raw["setting"]["options"].append({"use": "nope"}))
+    with pytest.raises(KnowledgeBaseError, match=r"options\[7\].use: no template 'nope'"):
+        load_alternatives(kb, data_copy, use_cache=False)
+
+
+def test_missing_goal_fit_is_refused(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(
+        data_copy, "mm_late.yaml", lambda raw: raw["setting"]["options"][1]["goal_fit"].pop("cure")
+    )
+    with pytest.raises(KnowledgeBaseError, match="goal_fit is missing for cure"):
+        load_alternatives(kb, data_copy, use_cache=False)
+
+
+def test_goal_fit_must_rest_on_an_attribute_or_a_citation(
+    kb: KnowledgeBase, data_copy: Path
+) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["setting"]["options"][1]["goal_fit"]["cure"]["source"] = "aimm"
+
+    _edit(data_copy, "mm_late.yaml", edit)
+    with pytest.raises(KnowledgeBaseError, match="source 'aimm' must be an attribute name"):
+        load_alternatives(kb, data_copy, use_cache=False)
+
+
+def test_unknown_fact_in_applies_is_refused(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(
+        data_copy,
+        "ball_rr.yaml",
+        lambda raw: raw["setting"]["applies"]["all"].append({"fact": "blast_count", "ge": 5}),
+    )
+    assert _errors(kb, data_copy) == [
+        "error: alternatives: alternatives/ball_rr.yaml: applies.all[2]: unknown fact 'blast_count'"
+    ]
+
+
+def test_contradictory_applies_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(
+        data_copy,
+        "mm_early.yaml",
+        lambda raw: raw["setting"]["applies"]["all"].append({"fact": "prior_lines", "ge": 4}),
+    )
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/mm_early.yaml: applies: no case could ever be in this setting"
+    ]
+
+
+def test_unknown_disease_in_applies_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["setting"]["applies"]["all"][0] = {"fact": "disease", "in": ["mcll"]}
+
+    _edit(data_copy, "mcl_rr.yaml", edit)
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/mcl_rr.yaml: applies: unknown disease code 'mcll'"
+    ]
+
+
+def test_applies_without_a_disease_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(data_copy, "ball_rr.yaml", lambda raw: raw["setting"]["applies"]["all"].pop(0))
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/ball_rr.yaml: applies must name the disease"
+    ]
+
+
+def test_setting_id_must_match_its_file(kb: KnowledgeBase, data_copy: Path) -> None:
+    (data_copy / "mcl_rr.yaml").rename(data_copy / "mcl.yaml")
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/mcl.yaml: setting id 'mcl_rr' differs from file name"
+    ]
+
+
+def test_duplicate_option_code_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(
+        data_copy,
+        "mcl_rr.yaml",
+        lambda raw: raw["setting"]["options"].append({"use": "clinical_trial"}),
+    )
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/mcl_rr.yaml: option code 'clinical_trial' is used twice"
+    ]
+
+
+def test_setting_without_palliative_care_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(data_copy, "mcl_rr.yaml", lambda raw: raw["setting"]["options"].pop())
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/mcl_rr.yaml: no option of kind 'supportive_care'"
+    ]
+
+
+def test_wrong_release_in_header_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(data_copy, "mcl_rr.yaml", lambda raw: raw["header"].update(release="2025.1.0"))
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/mcl_rr.yaml: header release '2025.1.0' is not the knowledge-base "
+        f"release '{kb.release.version}'"
+    ]
+
+
+def test_fact_dated_after_the_release_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["setting"]["notes"][0]["as_of"] = "2027-01-01"
+
+    _edit(data_copy, "mcl_rr.yaml", edit)
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/mcl_rr.yaml: notes[0]: checked 2027-01-01, after the release date"
+    ]
+
+
+def test_facts_older_than_a_year_are_warnings(kb: KnowledgeBase) -> None:
+    late = dt.date(2027, 11, 25)
+    stale = [f for f in findings(kb, late) if "over 12 months ago" in f.message]
+    assert stale and all(f.level == "warning" for f in stale)
+    assert not [f for f in findings(kb, TODAY) if "over 12 months ago" in f.message]
+
+
+def test_flagged_facts_are_listed_as_warnings(kb: KnowledgeBase) -> None:
+    warnings = {str(f) for f in findings(kb, TODAY) if f.level == "warning"}
+    assert (
+        "warning: alternatives/lbcl_2l_early.yaml: glofitamab_gemox.availability.US: "
+        "⚠ A new filing or approval after July 2025 is not known."
+    ) in warnings
+    assert (
+        "warning: alternatives/lbcl_2l_early.yaml: palliative_care.start_time: "
+        "⚠ confidence U (not confirmed in the sources read)"
+    ) in warnings
+
+
+def test_catalogue_without_a_needed_phrase_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(data_copy, "_catalogue.yaml", lambda raw: raw["phrases"].pop("grid.not_head_to_head"))
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/_catalogue.yaml: no phrase 'grid.not_head_to_head'"
+    ]
