@@ -235,10 +235,11 @@ def kb_check(
 ) -> None:
     """Fail on uncited, unknown or impossible facts; warn on stale or flagged ones."""
     from crossroads.kb import load_kb
-    from crossroads.kb.check import check, summary
+    from crossroads.kb.check import summary
+    from crossroads.kb.release import check_release
 
     kb = load_kb(use_cache=False)
-    findings = check(kb)
+    findings = check_release(kb)
     for finding in findings:
         if finding.level == "error":
             err.print(f"[red]{finding}[/red]", markup=True)

@@ -1,0 +1,24 @@
+"""Every check of a knowledge-base release in one call: what ``crossroads kb check`` runs.
+
+Each data area owns its checks next to its models; this module only gathers them, so that a new
+area is one line here and the command and its test stay unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crossroads.kb import alternatives, planning, review_data
+from crossroads.kb.base import KnowledgeBase
+from crossroads.kb.check import Finding, check
+
+
+def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Finding]:
+    """All findings about the release (products, alternatives, planning, review), errors first."""
+    today = today or dt.date.today()
+    found = check(kb, today)
+    found += alternatives.findings(kb, today)
+    found += planning.findings(kb)
+    found += review_data.findings(kb, today=today)
+    found.sort(key=lambda f: (f.level != "error", f.where))
+    return found
