@@ -1,0 +1,365 @@
+"""Code mapping tables between FHIR code systems and Crossroads codes (``kb/data/fhir_maps.yaml``).
+
+Why a table and not code: which SNOMED CT, ICD-10 or RxNorm code means which Crossroads disease or
+medicine is a clinical fact with a source, so it lives in cited data like every other fact. The
+FHIR importer asks this module "what does this code mean here?" and gets a row, an ambiguity note
+or nothing; nothing means the field stays unknown and the import report says so.
+
+``findings`` checks the tables against the knowledge base for ``crossroads kb check``: every
+target code must exist, every row must be cited, and ECOG must map 0 to 5 exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import Field, ValidationError
+
+from crossroads.errors import KnowledgeBaseError
+from crossroads.kb.base import DATA_DIR, KnowledgeBase
+from crossroads.kb.check import STALE_AFTER, Finding
+from crossroads.kb.models import Cited, Data, Text
+from crossroads.messages import location
+from crossroads.yamlio import load_yaml
+
+MAPS_FILE = DATA_DIR / "fhir_maps.yaml"
+State = Literal["relapsed", "refractory", "remission", "progressing"]
+TransplantType = Literal["autologous", "allogeneic"]
+
+# Phrases the FHIR importer and the CDS Hooks cards look up; `findings` refuses a file without one.
+REQUIRED_PHRASES = (
+    "import.unmapped_code",
+    "import.ambiguous_code",
+    "import.conflicting_codes",
+    "import.no_code",
+    "import.not_used",
+    "import.other_patient",
+    "import.many_patients",
+    "import.no_patient",
+    "import.unmapped_value",
+    "import.lines_not_grouped",
+    "import.stage_unclear",
+    "import.fhir_problem",
+    "report.unmapped",
+    "report.ambiguous",
+    "report.problem",
+    "report.not_used",
+    "report.complete",
+    "report.warning",
+    "cds.category",
+    "cds.on_label",
+    "cds.none_on_label",
+    "cds.needs_info.summary",
+    "cds.needs_info.detail",
+    "cds.not_read",
+    "cds.open_case",
+    "cds.no_record",
+    "cds.more",
+    "cds.source",
+)
+
+
+class Header(Data):
+    release: str
+    as_of: dt.date
+
+
+class CodeRow(Cited):
+    """One code of an outside code system, with its display text."""
+
+    system: str = Field(description="Key of `systems`")
+    code: str = Field(min_length=1)
+    display: str = Field(min_length=1)
+
+
+class DiseaseRow(CodeRow):
+    """A disease code that settles the Crossroads disease (and maybe subtype or state)."""
+
+    prefix: bool = Field(False, description="Match every code that starts with this stem")
+    disease: str
+    subtype: str | None = None
+    state: State | None = None
+
+
+class AmbiguousRow(CodeRow):
+    """A real disease code that does not settle the Crossroads disease: reported, never guessed."""
+
+    prefix: bool = False
+    note: Text
+    state: State | None = None
+
+
+class ExportRow(Cited):
+    """The standard code written for a disease (and, if listed, only these subtypes)."""
+
+    disease: str
+    subtypes: list[str] | None = None
+    system: str
+    code: str
+    display: str
+
+
+class DrugRow(CodeRow):
+    drug: str = Field(description="Drug code in kb/data/drugs.yaml")
+
+
+class ProcedureRow(CodeRow):
+    transplant: TransplantType
+
+
+class EcogAnswer(CodeRow):
+    value: int = Field(ge=0, le=5)
+
+
+class Ecog(Data):
+    code: CodeRow
+    answers: list[EcogAnswer]
+
+
+class DiseaseStatusCodes(Data):
+    code: CodeRow
+    worsened: CodeRow
+    trends: list[CodeRow]
+
+
+class ClinicalStatus(Cited):
+    export: dict[State, str]
+    import_: dict[str, State] = Field(alias="import")
+
+
+class MapsFile(Data):
+    header: Header
+    systems: dict[str, str]
+    diseases: list[DiseaseRow]
+    ambiguous: list[AmbiguousRow] = Field(default_factory=list)
+    export: list[ExportRow] = Field(default_factory=list)
+    drugs: list[DrugRow] = Field(default_factory=list)
+    procedures: list[ProcedureRow] = Field(default_factory=list)
+    ecog: Ecog
+    disease_status: DiseaseStatusCodes
+    clinical_status: ClinicalStatus
+    phrases: dict[str, Text] = Field(default_factory=dict)
+
+
+def normalise_code(system_uri: str, code: str) -> str:
+    """Codes as compared: ICD codes without dots and in capitals, others trimmed."""
+    text = code.strip()
+    if "icd-10" in system_uri:
+        return text.replace(".", "").upper()
+    return text
+
+
+@dataclass
+class FhirMaps:
+    """The loaded tables with look-up indexes (code system URI + code -> row)."""
+
+    data: MapsFile
+    _exact: dict[tuple[str, str], DiseaseRow | AmbiguousRow] = field(default_factory=dict)
+    _prefix: list[tuple[str, str, DiseaseRow | AmbiguousRow]] = field(default_factory=list)
+    _drugs: dict[tuple[str, str], DrugRow] = field(default_factory=dict)
+    _rxnorm: dict[str, DrugRow] = field(default_factory=dict)
+    _procedures: dict[tuple[str, str], ProcedureRow] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        rows: list[DiseaseRow | AmbiguousRow] = [*self.data.diseases, *self.data.ambiguous]
+        for row in rows:
+            uri = self.uri(row.system)
+            key = normalise_code(uri, row.code)
+            if row.prefix:
+                self._prefix.append((uri, key, row))
+            else:
+                self._exact[(uri, key)] = row
+        self._prefix.sort(key=lambda item: -len(item[1]))  # longest stem wins
+        for drug in self.data.drugs:
+            self._drugs[(self.uri(drug.system), drug.code)] = drug
+            self._rxnorm.setdefault(drug.drug, drug)
+        for proc in self.data.procedures:
+            self._procedures[(self.uri(proc.system), proc.code)] = proc
+
+    # -- look-ups ---------------------------------------------------------------------------
+    def uri(self, key: str) -> str:
+        """The canonical URI of a code system named by its key in `systems`."""
+        try:
+            return self.data.systems[key]
+        except KeyError:
+            raise KnowledgeBaseError(f"fhir_maps.yaml: unknown code system key {key!r}") from None
+
+    def disease(self, system_uri: str, code: str) -> DiseaseRow | AmbiguousRow | None:
+        """The row for a disease code (exact code first, then the longest matching stem)."""
+        key = normalise_code(system_uri, code)
+        found = self._exact.get((system_uri, key))
+        if found is not None:
+            return found
+        for uri, stem, row in self._prefix:
+            if uri == system_uri and key.startswith(stem):
+                return row
+        return None
+
+    def export_codes(self, disease: str | None, subtype: str | None) -> list[ExportRow]:
+        """Standard codes that are true for this disease and subtype."""
+        if disease is None:
+            return []
+        return [
+            row
+            for row in self.data.export
+            if row.disease == disease and (row.subtypes is None or subtype in row.subtypes)
+        ]
+
+    def drug(self, system_uri: str, code: str) -> DrugRow | None:
+        return self._drugs.get((system_uri, code.strip()))
+
+    def rxnorm_for(self, drug_code: str) -> DrugRow | None:
+        return self._rxnorm.get(drug_code)
+
+    def procedure(self, system_uri: str, code: str) -> ProcedureRow | None:
+        return self._procedures.get((system_uri, code.strip()))
+
+    def transplant_code(self, kind: str) -> ProcedureRow | None:
+        return next((p for p in self.data.procedures if p.transplant == kind), None)
+
+    def ecog_answer(self, value: int) -> EcogAnswer | None:
+        return next((a for a in self.data.ecog.answers if a.value == value), None)
+
+    def ecog_value(self, system_uri: str, code: str) -> int | None:
+        for answer in self.data.ecog.answers:
+            if self.uri(answer.system) == system_uri and answer.code == code.strip():
+                return answer.value
+        return None
+
+    def phrase(self, key: str, lang: str = "en", **values: object) -> str:
+        text = self.data.phrases[key].get(lang)
+        return text.format(**values) if values else text
+
+
+def _read(path: Path) -> object:
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise KnowledgeBaseError(f"{path.name}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"{path.name}: not valid YAML: {exc}") from None
+
+
+_LOADED: dict[tuple[str, int, int], FhirMaps] = {}
+
+
+def load_fhir_maps(path: Path | None = None) -> FhirMaps:
+    """Load (once per process and file state) the mapping tables."""
+    path = path or MAPS_FILE
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise KnowledgeBaseError(f"{path.name}: cannot read ({exc.strerror})") from None
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key in _LOADED:
+        return _LOADED[key]
+    try:
+        data = MapsFile.model_validate(_read(path))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise KnowledgeBaseError(
+            f"{path.name}: {location(first['loc'])}: {first['msg']} "
+            f"({exc.error_count()} problem(s))"
+        ) from None
+    maps = FhirMaps(data)
+    _LOADED[key] = maps
+    return maps
+
+
+# -- checks -----------------------------------------------------------------------------------
+def _cited(maps: MapsFile) -> Iterator[tuple[str, Cited]]:
+    for name, rows in (
+        ("diseases", maps.diseases),
+        ("ambiguous", maps.ambiguous),
+        ("drugs", maps.drugs),
+        ("procedures", maps.procedures),
+        ("ecog.answers", maps.ecog.answers),
+        ("disease_status.trends", maps.disease_status.trends),
+    ):
+        for row in rows:
+            yield f"fhir_maps: {name}.{row.system}#{row.code}", row
+    for export in maps.export:
+        yield f"fhir_maps: export.{export.disease}", export
+    yield "fhir_maps: ecog.code", maps.ecog.code
+    yield "fhir_maps: disease_status.code", maps.disease_status.code
+    yield "fhir_maps: disease_status.worsened", maps.disease_status.worsened
+    yield "fhir_maps: clinical_status", maps.clinical_status
+
+
+def _target_findings(kb: KnowledgeBase, maps: MapsFile) -> list[Finding]:
+    found: list[Finding] = []
+
+    def check_pair(where: str, disease: str, subtypes: list[str]) -> None:
+        if disease not in kb.diseases:
+            found.append(Finding("error", where, f"unknown disease code {disease!r}"))
+            return
+        for subtype in subtypes:
+            if subtype not in kb.diseases[disease].subtypes:
+                found.append(Finding("error", where, f"{subtype!r} is not a subtype of {disease}"))
+
+    for row in maps.diseases:
+        where = f"fhir_maps: diseases.{row.system}#{row.code}"
+        check_pair(where, row.disease, [row.subtype] if row.subtype else [])
+    for export in maps.export:
+        check_pair(f"fhir_maps: export.{export.disease}", export.disease, export.subtypes or [])
+    for drug in maps.drugs:
+        if drug.drug not in kb.drugs:
+            where = f"fhir_maps: drugs.{drug.system}#{drug.code}"
+            found.append(Finding("error", where, f"unknown drug code {drug.drug!r}"))
+    return found
+
+
+def _shape_findings(maps: MapsFile) -> list[Finding]:
+    found: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for row in [*maps.diseases, *maps.ambiguous, *maps.drugs, *maps.procedures]:
+        if row.system not in maps.systems:
+            found.append(Finding("error", f"fhir_maps: {row.code}", f"no system {row.system!r}"))
+            continue
+        pair = (row.system, normalise_code(maps.systems[row.system], row.code))
+        if pair in seen:
+            found.append(Finding("error", f"fhir_maps: {row.code}", "code is listed twice"))
+        seen.add(pair)
+    values = sorted(answer.value for answer in maps.ecog.answers)
+    if values != [0, 1, 2, 3, 4, 5]:
+        found.append(Finding("error", "fhir_maps: ecog.answers", f"values are {values}, not 0-5"))
+    for key in REQUIRED_PHRASES:
+        if key not in maps.phrases:
+            found.append(Finding("error", "fhir_maps: phrases", f"no phrase {key!r}"))
+    return found
+
+
+def findings(
+    kb: KnowledgeBase, today: dt.date | None = None, path: Path | None = None
+) -> list[Finding]:
+    """Every finding about the mapping tables, errors first (for ``crossroads kb check``)."""
+    today = today or dt.date.today()
+    try:
+        maps = load_fhir_maps(path).data
+    except KnowledgeBaseError as exc:
+        return [Finding("error", "fhir_maps", str(exc))]
+    found: list[Finding] = []
+    if maps.header.release != kb.release.version:
+        found.append(
+            Finding(
+                "error",
+                "fhir_maps: header",
+                f"release {maps.header.release!r} is not the knowledge-base release "
+                f"{kb.release.version!r}",
+            )
+        )
+    found += _shape_findings(maps) + _target_findings(kb, maps)
+    for where, fact in _cited(maps):
+        if fact.as_of > kb.release.date:
+            found.append(Finding("error", where, f"checked {fact.as_of}, after the release date"))
+        elif today - fact.as_of > STALE_AFTER:
+            found.append(Finding("warning", where, f"checked {fact.as_of}, over 12 months ago"))
+        if fact.flag or fact.confidence == "U":
+            why = fact.flag_text("en") or "confidence U (not confirmed in the sources read)"
+            found.append(Finding("warning", where, f"uncertain: {why}"))
+    return sorted(found, key=lambda f: f.level != "error")
