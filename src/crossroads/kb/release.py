@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crossroads.kb import alternatives, planning, review_data
+from crossroads.kb import alternatives, fhir_maps, planning, review_data, trial_terms
 from crossroads.kb.base import KnowledgeBase
 from crossroads.kb.check import Finding, check
 
 
 def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Finding]:
-    """All findings about the release (products, alternatives, planning, review), errors first."""
+    """All findings about the release (products, alternatives, planning, review, FHIR maps, trial terms), errors first."""
     today = today or dt.date.today()
     found = check(kb, today)
     found += alternatives.findings(kb, today)
     found += planning.findings(kb)
     found += review_data.findings(kb, today=today)
+    found += fhir_maps.findings(kb, today)
+    found += trial_terms.findings(kb, today)
     found.sort(key=lambda f: (f.level != "error", f.where))
     return found
