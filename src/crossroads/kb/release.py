@@ -14,7 +14,7 @@ from crossroads.kb.check import Finding, check
 
 
 def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Finding]:
-    """All findings about the release (products, alternatives, planning, review, FHIR maps, trial terms), errors first."""
+    """All findings about the release, every data area, errors first."""
     today = today or dt.date.today()
     found = check(kb, today)
     found += alternatives.findings(kb, today)
