@@ -30,11 +30,11 @@ def format_value(kb: KnowledgeBase, fact: str, value: Any, lang: str = "en") -> 
     if isinstance(value, bool):
         return kb.phrase("value.yes" if value else "value.no", lang)
     if isinstance(value, SetValue):
-        names = _join((kb.code_name(m, lang) for m in sorted(value.members)), lang)
+        names = _join((kb.value_name(fact, m, lang) for m in sorted(value.members)), lang)
         shown = names or kb.phrase("value.none", lang)
         return shown if value.complete else kb.phrase("value.incomplete", lang, value=shown)
     if isinstance(value, (tuple, list, frozenset)):
-        return _join((kb.code_name(str(v), lang) for v in value), lang)
+        return _join((kb.value_name(fact, str(v), lang) for v in value), lang)
     if isinstance(value, (Interval, int, float)):
         unit = kb.facts[fact].unit
         text = str(value)
@@ -46,7 +46,7 @@ def format_value(kb: KnowledgeBase, fact: str, value: Any, lang: str = "en") -> 
         if lang == "en" and text == "1" and word.endswith("s"):
             word = word[:-1]  # "1 line", "1 month"
         return f"{text} {word}"
-    return kb.code_name(str(value), lang)
+    return kb.value_name(fact, str(value), lang)
 
 
 def leaf_sentence(kb: KnowledgeBase, trace: Trace, negated: bool, lang: str = "en") -> str:

@@ -124,6 +124,14 @@ class KnowledgeBase:
     def fact_name(self, code: str, lang: str = "en") -> str:
         return self.facts[code].name.get(lang)
 
+    def value_name(self, fact: str, code: str, lang: str = "en") -> str:
+        """Plain name of a code as a value of one fact (the same code can mean different things:
+        ``other`` is a disease and also a reason a transplant is not possible)."""
+        key = f"value.{fact}.{code}"
+        if key in self.phrases:
+            return self.phrase(key, lang)
+        return self.code_name(code, lang)
+
     def code_name(self, code: str, lang: str = "en") -> str:
         """Plain name of a disease, subtype, drug-class or reason code (the code if unknown)."""
         if code in self.diseases:
