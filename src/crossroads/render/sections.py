@@ -1,0 +1,154 @@
+"""The sections of the patient report and the hand-over letter, one small function each.
+
+Each function takes the report's input (the case, its classification, the knowledge base, the
+language) and returns the plain data its template part shows, or ``None`` when it has nothing to
+say for this case. Clinical words come from the knowledge base in the chosen language; the only
+words made here are interface words, through gettext. A section that cites knowledge-base facts
+lists them under ``"sources"`` so that the report can show every source it relied on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from crossroads.case import Case
+from crossroads.classify import Classification
+from crossroads.dates import PartialDate
+from crossroads.i18n import Gettext
+from crossroads.kb import Jurisdiction, KnowledgeBase
+from crossroads.kb.models import Cited, Text
+from crossroads.render.data import assessment_data
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """What every section may read; built once per report."""
+
+    case: Case
+    kb: KnowledgeBase
+    lang: str
+    today: dt.date
+    classification: Classification
+    jurisdictions: tuple[Jurisdiction, ...]
+    gettext: Gettext
+
+
+Section = Callable[[ReportInput], dict[str, Any] | None]
+
+
+def _babel_locale(lang: str) -> str:
+    return "zh_Hans_CN" if lang.startswith("zh") else "en"
+
+
+def format_day(value: dt.date | PartialDate | None, lang: str) -> str:
+    """A date as people write it in the language; a partial date keeps only what is known."""
+    from babel.dates import format_date, format_skeleton
+
+    if value is None:
+        return ""
+    locale = _babel_locale(lang)
+    if isinstance(value, dt.date):
+        return format_date(value, "long", locale=locale)
+    if value.day is not None and value.month is not None:
+        return format_date(dt.date(value.year, value.month, value.day), "long", locale=locale)
+    if value.month is not None:
+        return format_skeleton("yMMMM", dt.date(value.year, value.month, 1), locale=locale)
+    return format_skeleton("y", dt.date(value.year, 1, 1), locale=locale)
+
+
+def cited(fact: Cited, lang: str, kb: KnowledgeBase) -> dict[str, Any]:
+    """A source entry for the sources list: where a fact comes from, when checked, how sure."""
+    return {
+        "source": fact.source,
+        "as_of": fact.as_of.isoformat(),
+        "confidence": fact.confidence,
+        "uncertain": fact.uncertain,
+        "flag": flag_text(fact, lang, kb),
+    }
+
+
+def flag_text(fact: Cited, lang: str, kb: KnowledgeBase) -> str | None:
+    """The fact's warning (the dossier's ⚠) in the reader's language.
+
+    Some warnings exist only in English; a Chinese reader then gets the translated general
+    "may have changed" phrase instead of an English sentence in the middle of Chinese text.
+    """
+    if fact.flag is None:
+        return None
+    if lang != "en" and not isinstance(fact.flag, Text):
+        return kb.phrase("flagged", lang)
+    return fact.flag_text(lang)
+
+
+def collect_sources(sections: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every source the sections cite, once each, in order of first use."""
+    seen: dict[str, dict[str, Any]] = {}
+    for context in sections:
+        for entry in context.get("sources", []):
+            seen.setdefault(entry["source"], entry)
+    return list(seen.values())
+
+
+# --- patient report -------------------------------------------------------------------------
+
+
+def classification_section(src: ReportInput) -> dict[str, Any]:
+    """Step 2: the category per jurisdiction with each product's status and reasons."""
+    data = assessment_data(src.classification, src.kb, src.lang)
+    places = []
+    sources: list[dict[str, Any]] = []
+    for code, jr in data["jurisdictions"].items():
+        products = []
+        for row in jr["products"]:
+            product = src.kb.products[row["product"]]
+            fact = next(i for i in product.indications if i.id == row["indication"])
+            sources.append(cited(fact, src.lang, src.kb))
+            products.append(
+                {
+                    "name": _product_name(row, product.name_zh, src.lang),
+                    "indication": row["indication_text"],
+                    "status": row["status"],
+                    "status_label": src.kb.phrase(f"status.{row['status']}", src.lang),
+                    "reasons": row["reasons"],
+                    "missing": [m["ask"] for m in row["missing"]],
+                    "source": row["source"],
+                    "flag": flag_text(fact, src.lang, src.kb),
+                    "uncertain": fact.uncertain,
+                }
+            )
+        places.append(
+            {
+                "code": code,
+                "name": src.kb.phrase(f"ui.jurisdiction.{code}", src.lang),
+                "category": jr["category"],
+                "category_label": jr["category_label"],
+                "category_text": jr["category_text"],
+                "products": products,
+            }
+        )
+    return {"places": places, "sources": sources}
+
+
+def _product_name(row: dict[str, Any], name_zh: str | None, lang: str) -> str:
+    """Short name and local brand; a brand that carries its own brackets is not nested in more."""
+    name = name_zh if lang != "en" and name_zh else row["short"]
+    brand = row["brand"]
+    if not brand:
+        return str(name)
+    return f"{name} · {brand}" if "(" in brand else f"{name} ({brand})"
+
+
+def missing_section(src: ReportInput) -> dict[str, Any] | None:
+    """Unknown facts that would settle an open answer, phrased as what to ask the hospital for."""
+    data = assessment_data(src.classification, src.kb, src.lang)
+    if not data["missing_facts"]:
+        return None
+    return {"entries": [m["ask"] for m in data["missing_facts"]]}
+
+
+def urgent_section(src: ReportInput) -> dict[str, Any]:
+    """The urgent-symptoms line: always shown, in every report kind (ground rule)."""
+    return {"text": src.kb.phrase("urgent", src.lang)}

@@ -1,0 +1,130 @@
+"""Report sections for planning (journey step 4 and the next steps): timeline, checklists, actions.
+
+They read the timeline, readiness and action-plan modules and keep only what a reader of the
+printed report needs; each cites the knowledge-base facts its numbers came from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from crossroads.actions import action_plan, actions_data
+from crossroads.dates import PartialDate
+from crossroads.kb import Jurisdiction
+from crossroads.kb.planning import planning_for
+from crossroads.readiness import readiness, readiness_data, treatment_place
+from crossroads.render.sections import ReportInput, format_day
+from crossroads.render.svg import timeline_svg
+from crossroads.timeline import build_timeline, timeline_data
+
+
+def planning_place(src: ReportInput) -> Jurisdiction:
+    """Whose rules the timeline follows: the place of treatment, else home, else the first shown.
+
+    Home counts because most people are treated where they live; the report says which place
+    it used, so a reader planning elsewhere knows to ask.
+    """
+    planning = planning_for(src.kb)
+    place = treatment_place(src.case, planning)
+    home = (src.case.patient.country or "").upper()
+    if place is None and home in ("US", "CN"):
+        place = "US" if home == "US" else "CN"
+    elif place is None and home in planning.checklists.eu_countries:
+        place = "EU"
+    if place is None or place not in src.jurisdictions:
+        return src.jurisdictions[0]
+    return place
+
+
+def _source(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "source": entry["source"],
+        "as_of": entry["as_of"],
+        "confidence": entry["confidence"],
+        "uncertain": entry["confidence"] == "U" or entry["flag"] is not None,
+        "flag": entry["flag"],
+    }
+
+
+def timeline_section(src: ReportInput) -> dict[str, Any]:
+    """Step 4: the chart from referral to recovery, each step's dates, and the tempo flags."""
+    place = planning_place(src)
+    tl = build_timeline(src.case, src.kb, place, start=src.today, today=src.today)
+    data = timeline_data(tl, src.kb, src.lang)
+    sources = []
+    for milestone in data["milestones"]:
+        sources += [_source(b) for b in [*milestone["basis"], *milestone["notes"]]]
+    flags = []
+    for flag in data["flags"]:
+        if flag["status"] == "not_raised":
+            continue
+        sources.append(_source(flag))
+        flags.append(
+            {
+                "name": flag["name"],
+                "raised": flag["status"] == "raised",
+                "text": flag["text"],
+                "needs": [n["ask"] for n in flag["needs"]],
+            }
+        )
+    products = [
+        p["short"] + (f" ({p['brand']})" if p["brand"] else "") for p in data["products_used"]
+    ]
+    return {
+        "place": data["jurisdiction_label"],
+        "start": format_day(tl.start, src.lang),
+        "products": products,
+        "svg": Markup(timeline_svg(data, src.kb)),  # built from escaped text by render.svg
+        "milestones": [
+            {"name": m["name"], "when": m["when"], "text": m["text"]} for m in data["milestones"]
+        ],
+        "flags": flags,
+        "sources": sources,
+    }
+
+
+def checklist_section(src: ReportInput) -> dict[str, Any]:
+    """The records to gather and the practical arrangements, each known, missing or not known."""
+    data = readiness_data(readiness(src.case, src.kb, src.today), src.kb, src.lang)
+    groups: dict[str, list[dict[str, Any]]] = {"records": [], "practical": []}
+    for item in data["items"]:
+        groups.setdefault(item["group"], []).append(
+            {
+                "name": item["name"],
+                "state": item["state"],
+                "state_text": item["state_text"],
+                "detail": item["detail"],
+                "ask": item["ask"] if item["state"] != "known" else None,
+            }
+        )
+    return {
+        "records": groups["records"],
+        "practical": groups["practical"],
+        "steps": [
+            {"step": s["step"], "name": s["name"], "percent": s["percent"]} for s in data["steps"]
+        ],
+        "sources": [_source({**item, "flag": None}) for item in data["items"]],
+    }
+
+
+def actions_section(src: ReportInput) -> dict[str, Any] | None:
+    """Next steps with who does them and by when, open ones first."""
+    plan = action_plan(src.case, src.kb, src.classification, src.today)
+    data = actions_data(plan, src.kb, src.today, src.lang)
+    if not data["actions"]:
+        return None
+    rows = sorted(data["actions"], key=lambda a: a["done"])
+    return {
+        "urgent": data["urgent"],
+        "entries": [
+            {
+                "title": a["title"],
+                "owner": a["owner_text"],
+                "due": format_day(PartialDate.parse(a["due"]), src.lang) if a["due"] else "",
+                "done": a["done"],
+            }
+            for a in rows
+        ],
+    }
