@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
 REQS := requirements/base.txt requirements/dev.txt
 
-.PHONY: help setup run test lint format bench docs clean
+.PHONY: help setup run tour test lint format bench docs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -18,15 +18,26 @@ $(VENV)/.stamp: $(REQS) pyproject.toml scripts/setup.sh scripts/setup-system.sh
 
 setup: $(VENV)/.stamp ## Create .venv and install everything (idempotent)
 
-run: setup ## Set up and walk through the example cases
+run: setup ## Set up, load demo data and serve the web app on http://127.0.0.1:8000
+	@cd web && ../$(PY) manage.py migrate --noinput -v0
+	@cd web && ../$(PY) manage.py load_demo
+	@echo "Crossroads is at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	@cd web && exec ../$(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+tour: setup ## Walk through the example cases in the terminal
 	@$(VENV)/bin/crossroads tour
 
 test: setup ## Set up and run all checks and tests
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --config-file web/mypy.ini
 	$(VENV)/bin/crossroads kb check -q
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$CROSSROADS_TEST_DATABASE_URL" ]; then \
+	  echo "web tests again, on PostgreSQL"; \
+	  DATABASE_URL="$$CROSSROADS_TEST_DATABASE_URL" $(PY) -m pytest tests/web --ignore=tests/web/browser $(PYTEST_ARGS); \
+	fi
 
 lint: setup ## Lint, format check and type check
 	$(VENV)/bin/ruff check .

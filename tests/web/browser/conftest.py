@@ -1,0 +1,103 @@
+"""Browser tests: the app served by gunicorn on loopback, driven by Debian's Chromium.
+
+The server runs in its own process with its own SQLite file, exactly as ``make run`` serves it,
+so the browser sees real sessions, real static files and the real security headers. Screenshots
+of every step go to ``test-artifacts/browser/<language>/``. On CI (``CI=true``) a missing
+Chromium is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import ROOT, WEB
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(url: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the test server did not answer at {url}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A gunicorn server with a fresh database, on a free loopback port."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: browser tests must run on CI")
+        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium)")
+    state = tmp_path_factory.mktemp("browser-server")
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}},
+        "DJANGO_SETTINGS_MODULE": "crossroads_web.settings.base",
+        "DATABASE_URL": f"sqlite:///{state / 'db.sqlite3'}",
+        "CROSSROADS_VAR_DIR": str(state / "var"),
+        "CROSSROADS_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+    }
+    python = sys.executable
+    subprocess.run(
+        [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=WEB, env=env, check=True
+    )
+    gunicorn = str(Path(python).with_name("gunicorn"))
+    log = (state / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [gunicorn, "-c", "gunicorn.conf.py"], cwd=WEB, env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(base + "/floor/")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    """Chromium for one test module. Closed after it, because Playwright's sync API keeps an
+    event loop running, which Django's database code refuses to run under."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

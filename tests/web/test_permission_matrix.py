@@ -1,0 +1,218 @@
+"""Every URL x every persona x every method it accepts, against a declared policy table.
+
+The table below is the single source of truth for who may do what (design section 1). A URL
+added to the app without a row here makes ``test_every_url_has_a_row`` fail. Outcomes:
+
+- ``ok``: the page or the action worked (2xx, or a redirect that is not to sign-in);
+- ``login``: sent to the sign-in page;
+- ``denied``: 404, the same answer as for a case that does not exist;
+- ``forbidden``: 403, a page for another role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from audit.models import AuditEvent
+from tests.web.conftest import INVITE_TOKEN, PERSONAS, World
+
+pytestmark = pytest.mark.integration
+
+ROLES = ("patient", "caregiver", "coordinator", "reviewer", "admin")
+OUTSIDERS = tuple(f"outsider_{r}" for r in ("patient", "caregiver", "coordinator", "reviewer"))
+
+
+def policy(
+    ok: tuple[str, ...] = (), anonymous: str = "login", others: str = "denied"
+) -> dict[str, str]:
+    """Expected outcome per persona: ``ok`` for the listed ones, ``others`` for the rest."""
+    out = {p: ("ok" if p in ok else others) for p in PERSONAS}
+    out["anonymous"] = "ok" if "anonymous" in ok else anonymous
+    return out
+
+
+PUBLIC = policy(ok=PERSONAS)
+SIGNED_IN = policy(ok=(*ROLES, *OUTSIDERS))
+CASE_TEAM = policy(ok=("patient", "caregiver", "coordinator"))
+OWNER = policy(ok=("patient",))
+OWNER_OR_ADMIN = policy(ok=("patient", "admin"))
+DECIDERS = policy(ok=("patient", "caregiver"))
+ADMIN_ON_CASE = policy(ok=("admin",))
+COORDINATOR_ON_CASE = policy(ok=("coordinator",))
+ADMIN_ROLE = policy(ok=("admin",), others="forbidden")
+PATIENT_ROLE = policy(ok=("patient", "outsider_patient"), others="forbidden")
+REVIEWER_ROLE = policy(ok=("reviewer", "outsider_reviewer"), others="forbidden")
+PACKET = {**policy(ok=("reviewer",), others="forbidden"), "outsider_reviewer": "denied"}
+
+
+@dataclass(frozen=True)
+class Row:
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+    get: dict[str, str] | None = None
+    post: dict[str, str] | None = None
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+    variants: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+
+def case_a(w: World) -> dict[str, Any]:
+    return {"case_id": w.case.pk}
+
+
+STEP_POST = {"version": "1", "next": "stay"}
+
+MATRIX: dict[str, Row] = {
+    "home": Row(get=PUBLIC),
+    "floor": Row(get=PUBLIC),
+    "set_language": Row(post=PUBLIC, data=lambda w: {"language": "zh-hans", "next": "/"}),
+    "invite": Row(kwargs=lambda w: {"token": INVITE_TOKEN}, get=PUBLIC),
+    "accounts:login": Row(get=PUBLIC),
+    "accounts:logout": Row(post=PUBLIC),
+    "accounts:register": Row(get=PUBLIC),
+    "accounts:password": Row(get=SIGNED_IN),
+    "accounts:staff": Row(get=ADMIN_ROLE),
+    "cases:dashboard": Row(get=SIGNED_IN),
+    "cases:new": Row(get=PATIENT_ROLE, post=PATIENT_ROLE, data=lambda w: {"title": "Mine"}),
+    "cases:overview": Row(kwargs=case_a, get=CASE_TEAM),
+    "cases:step": Row(
+        kwargs=case_a,
+        get=CASE_TEAM,
+        post=CASE_TEAM,
+        data=lambda w: STEP_POST,
+        variants=tuple({"number": n} for n in range(1, 7)),
+    ),
+    "cases:checklist": Row(
+        kwargs=case_a, get=CASE_TEAM, post=CASE_TEAM, data=lambda w: {"done": "records.pathology"}
+    ),
+    "cases:tasks": Row(
+        kwargs=case_a, get=CASE_TEAM, post=CASE_TEAM, data=lambda w: {"title": "Call"}
+    ),
+    "cases:task_toggle": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "task_id": w.task_id}, post=CASE_TEAM
+    ),
+    "cases:decide": Row(kwargs=case_a, post=DECIDERS, data=lambda w: {"confirm": "1"}),
+    "cases:caregivers": Row(kwargs=case_a, get=OWNER, post=OWNER, data=lambda w: {"label": "son"}),
+    "cases:caregiver_revoke": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "grant_id": w.grant.pk}, post=OWNER
+    ),
+    "cases:invite_cancel": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "invite_id": w.invite.pk}, post=OWNER
+    ),
+    "cases:assign": Row(
+        kwargs=case_a,
+        post=ADMIN_ON_CASE,
+        data=lambda w: {"coordinator": w.users["outsider_coordinator"].pk},
+    ),
+    "cases:review_send": Row(
+        kwargs=case_a,
+        get=COORDINATOR_ON_CASE,
+        post=COORDINATOR_ON_CASE,
+        data=lambda w: {"reviewer": w.users["reviewer"].pk, "question": "Is CAR-T realistic?"},
+    ),
+    "cases:review_preview": Row(kwargs=case_a, get=COORDINATOR_ON_CASE),
+    "cases:review_withdraw": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "request_id": w.review.pk},
+        post=COORDINATOR_ON_CASE,
+    ),
+    "cases:report": Row(kwargs=case_a, get=CASE_TEAM),
+    "cases:report_pdf": Row(kwargs=case_a, get=CASE_TEAM),
+    "cases:audit": Row(kwargs=case_a, get=OWNER_OR_ADMIN),
+    "cases:audit_csv": Row(kwargs=case_a, get=OWNER_OR_ADMIN),
+    "reviews:inbox": Row(get=REVIEWER_ROLE),
+    "reviews:packet": Row(
+        kwargs=lambda w: {"request_id": w.review.pk},
+        get=PACKET,
+        post=PACKET,
+        data=lambda w: {"answer": "Worth a CAR-T consult."},
+    ),
+    "reviews:packet_document": Row(kwargs=lambda w: {"request_id": w.review.pk}, get=PACKET),
+    "audit:all": Row(get=ADMIN_ROLE),
+    "audit:csv": Row(get=ADMIN_ROLE),
+}
+
+
+def url_names(patterns: list[Any] | None = None, prefix: str = "") -> set[str]:
+    found: set[str] = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            space = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            found |= url_names(entry.url_patterns, space)
+        elif isinstance(entry, URLPattern):
+            assert entry.name, f"URL {entry.pattern} has no name: name it and add a row"
+            found.add(prefix + entry.name)
+    return found
+
+
+def test_every_url_has_a_row() -> None:
+    assert url_names() == set(MATRIX)
+
+
+def outcome(response: Any) -> str:
+    if response.status_code in (301, 302, 303):
+        return "login" if response["Location"].startswith("/accounts/login/") else "ok"
+    if response.status_code == 404:
+        return "denied"
+    if response.status_code == 403:
+        return "forbidden"
+    if response.status_code in (200, 201):
+        return "ok"
+    return f"status {response.status_code}"
+
+
+def _cases() -> list[Any]:
+    out = []
+    for name, row in MATRIX.items():
+        for method, table in (("GET", row.get), ("POST", row.post)):
+            if table is None:
+                continue
+            for variant in row.variants or ({},):
+                for persona in PERSONAS:
+                    label = f"{name}-{method}-{persona}" + "".join(
+                        f"-{v}" for v in variant.values()
+                    )
+                    out.append(
+                        pytest.param(name, method, variant, persona, table[persona], id=label)
+                    )
+    return out
+
+
+@pytest.mark.parametrize(("name", "method", "variant", "persona", "expected"), _cases())
+def test_permission_matrix(
+    world: World, name: str, method: str, variant: dict[str, Any], persona: str, expected: str
+) -> None:
+    row = MATRIX[name]
+    url = reverse(name, kwargs={**row.kwargs(world), **variant})
+    client = world.client(persona)
+    before = AuditEvent.objects.filter(outcome="denied").count()
+    response = client.get(url) if method == "GET" else client.post(url, row.data(world))
+    assert outcome(response) == expected
+    if expected in ("denied", "forbidden"):
+        assert AuditEvent.objects.filter(outcome="denied").count() == before + 1
+
+
+def test_tampered_ids_are_denied(world: World) -> None:
+    """Another case's grant, invite, review request or task under case A's owner: all 404."""
+    client = world.client("patient")
+    other = world.other_case
+    other_grant = other.grants.first()
+    urls = [
+        reverse(
+            "cases:caregiver_revoke", kwargs={"case_id": world.case.pk, "grant_id": other_grant.pk}
+        ),
+        reverse("cases:caregiver_revoke", kwargs={"case_id": other.pk, "grant_id": world.grant.pk}),
+        reverse("cases:task_toggle", kwargs={"case_id": world.case.pk, "task_id": "t-nope"}),
+    ]
+    for url in urls:
+        assert client.post(url).status_code == 404, url
+    coordinator = world.client("coordinator")
+    url = reverse(
+        "cases:review_withdraw",
+        kwargs={"case_id": world.case.pk, "request_id": world.other_review.pk},
+    )
+    assert coordinator.post(url).status_code == 404
+    other_grant.refresh_from_db()
+    assert other_grant.revoked_at is None

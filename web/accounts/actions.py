@@ -1,0 +1,49 @@
+"""Every change to an account goes through here, together with its audit event."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from accounts.models import Role, User
+from audit.actions import Actor, record
+
+
+def create_user(
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    language: str = "en",
+    full_name: str = "",
+) -> User:
+    """A new account; the password must pass the strength rules (ValidationError if not)."""
+    user = User(username=username, role=role, language=language, first_name=full_name[:150])
+    validate_password(password, user)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        record(actor, "account.create", detail={"user": user.pk, "role": role})
+    return user
+
+
+def register(actor: Actor, username: str, password: str, role: str, language: str) -> User:
+    """Self-service sign-up is for patients, and for caregivers holding an invitation."""
+    if role not in {Role.PATIENT, Role.CAREGIVER}:
+        raise ValueError("only patients and caregivers register themselves")
+    return create_user(actor, username, password, role, language)
+
+
+def set_language(actor: Actor, user: User, language: str) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(language=language)
+        record(actor, "account.language", detail={"language": language})
+    user.language = language
+
+
+def change_password(actor: Actor, user: User, password: str) -> None:
+    validate_password(password, user)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        record(actor, "account.password")

@@ -1,0 +1,139 @@
+"""Sign-up and account forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Language, Role, User
+
+_USERNAME_HELP = _("Letters, digits and @ . + - _ only; 150 characters at most.")
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {  # noqa: RUF012 - Django reads this class attribute
+        "invalid_login": _("The user name or password is not right. Please try again."),
+        "inactive": _("This account is switched off. Ask the administrator."),
+    }
+
+
+class RegisterForm(forms.Form):
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        help_text=_USERNAME_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. Not a common password, not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+    def __init__(self, *args: Any, role: str = Role.PATIENT, **kwargs: Any) -> None:
+        self.role = role
+        super().__init__(*args, **kwargs)
+
+    def clean_username(self) -> str:
+        name: str = self.cleaned_data["username"]
+        validator = User.username_validator
+        try:
+            validator(name)
+        except forms.ValidationError:
+            raise forms.ValidationError(_USERNAME_HELP) from None
+        if User.objects.filter(username__iexact=name).exists():
+            raise forms.ValidationError(_("This user name is taken. Please choose another."))
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        one, two = data.get("password1"), data.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif one and "username" in data:
+            user = User(username=data["username"], role=self.role)
+            try:
+                password_validation.validate_password(one, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class PasswordForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. Not a common password, not only digits."),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        value: str = self.cleaned_data["old_password"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError(_("The current password is not right."))
+        return value
+
+    def clean_new_password(self) -> str:
+        value: str = self.cleaned_data["new_password"]
+        password_validation.validate_password(value, self.user)
+        return value
+
+
+class StaffUserForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150, help_text=_USERNAME_HELP)
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(r.value, r.label) for r in (Role.COORDINATOR, Role.REVIEWER, Role.ADMIN)],
+    )
+    password = forms.CharField(
+        label=_("First password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. Not a common password, not only digits."),
+    )
+
+    def clean_username(self) -> str:
+        name: str = self.cleaned_data["username"]
+        try:
+            User.username_validator(name)
+        except forms.ValidationError:
+            raise forms.ValidationError(_USERNAME_HELP) from None
+        if User.objects.filter(username__iexact=name).exists():
+            raise forms.ValidationError(_("This user name is taken. Please choose another."))
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("username"):
+            try:
+                password_validation.validate_password(
+                    data["password"], User(username=data["username"])
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data

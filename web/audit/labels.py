@@ -1,0 +1,44 @@
+"""Plain names for audit actions, for the audit pages and the "who did what" lists."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+LABELS: dict[str, Promise] = {
+    "access.denied": _("was refused access"),
+    "account.create": _("created an account"),
+    "account.language": _("changed the language"),
+    "account.login": _("signed in"),
+    "account.login_failed": _("failed to sign in"),
+    "account.logout": _("signed out"),
+    "account.password": _("changed their password"),
+    "audit.export": _("exported the audit trail"),
+    "audit.view": _("looked at the audit trail"),
+    "caregiver.accept": _("accepted a caregiver invitation"),
+    "caregiver.invite": _("invited a caregiver"),
+    "caregiver.invite_cancel": _("cancelled a caregiver invitation"),
+    "caregiver.revoke": _("removed a caregiver's access"),
+    "case.create": _("started the case"),
+    "case.import": _("imported the case"),
+    "case.list": _("looked at the list of cases"),
+    "case.save": _("saved a step"),
+    "case.view": _("looked at the case"),
+    "checklist.save": _("updated the checklist"),
+    "coordinator.assign": _("assigned a coordinator"),
+    "decision.pause": _("was asked to pause before deciding"),
+    "decision.record": _("noted a decision"),
+    "report.download": _("downloaded the report"),
+    "review.answer": _("answered a review request"),
+    "review.inbox": _("looked at the review inbox"),
+    "review.send": _("sent the case for specialist review"),
+    "review.view": _("read a review packet"),
+    "review.withdraw": _("withdrew a review request"),
+    "task.add": _("added a task"),
+    "task.done": _("marked a task done"),
+    "task.undone": _("marked a task not done"),
+}
+
+
+def label_for(action: str) -> str:
+    return str(LABELS.get(action, action))

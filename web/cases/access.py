@@ -1,0 +1,96 @@
+"""View guards: every view that touches a case or a role-only page goes through one of these.
+
+They ask the permission layer (:mod:`cases.permissions`), record refusals in the audit trail,
+and answer a refusal the same way as a missing case (404), so case numbers reveal nothing.
+Anonymous visitors are sent to the sign-in page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponseBase
+
+from audit.actions import Actor, record
+from audit.models import Outcome
+from cases.models import CaseRecord
+from cases.permissions import Perm, can
+
+View = Callable[..., HttpResponseBase]
+
+
+def deny(request: HttpRequest, case_id: int | None, why: str) -> None:
+    record(
+        Actor.from_request(request),
+        "access.denied",
+        case_id=case_id,
+        outcome=Outcome.DENIED,
+        detail={"why": why, "method": request.method},
+    )
+
+
+def case_view(perm: Perm, read: str | None = None) -> Callable[[View], View]:
+    """Load the case named in the URL and check ``perm``; log a read of ``read`` on GET.
+
+    The view receives the loaded case instead of its number.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, case_id: int, *args: Any, **kwargs: Any) -> Any:
+            if not request.user.is_authenticated:
+                deny(request, case_id, "anonymous")
+                return redirect_to_login(request.get_full_path())
+            found = (
+                CaseRecord.objects.select_related("owner", "coordinator").filter(pk=case_id).first()
+            )
+            if found is None or not can(request.user, perm, found):
+                deny(request, case_id, str(perm))
+                raise Http404("no such case")
+            if read and request.method in {"GET", "HEAD"}:
+                record(
+                    Actor.from_request(request),
+                    "case.view",
+                    case_id=found.pk,
+                    detail={"page": read},
+                )
+            return view(request, found, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def role_view(*roles: str) -> Callable[[View], View]:
+    """Only signed-in people with one of ``roles``; others get 403 (and a log line)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if not request.user.is_authenticated:
+                deny(request, None, "anonymous")
+                return redirect_to_login(request.get_full_path())
+            if getattr(request.user, "role", None) not in roles:
+                deny(request, None, "role")
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def signed_in(view: View) -> View:
+    """Any signed-in person (the page itself shows only what their role may see)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,129 @@
+"""Where case records live, and who may reach them.
+
+The case itself is stored as JSON in the public case format and is always validated by the
+core's model (``crossroads.case.Case``) before it is saved, so the web app, the CLI and any file
+export hold exactly the same record. The other models say who reaches a case: the patient who
+owns it, caregivers they invited, the coordinator an administrator assigned, and reviewers a
+coordinator sent a packet to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from crossroads.case import Case
+
+
+class CaseRecord(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_cases"
+    )
+    title = models.CharField(max_length=100)
+    data = models.JSONField(default=dict)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_cases",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"case {self.pk}: {self.title}"
+
+    def case(self) -> Case:
+        """The stored record as the core's model (validated again on every read)."""
+        return Case.model_validate(self.data)
+
+    @property
+    def web(self) -> dict[str, Any]:
+        """This app's own notes inside the record (``extensions.crossroads_web``)."""
+        extensions = self.data.get("extensions") or {}
+        value = extensions.get("crossroads_web") or {}
+        return value if isinstance(value, dict) else {}
+
+
+class CaregiverGrant(models.Model):
+    """A caregiver's access to one case; revoking keeps the row (who had access, and when)."""
+
+    case = models.ForeignKey(CaseRecord, on_delete=models.CASCADE, related_name="grants")
+    caregiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Invite(models.Model):
+    """A single-use, expiring link that turns its holder into a caregiver of one case.
+
+    Only a SHA-256 digest of the token is stored: a copy of the database cannot be used to
+    accept an invitation.
+    """
+
+    case = models.ForeignKey(CaseRecord, on_delete=models.CASCADE, related_name="invites")
+    token_digest = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def usable(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and self.cancelled_at is None and now < self.expires_at
+
+
+class ReviewRequest(models.Model):
+    """A de-identified packet a coordinator sent to one reviewer, and the reviewer's answer."""
+
+    case = models.ForeignKey(CaseRecord, on_delete=models.CASCADE, related_name="review_requests")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_requests"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    question = models.TextField(max_length=2000)
+    packet = models.JSONField(default=dict)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(max_length=5000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None

@@ -1,0 +1,145 @@
+"""What the core says about a case, for the step pages: one adapter per core module.
+
+The web app computes nothing clinical itself: it calls the same functions as the command line,
+so both show the same results. Step modules that a given build of the core does not have yet are
+looked up by name and simply left out of the page (:func:`optional`).
+
+Results are cached per process by case version, language and day, so reading a page again does
+not recompute them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.utils import timezone
+
+from cases.models import CaseRecord
+from crossroads.case import Case
+from crossroads.classify import Classification, classify
+from crossroads.codes import check_codes
+from crossroads.errors import CrossroadsError
+from crossroads.kb import JURISDICTIONS, KnowledgeBase, load_kb
+from crossroads.render.data import assessment_data
+
+log = logging.getLogger(__name__)
+_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_CACHE_SIZE = 512
+
+
+def optional(module: str, name: str) -> Callable[..., Any] | None:
+    """A core function if this build has it, else None (the page then leaves that part out)."""
+    try:
+        found = importlib.import_module(module)
+    except ImportError:
+        return None
+    value = getattr(found, name, None)
+    return value if callable(value) else None
+
+
+_KB: list[KnowledgeBase] = []
+
+
+def kb() -> KnowledgeBase:
+    """The knowledge base, loaded once per process (a new release needs a restart).
+
+    ``load_kb`` itself checks the data files' dates on every call; a page asks for the
+    knowledge base many times, so the web app keeps the first one.
+    """
+    if not _KB:
+        _KB.append(load_kb())
+    return _KB[0]
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _cached(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    value = make()
+    _CACHE[key] = value
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+def _key(record: CaseRecord, what: str, lang: str = "") -> tuple[Any, ...]:
+    return (what, record.pk, record.version, record.updated_at, lang, today(), kb().fingerprint)
+
+
+def cached(record: CaseRecord, what: str, lang: str, make: Callable[[], Any]) -> Any:
+    """A result for this version of the case, computed once per process."""
+    return _cached(_key(record, what, lang), make)
+
+
+def jurisdictions(record: CaseRecord) -> list[str]:
+    chosen = record.web.get("jurisdictions")
+    if isinstance(chosen, list):
+        picked: list[str] = [j for j in JURISDICTIONS if j in chosen]
+        if picked:
+            return picked
+    return list(JURISDICTIONS)
+
+
+def core_case(record: CaseRecord) -> Case:
+    """The stored record with drug names turned into codes, as the rules need them."""
+    return _cached(_key(record, "case"), lambda: check_codes(record.case(), kb()))  # type: ignore[no-any-return]
+
+
+def classification(record: CaseRecord) -> Classification:
+    def make() -> Classification:
+        places: Sequence[Any] = jurisdictions(record)
+        return classify(core_case(record), kb(), places, today())
+
+    return _cached(_key(record, "classification"), make)  # type: ignore[no-any-return]
+
+
+def assessment(record: CaseRecord, lang: str) -> dict[str, Any] | None:
+    """The step-2 result as plain data in one language (None if the record cannot be read)."""
+
+    def make() -> dict[str, Any] | None:
+        try:
+            return assessment_data(classification(record), kb(), lang)
+        except CrossroadsError as exc:
+            log.warning("case %s: cannot classify: %s", record.pk, exc.code)
+            return None
+
+    return _cached(_key(record, "assessment", lang), make)  # type: ignore[no-any-return]
+
+
+def readiness(record: CaseRecord, lang: str) -> dict[str, Any] | None:
+    """Checklist and per-step completeness from ``crossroads.readiness`` (if present)."""
+    run = optional("crossroads.readiness", "readiness")
+    data = optional("crossroads.readiness", "readiness_data")
+    if run is None or data is None:
+        return None
+
+    def make() -> dict[str, Any] | None:
+        try:
+            return data(run(core_case(record), kb(), today()), kb(), lang)  # type: ignore[no-any-return]
+        except CrossroadsError as exc:
+            log.warning("case %s: no readiness: %s", record.pk, exc.code)
+            return None
+
+    return _cached(_key(record, "readiness", lang), make)  # type: ignore[no-any-return]
+
+
+def phrase(key: str, lang: str) -> str:
+    return kb().phrase(key, lang)
+
+
+def checklist_ready_values() -> dict[str, bool]:
+    """For each checklist item of the core, the field value that means "in place"."""
+    planning_for = optional("crossroads.kb.planning", "planning_for")
+    if planning_for is None:
+        return {}
+    items = planning_for(kb()).checklists.items
+    return {item.id: bool(getattr(item, "ready_when", True)) for item in items}

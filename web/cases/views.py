@@ -1,0 +1,471 @@
+"""Case pages: thin views that check permission, call the core or ``cases.actions``, and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csp.decorators import csp_update
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role, User
+from audit.actions import Actor, record
+from cases import actions, results
+from cases.access import case_view, role_view, signed_in
+from cases.forms import AssignForm, InviteForm, NewCaseForm, SendForReviewForm, TaskForm
+from cases.journey import LOGISTICS_CHECKS, RECORD_FIELDS, STEP_NUMBERS, build_steps
+from cases.models import CaregiverGrant, CaseRecord, Invite, ReviewRequest
+from cases.packet import build_packet, packet_page
+from cases.permissions import Perm, listed_cases, perms_for
+from cases.progress import progress
+from cases.stepform import StepForm, get_path
+from cases.steps import action_plan, decision_check, step_context
+from cases.steps import summary as steps_summary
+from crossroads_web.context import core_lang
+
+
+def lang_of(request: HttpRequest) -> str:
+    return core_lang(translation.get_language())
+
+
+def base_context(request: HttpRequest, case: CaseRecord, **extra: Any) -> dict[str, Any]:
+    lang = lang_of(request)
+    return {
+        "case": case,
+        "perms": {p.value for p in perms_for(request.user, case)},  # type: ignore[arg-type]
+        "steps": build_steps(results.kb(), lang),
+        "urgent": results.phrase("urgent", lang),
+        "not_replace": results.phrase("not_replace", lang),
+        **extra,
+    }
+
+
+# -- lists and new cases ------------------------------------------------------------------------
+@signed_in
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.role == Role.REVIEWER:
+        return redirect("reviews:inbox")
+    cases = list(listed_cases(user))
+    record(Actor.from_request(request), "case.list", detail={"count": len(cases)})
+    return render(
+        request,
+        "cases/dashboard.html",
+        {"cases": cases, "assign_form": AssignForm() if user.role == Role.ADMIN else None},
+    )
+
+
+@role_view(Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    form = NewCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = actions.create_case(
+            Actor.from_request(request),
+            request.user,  # type: ignore[arg-type]
+            form.cleaned_data["title"],
+        )
+        return redirect("cases:step", case_id=case.pk, number=1)
+    return render(request, "cases/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# -- the journey -------------------------------------------------------------------------------
+@case_view(Perm.VIEW, read="overview")
+def overview(request: HttpRequest, case: CaseRecord) -> HttpResponse:
+    lang = lang_of(request)
+    return render(
+        request,
+        "cases/overview.html",
+        base_context(
+            request,
+            case,
+            progress=progress(case, lang),
+            assessment=results.assessment(case, lang),
+            activity=activity(case),
+        ),
+    )
+
+
+@case_view(Perm.VIEW)
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
+    if number not in STEP_NUMBERS:
+        raise Http404("no such step")
+    lang = lang_of(request)
+    steps = build_steps(results.kb(), lang)
+    spec = steps[number - 1]
+    dont_know = case.web.get("dont_know", [])
+    status = 200
+    if request.method == "POST":
+        actor = Actor.from_request(request)
+        if not perms_for(request.user, case) >= {Perm.EDIT}:  # type: ignore[arg-type]
+            raise Http404("no such case")
+        form = StepForm(spec, case.data, dont_know, results.kb(), lang, data=request.POST)
+        version = _int(request.POST.get("version"))
+        if form.is_valid():
+            try:
+                actions.save_step(
+                    actor,
+                    case,
+                    number,
+                    form.new_record,
+                    form.new_dont_know,
+                    form.step_keys(),
+                    version,
+                )
+            except actions.VersionConflictError:
+                case.refresh_from_db()
+                form.non_field_errors.append(
+                    _(
+                        "Someone else saved this case while you were editing. Your entries are "
+                        "still below: check them and save again."
+                    )
+                )
+                status = 409
+            else:
+                messages.success(request, _("Saved."))
+                target = reverse("cases:step", kwargs={"case_id": case.pk, "number": number})
+                if request.POST.get("next") == "continue" and number < 6:
+                    target = reverse(
+                        "cases:step", kwargs={"case_id": case.pk, "number": number + 1}
+                    )
+                return redirect(target)
+        else:
+            status = 400
+    else:
+        record(
+            Actor.from_request(request),
+            "case.view",
+            case_id=case.pk,
+            detail={"page": f"step{number}"},
+        )
+        form = StepForm(spec, case.data, dont_know, results.kb(), lang)
+        if number == 6:
+            prefill_drafts(form, case, lang)
+    context = base_context(
+        request,
+        case,
+        step=spec,
+        form=form,
+        progress=progress(case, lang),
+        **step_context(case, number, lang, request.GET.get("place")),
+    )
+    return render(request, "cases/step.html", context, status=status)
+
+
+def prefill_drafts(form: StepForm, case: CaseRecord, lang: str) -> None:
+    """Empty sentences start from Crossroads' drafts, for the person to edit and save."""
+    data = steps_summary(case, lang)
+    if data is None:
+        return
+    for section in form.sections:
+        for item in section.items:
+            key = getattr(item, "key", "")
+            if key.startswith("decision.sentences.") and not item.value:  # type: ignore[union-attr]
+                draft = data["drafts"].get(key.rsplit(".", 1)[1])
+                if draft:
+                    item.value = draft  # type: ignore[union-attr]
+                    item.drafted = True  # type: ignore[union-attr]
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+# -- checklist and tasks -------------------------------------------------------------------------
+def checklist_items(case: CaseRecord, lang: str) -> list[dict[str, Any]]:
+    """The readiness checklist: from the core when it has one, else the record's own fields.
+
+    Each item says which field it reads and which value means "in place" (``ready``).
+    """
+    data = results.readiness(case, lang)
+    ready_when = results.checklist_ready_values()
+    items: list[dict[str, Any]] = []
+    if data is not None:
+        for item in data["items"]:
+            value = get_path(case.data, item["field"])
+            if isinstance(value, int) and not isinstance(value, bool):
+                continue  # a number (caregiver weeks) is entered on step 4, not ticked
+            ready = ready_when.get(item["id"], True)
+            items.append({**item, "ready": ready, "checked": value is ready, "current": value})
+        return items
+    for group, fields in (("records", RECORD_FIELDS), ("logistics", LOGISTICS_CHECKS)):
+        for code, label in fields:
+            path = f"{group}.{code}"
+            value = get_path(case.data, path)
+            items.append(
+                {
+                    "id": code,
+                    "group": group,
+                    "field": path,
+                    "name": str(label),
+                    "ready": True,
+                    "checked": value is True,
+                    "current": value,
+                    "state": "unknown" if value is None else ("known" if value else "missing"),
+                    "ask": "",
+                }
+            )
+    return items
+
+
+@case_view(Perm.VIEW)
+@require_http_methods(["GET", "POST"])
+def checklist(request: HttpRequest, case: CaseRecord) -> HttpResponse:
+    lang = lang_of(request)
+    items = checklist_items(case, lang)
+    if request.method == "POST":
+        if Perm.EDIT not in perms_for(request.user, case):  # type: ignore[arg-type]
+            raise Http404("no such case")
+        fields = {item["field"]: item["ready"] for item in items}
+        actions.save_checklist(
+            Actor.from_request(request), case, fields, request.POST.getlist("done")
+        )
+        messages.success(request, _("Checklist saved."))
+        return redirect("cases:checklist", case_id=case.pk)
+    record(Actor.from_request(request), "case.view", case_id=case.pk, detail={"page": "checklist"})
+    return render(
+        request,
+        "cases/checklist.html",
+        base_context(request, case, items=items, who=last_changed_by(case)),
+    )
+
+
+def task_list(case: CaseRecord, lang: str) -> list[dict[str, Any]]:
+    """The shared task list: the core's action plan (with the person's own tasks), or the own
+    tasks alone when this build of the core has no action plan."""
+    plan = action_plan(case, lang)
+    if plan is not None:
+        return plan
+    return [
+        {**task, "owner_text": task.get("owner") or "", "origin": "case"}
+        for task in case.data.get("actions") or []
+    ]
+
+
+@case_view(Perm.VIEW)
+@require_http_methods(["GET", "POST"])
+def tasks(request: HttpRequest, case: CaseRecord) -> HttpResponse:
+    form = TaskForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if Perm.EDIT not in perms_for(request.user, case):  # type: ignore[arg-type]
+            raise Http404("no such case")
+        if form.is_valid():
+            actions.add_task(
+                Actor.from_request(request),
+                case,
+                form.cleaned_data["title"],
+                form.cleaned_data["owner"] or None,
+                form.cleaned_data["due"] or None,
+            )
+            messages.success(request, _("Task added."))
+            return redirect("cases:tasks", case_id=case.pk)
+        status = 400
+    else:
+        record(Actor.from_request(request), "case.view", case_id=case.pk, detail={"page": "tasks"})
+    lang = lang_of(request)
+    return render(
+        request,
+        "cases/tasks.html",
+        base_context(request, case, form=form, tasks=task_list(case, lang), who=task_history(case)),
+        status=status,
+    )
+
+
+@case_view(Perm.EDIT)
+@require_POST
+def task_toggle(request: HttpRequest, case: CaseRecord, task_id: str) -> HttpResponse:
+    planned = {t["id"]: t for t in task_list(case, lang_of(request))}
+    if task_id not in planned:
+        raise Http404("no such task")
+    task = planned[task_id]
+    seed = {"title": task["title"], "owner": task.get("owner"), "due": task.get("due")}
+    try:
+        actions.toggle_task(Actor.from_request(request), case, task_id, seed)
+    except actions.ActionError:
+        raise Http404("no such task") from None
+    return redirect("cases:tasks", case_id=case.pk)
+
+
+@case_view(Perm.DECIDE)
+@require_POST
+def decide(request: HttpRequest, case: CaseRecord) -> HttpResponse:
+    """Record a decision; if the readiness check is not met, pause and say what is open first."""
+    lang = lang_of(request)
+    check = decision_check(case, lang)
+    ready = bool(check and check["ready"])
+    if not ready and request.POST.get("confirm") != "1":
+        record(Actor.from_request(request), "decision.pause", case_id=case.pk)
+        return render(request, "cases/pause.html", base_context(request, case, check=check))
+    actions.record_decision(Actor.from_request(request), case, ready)
+    messages.success(request, _("Your decision is noted. You can change your mind at any time."))
+    return redirect("cases:step", case_id=case.pk, number=6)
+
+
+# -- caregivers ---------------------------------------------------------------------------------
+@case_view(Perm.MANAGE_CAREGIVERS, read="caregivers")
+@require_http_methods(["GET", "POST"])
+def caregivers(request: HttpRequest, case: CaseRecord) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            _invite, token = actions.invite_caregiver(
+                Actor.from_request(request),
+                case,
+                request.user,  # type: ignore[arg-type]
+                form.cleaned_data["label"],
+            )
+            request.session["new_invite"] = request.build_absolute_uri(
+                reverse("invite", kwargs={"token": token})
+            )
+            return redirect("cases:caregivers", case_id=case.pk)
+        status = 400
+    link = request.session.pop("new_invite", None)
+    return render(
+        request,
+        "cases/caregivers.html",
+        base_context(
+            request,
+            case,
+            form=form,
+            new_link=link,
+            grants=case.grants.select_related("caregiver"),
+            invites=case.invites.filter(used_at__isnull=True, cancelled_at__isnull=True),
+        ),
+        status=status,
+    )
+
+
+@case_view(Perm.MANAGE_CAREGIVERS)
+@require_POST
+def caregiver_revoke(request: HttpRequest, case: CaseRecord, grant_id: int) -> HttpResponse:
+    grant = get_object_or_404(CaregiverGrant, pk=grant_id, case=case)
+    try:
+        actions.revoke_caregiver(Actor.from_request(request), case, grant)
+    except actions.ActionError:
+        messages.info(request, _("This caregiver had no access left to remove."))
+    else:
+        messages.success(request, _("Access removed. They can no longer see this case."))
+    return redirect("cases:caregivers", case_id=case.pk)
+
+
+@case_view(Perm.MANAGE_CAREGIVERS)
+@require_POST
+def invite_cancel(request: HttpRequest, case: CaseRecord, invite_id: int) -> HttpResponse:
+    invite = get_object_or_404(Invite, pk=invite_id, case=case)
+    try:
+        actions.cancel_invite(Actor.from_request(request), case, invite)
+    except actions.ActionError:
+        messages.info(request, _("This invitation was already used or cancelled."))
+    else:
+        messages.success(request, _("Invitation cancelled. The link no longer works."))
+    return redirect("cases:caregivers", case_id=case.pk)
+
+
+# -- staff --------------------------------------------------------------------------------------
+@case_view(Perm.ASSIGN)
+@require_POST
+def assign(request: HttpRequest, case: CaseRecord) -> HttpResponse:
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a coordinator from the list."))
+        return redirect("cases:dashboard")
+    actions.assign_coordinator(Actor.from_request(request), case, form.cleaned_data["coordinator"])
+    messages.success(request, _("Coordinator updated."))
+    return redirect("cases:dashboard")
+
+
+@case_view(Perm.SEND_FOR_REVIEW, read="send_for_review")
+@require_http_methods(["GET", "POST"])
+def review_send(request: HttpRequest, case: CaseRecord) -> HttpResponse:
+    initial = {"question": (case.data.get("review") or {}).get("specific_question", "")}
+    form = SendForReviewForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            actions.send_for_review(
+                Actor.from_request(request),
+                case,
+                request.user,  # type: ignore[arg-type]
+                form.cleaned_data["reviewer"],
+                form.cleaned_data["question"],
+                build_packet(case, lang_of(request)),
+            )
+            messages.success(request, _("Sent. The reviewer sees only the de-identified packet."))
+            return redirect("cases:step", case_id=case.pk, number=5)
+        status = 400
+    return render(
+        request, "cases/review_send.html", base_context(request, case, form=form), status=status
+    )
+
+
+@case_view(Perm.SEND_FOR_REVIEW, read="packet_preview")
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # own styles
+def review_preview(request: HttpRequest, case: CaseRecord) -> HttpResponse:
+    """Exactly what a reviewer would receive if the packet were sent now."""
+    packet = build_packet(case, lang_of(request))
+    page = packet_page(packet)
+    if page is None:
+        return render(request, "reviews/packet_fallback.html", {"packet": packet})
+    return HttpResponse(page, content_type="text/html; charset=utf-8")
+
+
+@case_view(Perm.SEND_FOR_REVIEW)
+@require_POST
+def review_withdraw(request: HttpRequest, case: CaseRecord, request_id: int) -> HttpResponse:
+    review = get_object_or_404(ReviewRequest, pk=request_id, case=case)
+    try:
+        actions.withdraw_review(Actor.from_request(request), case, review)
+    except actions.ActionError:
+        messages.info(request, _("This request was already withdrawn."))
+    else:
+        messages.success(request, _("Withdrawn. The reviewer can no longer open it."))
+    return redirect("cases:step", case_id=case.pk, number=5)
+
+
+# -- who did what -------------------------------------------------------------------------------
+def activity(case: CaseRecord, limit: int = 10) -> list[Any]:
+    """The latest changes to the case (not reads), for the people working on it."""
+    from audit.models import AuditEvent
+
+    return list(
+        AuditEvent.objects.filter(case_id=case.pk, outcome="ok")
+        .exclude(action__in=["case.view", "report.download", "audit.view", "audit.export"])
+        .order_by("-id")[:limit]
+    )
+
+
+def last_changed_by(case: CaseRecord) -> dict[str, Any]:
+    """For each checklist field, the last event that changed it (who ticked what)."""
+    from audit.models import AuditEvent
+
+    found: dict[str, Any] = {}
+    events = AuditEvent.objects.filter(
+        case_id=case.pk, action__in=["checklist.save", "case.save"]
+    ).order_by("-id")[:200]
+    for event in events:
+        for path in event.detail.get("fields", []):
+            found.setdefault(path, event)
+    return found
+
+
+def task_history(case: CaseRecord) -> dict[str, Any]:
+    from audit.models import AuditEvent
+
+    found: dict[str, Any] = {}
+    events = AuditEvent.objects.filter(
+        case_id=case.pk, action__in=["task.add", "task.done", "task.undone"]
+    ).order_by("-id")[:500]
+    for event in events:
+        found.setdefault(event.detail.get("task", ""), event)
+    return found

@@ -1,0 +1,23 @@
+"""Values every page template can use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+
+
+def core_lang(django_lang: str | None) -> str:
+    """The core's language code (``en`` or ``zh-Hans``) for Django's (``en`` or ``zh-hans``)."""
+    return "zh-Hans" if (django_lang or "").lower().startswith("zh") else "en"
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    lang = translation.get_language() or settings.LANGUAGE_CODE
+    return {
+        "languages": settings.LANGUAGES,
+        "current_lang": lang,
+        "html_lang": "zh-Hans" if lang.startswith("zh") else "en",
+    }
