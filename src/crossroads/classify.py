@@ -24,7 +24,7 @@ from crossroads.dates import PartialDate
 from crossroads.facts import CaseFacts, derive_facts
 from crossroads.kb import JURISDICTIONS, CompiledIndication, Jurisdiction, KnowledgeBase
 from crossroads.kb.models import Disease, Question
-from crossroads.rules import All, Leaf, Trace, Unsettled
+from crossroads.rules import All, Leaf, Trace, missing_keys
 
 Status = Literal["on_label", "needs_information", "not_on_label"]
 Category = Literal["established", "trial", "not_realistic_now", "cannot_tell"]
@@ -52,21 +52,9 @@ class IndicationResult:
         return self.compiled.indication.id
 
     def missing(self) -> list[str]:
-        """Fact codes (or unsettled knowledge) that would decide a ``needs_information``."""
-        if self.status != "needs_information":
-            return []
-        out: list[str] = []
-        for leaf, _negated in self.trace.decisive():
-            node = leaf.node
-            if isinstance(node, Leaf):
-                key = node.fact
-            elif isinstance(node, Unsettled):
-                key = f"kb:{node.text['en']}"
-            else:  # pragma: no cover - decisive() only returns leaves
-                continue
-            if key not in out:
-                out.append(key)
-        return out
+        """Fact codes (or unsettled knowledge) that would decide a ``needs_information``; none
+        for a decided status, since the status is the trace's result."""
+        return missing_keys(self.trace)
 
 
 @dataclass(frozen=True, slots=True)

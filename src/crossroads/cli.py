@@ -6,17 +6,26 @@ knowledge base exits with 3. No traceback reaches the person at the keyboard.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from crossroads.commands.options import (
+    ALL_PLACES,
+    CaseArg,
+    Format,
+    FormatOpt,
+    JurisdictionOpt,
+    Lang,
+    LangOpt,
+    TodayOpt,
+    parse_today,
+)
 from crossroads.errors import CrossroadsError, UserError
 
 # Crossroads uses no Pydantic plugins; skipping their discovery saves start-up time.
@@ -37,39 +46,13 @@ out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
-class Lang(StrEnum):
-    en = "en"
-    zh = "zh-Hans"
-
-
-def _today(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"--today: '{value}' is not a date; write YYYY-MM-DD.") from None
-
-
 @app.command()
 def assess(
-    case_file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON)")],
-    jurisdiction: Annotated[
-        str, typer.Option("--jurisdiction", "-j", help="Comma-separated: US,EU,CN")
-    ] = "US,EU,CN",
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="text, json or markdown")
-    ] = Format.text,
-    lang: Annotated[Lang, typer.Option("--lang", help="en or zh-Hans")] = Lang.en,
-    today: Annotated[
-        str | None, typer.Option(help="Date to use when the case has no assessment_date")
-    ] = None,
+    case_file: CaseArg,
+    jurisdiction: JurisdictionOpt = ALL_PLACES,
+    fmt: FormatOpt = Format.text,
+    lang: LangOpt = Lang.en,
+    today: TodayOpt = None,
 ) -> None:
     """Classify CAR-T for a case in each jurisdiction, with reasons and sources."""
     from crossroads.assess import assess_file, parse_jurisdictions
@@ -77,7 +60,7 @@ def assess(
     from crossroads.render.data import assessment_data
 
     kb = load_kb()
-    result = assess_file(case_file, parse_jurisdictions(jurisdiction), kb, _today(today))
+    result = assess_file(case_file, parse_jurisdictions(jurisdiction), kb, parse_today(today))
     data = assessment_data(result, kb, lang.value)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -278,7 +261,7 @@ def kb_docs(
 @app.command()
 def tour(
     examples: Annotated[Path, typer.Option(help="Folder of example cases")] = Path("examples"),
-    lang: Annotated[Lang, typer.Option("--lang")] = Lang.en,
+    lang: LangOpt = Lang.en,
 ) -> None:
     """Walk through the example cases: one line per case and jurisdiction, then one in full."""
     from rich.table import Table

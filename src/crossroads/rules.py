@@ -257,6 +257,30 @@ def _check_value(kind: str, op: str, value: Any, where: str) -> None:
         raise CriterionError(f"{where}: eq needs a code")
 
 
+def missing_keys(trace: Trace) -> list[str]:
+    """What would decide an undecided trace, in order and without repeats: the fact code of each
+    undecided test, or ``kb:<English text>`` for knowledge the knowledge base has not settled.
+    A decided trace (true or false) misses nothing.
+
+    Why one function: the classification and the Option Grid both turn "unknown" into "needs
+    information: X", and must name the same X for the same trace.
+    """
+    if trace.result is not None:
+        return []
+    out: list[str] = []
+    for leaf_trace, _negated in trace.decisive():
+        node = leaf_trace.node
+        if isinstance(node, Leaf):
+            key = node.fact
+        elif isinstance(node, Unsettled):
+            key = f"kb:{node.text['en']}"
+        else:  # pragma: no cover - decisive() only returns leaves
+            continue
+        if key not in out:
+            out.append(key)
+    return out
+
+
 def leaves(node: Node) -> list[Leaf]:
     """Every fact test in a criterion, in order."""
     if isinstance(node, Leaf):

@@ -6,47 +6,32 @@ questions and prints (or safely writes) the ``preferences:`` section the grid re
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
-from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from crossroads.errors import UserError
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
-class Lang(StrEnum):
-    en = "en"
-    zh = "zh-Hans"
-
-
-def _today(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"--today: '{value}' is not a date; write YYYY-MM-DD.") from None
+from crossroads.commands.options import (
+    ALL_PLACES,
+    CaseArg,
+    CaseLangOpt,
+    Format,
+    FormatOpt,
+    JurisdictionOpt,
+    Lang,
+    LangOpt,
+    TodayOpt,
+    language_for,
+    parse_today,
+)
 
 
 def compare_command(
-    case_file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON)")],
-    jurisdiction: Annotated[
-        str, typer.Option("--jurisdiction", "-j", help="Comma-separated: US,EU,CN")
-    ] = "US,EU,CN",
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="text, json or markdown")
-    ] = Format.text,
-    lang: Annotated[Lang, typer.Option("--lang", help="en or zh-Hans")] = Lang.en,
+    case_file: CaseArg,
+    jurisdiction: JurisdictionOpt = ALL_PLACES,
+    fmt: FormatOpt = Format.text,
+    lang: LangOpt = Lang.en,
     goal: Annotated[
         str | None,
         typer.Option(
@@ -61,9 +46,7 @@ def compare_command(
             "--options", help="Only these option codes, comma-separated (e.g. car_t,pola_br)"
         ),
     ] = None,
-    today: Annotated[
-        str | None, typer.Option(help="Date to use when the case has no assessment_date")
-    ] = None,
+    today: TodayOpt = None,
 ) -> None:
     """Show CAR-T beside the real alternatives for this case (an Option Grid, never a ranking)."""
     from rich.console import Console
@@ -77,7 +60,7 @@ def compare_command(
         parse_goal(goal)  # a bad --goal is reported before the case is even read
     kb = load_kb()
     case = prepare_case(case_file, kb)
-    classification = classify(case, kb, parse_jurisdictions(jurisdiction), _today(today))
+    classification = classify(case, kb, parse_jurisdictions(jurisdiction), parse_today(today))
     only = parse_option_codes(options) if options is not None else None
     grid = compare(case, kb, classification, goal=goal, only=only)
     data = grid_data(grid, kb, lang.value)
@@ -94,7 +77,7 @@ def compare_command(
 
 
 def values_command(
-    case_file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON)")],
+    case_file: CaseArg,
     write: Annotated[
         bool,
         typer.Option(
@@ -102,9 +85,7 @@ def values_command(
             help="Put the answers into the case file (the old file is kept as CASE.bak)",
         ),
     ] = False,
-    lang: Annotated[
-        Lang | None, typer.Option("--lang", help="en or zh-Hans (default: the case's language)")
-    ] = None,
+    lang: CaseLangOpt = None,
 ) -> None:
     """Ask what matters to you (goal, what counts most, biggest fear) for the options grid."""
     from rich.console import Console
@@ -113,7 +94,7 @@ def values_command(
     from crossroads.load import load_case
 
     case = load_case(case_file)
-    language = lang.value if lang else (case.patient.language or "en")
+    language = language_for(lang, case.patient.language)
     console = Console(stderr=True, highlight=False)
     preferences = ask_preferences(console, case.preferences, language)
     if write:

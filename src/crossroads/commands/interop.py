@@ -10,34 +10,31 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+from crossroads.commands.options import (
+    CaseArg,
+    DataFormat,
+    DataFormatOpt,
+    Lang,
+    LangOpt,
+    TodayOpt,
+    parse_today,
+)
 from crossroads.errors import CrossroadsError, UserError
 
 if TYPE_CHECKING:
     from crossroads.fhir import ImportResult
 
 
-class Lang(StrEnum):
-    en = "en"
-    zh = "zh-Hans"
-
-
-class TrialFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="File to write (default: print)")
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output file")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="en or zh-Hans")]
 
 
 def _write(path: Path, text: str, force: bool) -> None:
@@ -54,7 +51,7 @@ def _write(path: Path, text: str, force: bool) -> None:
 
 
 def fhir_export(
-    case_file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON)")],
+    case_file: CaseArg,
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -139,7 +136,7 @@ class _TrialsGroup(TyperGroup):
 
 
 def trials_search(
-    case_file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON)")],
+    case_file: CaseArg,
     studies: Annotated[
         list[Path] | None,
         typer.Option(
@@ -155,9 +152,7 @@ def trials_search(
     city: Annotated[
         str | None, typer.Option("--city", help="Only studies with a site in this city")
     ] = None,
-    fmt: Annotated[
-        TrialFormat, typer.Option("--format", "-f", help="text or json")
-    ] = TrialFormat.text,
+    fmt: DataFormatOpt = DataFormat.text,
     phase: Annotated[
         list[str] | None, typer.Option("--phase", help="Only these phases, e.g. 2 or 1 (repeat)")
     ] = None,
@@ -168,9 +163,7 @@ def trials_search(
         ),
     ] = False,
     lang: LangOpt = Lang.en,
-    today: Annotated[
-        str | None, typer.Option(help="Date for the age check when the case has none (YYYY-MM-DD)")
-    ] = None,
+    today: TodayOpt = None,
 ) -> None:
     """Find trial studies for a case and explain, point by point, what fits and what is unknown."""
     from crossroads.assess import prepare_case
@@ -186,25 +179,14 @@ def trials_search(
         city=city,
         phases=parse_phases(phase or []),
         show_all=show_all,
-        today=_date(today),
+        today=parse_today(today),
     )
     result = search(case, loaded, kb, options)
-    if fmt is TrialFormat.json:
+    if fmt is DataFormat.json:
         data = search_data(result, kb, lang.value)
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(render_text(result, kb, lang.value))
-
-
-def _date(value: str | None) -> Any:
-    import datetime as dt
-
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"--today: '{value}' is not a date; write YYYY-MM-DD.") from None
 
 
 def trials_download(

@@ -11,66 +11,38 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from crossroads.errors import BadOptionError, UserError
+from crossroads.commands.options import (
+    CaseArg,
+    CaseLangOpt,
+    DataFormat,
+    DataFormatOpt,
+    TodayOpt,
+    language_for,
+    parse_today,
+    write_output,
+)
 
 
-class PlanFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class PlanLang(StrEnum):
-    en = "en"
-    zh = "zh-Hans"
-
-
-CaseArg = Annotated[Path, typer.Argument(help="Case file (YAML or JSON)")]
-FormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", help="text or json")]
-LangOpt = Annotated[
-    PlanLang | None,
-    typer.Option("--lang", help="en or zh-Hans (default: the case's language, else en)"),
-]
-TodayOpt = Annotated[
-    str | None, typer.Option(help="Date the plan is made (YYYY-MM-DD; default: today)")
-]
-
-
-def _today(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise BadOptionError(f"--today: '{value}' is not a date; write YYYY-MM-DD.") from None
+def _made_on(value: str | None) -> dt.date:
+    """The date the plan is made: ``--today``, else the real date."""
+    return parse_today(value) or dt.date.today()
 
 
 def _write(path: Path, content: bytes, option: str) -> None:
-    try:
-        path.write_bytes(content)
-    except OSError as exc:
-        raise UserError(
-            f"{option} {path}: cannot write the file ({exc.strerror}); choose another place."
-        ) from None
+    write_output(path, content, option)
     sys.stderr.write(f"Wrote {path}\n")
 
 
-def _emit(fmt: PlanFormat, data: dict[str, Any], text: str) -> None:
-    if fmt is PlanFormat.json:
+def _emit(fmt: DataFormat, data: dict[str, Any], text: str) -> None:
+    if fmt is DataFormat.json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(text)
-
-
-def _lang(chosen: PlanLang | None, case_language: str | None) -> str:
-    if chosen is not None:
-        return chosen.value
-    return case_language or "en"
 
 
 def timeline(
@@ -92,8 +64,8 @@ def timeline(
     ] = None,
     ics: Annotated[Path | None, typer.Option(help="Also write the calendar (.ics) here")] = None,
     svg: Annotated[Path | None, typer.Option(help="Also write the chart (.svg) here")] = None,
-    fmt: FormatOpt = PlanFormat.text,
-    lang: LangOpt = None,
+    fmt: DataFormatOpt = DataFormat.text,
+    lang: CaseLangOpt = None,
     today: TodayOpt = None,
 ) -> None:
     """Build the timeline from referral to follow-up, with flags on disease tempo."""
@@ -104,13 +76,13 @@ def timeline(
     from crossroads.render.plan_text import timeline_text
     from crossroads.timeline import build_timeline, timeline_data
 
-    made_on = _today(today)
+    made_on = _made_on(today)
     kb = load_kb()
     case = prepare_case(case_file, kb)
     found = jurisdiction or treatment_place(case, planning_for(kb))
     place = found or "US"
     tl = build_timeline(case, kb, place, start=start, product=product, today=made_on)
-    chosen = _lang(lang, case.patient.language)
+    chosen = language_for(lang, case.patient.language)
     data = timeline_data(tl, kb, chosen, place_given=found is not None)
     if ics is not None:
         from crossroads.render.ics import timeline_ics
@@ -125,8 +97,8 @@ def timeline(
 
 def readiness(
     case_file: CaseArg,
-    fmt: FormatOpt = PlanFormat.text,
-    lang: LangOpt = None,
+    fmt: DataFormatOpt = DataFormat.text,
+    lang: CaseLangOpt = None,
     today: TodayOpt = None,
 ) -> None:
     """Show the records and practical checklist, and how complete each step is."""
@@ -138,14 +110,15 @@ def readiness(
 
     kb = load_kb()
     case = prepare_case(case_file, kb)
-    data = readiness_data(build(case, kb, _today(today)), kb, _lang(lang, case.patient.language))
+    ready = build(case, kb, _made_on(today))
+    data = readiness_data(ready, kb, language_for(lang, case.patient.language))
     _emit(fmt, data, readiness_text(data, kb))
 
 
 def actions(
     case_file: CaseArg,
-    fmt: FormatOpt = PlanFormat.text,
-    lang: LangOpt = None,
+    fmt: DataFormatOpt = DataFormat.text,
+    lang: CaseLangOpt = None,
     today: TodayOpt = None,
 ) -> None:
     """List the next steps, each with an owner and a due date."""
@@ -155,11 +128,11 @@ def actions(
     from crossroads.kb import load_kb
     from crossroads.render.plan_text import actions_text
 
-    made_on = _today(today)
+    made_on = _made_on(today)
     kb = load_kb()
     case = prepare_case(case_file, kb)
     plan = action_plan(case, kb, classify(case, kb, today=made_on), made_on)
-    data = actions_data(plan, kb, made_on, _lang(lang, case.patient.language))
+    data = actions_data(plan, kb, made_on, language_for(lang, case.patient.language))
     _emit(fmt, data, actions_text(data, kb))
 
 

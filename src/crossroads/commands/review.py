@@ -12,7 +12,6 @@ Bad input exits with code 2 and one plain line; heavy imports stay inside the fu
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from enum import StrEnum
@@ -21,48 +20,36 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from crossroads.errors import BadOptionError, UserError
+from crossroads.commands.options import (
+    ALL_PLACES,
+    CaseArg,
+    CaseLangOpt,
+    DataFormat,
+    DataFormatOpt,
+    JurisdictionOpt,
+    TodayOpt,
+    language_for,
+    output_target,
+    parse_today,
+    write_output,
+)
+from crossroads.errors import BadOptionError
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from collections.abc import Callable
+
     from crossroads.case import Case
     from crossroads.classify import Classification
     from crossroads.kb import KnowledgeBase
 
-
-class Lang(StrEnum):
-    en = "en"
-    zh = "zh-Hans"
-
-
-class DataFormat(StrEnum):
-    text = "text"
-    json = "json"
+    Builder = Callable[[Case, KnowledgeBase, Classification, str], dict[str, Any]]
+    TextPrinter = Callable[[dict[str, Any], bool, Path], None]
 
 
 class PacketFormat(StrEnum):
     json = "json"
     html = "html"
     pdf = "pdf"
-
-
-CaseArg = Annotated[Path, typer.Argument(help="Case file (YAML or JSON)")]
-LangOpt = Annotated[
-    Lang | None,
-    typer.Option("--lang", help="en or zh-Hans (default: the case's language, else en)"),
-]
-PlacesOpt = Annotated[str, typer.Option("--jurisdiction", "-j", help="Comma-separated: US,EU,CN")]
-TodayOpt = Annotated[
-    str | None, typer.Option(help="Date to use when the case has no assessment_date (YYYY-MM-DD)")
-]
-
-
-def _today(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise BadOptionError(f"--today: '{value}' is not a date; write YYYY-MM-DD.") from None
 
 
 def _load(
@@ -73,18 +60,42 @@ def _load(
     from crossroads.kb import load_kb
 
     places = parse_jurisdictions(jurisdiction)
-    on = _today(today)
+    on = parse_today(today)
     kb = load_kb()
     case = prepare_case(case_file, kb)
     return case, kb, classify(case, kb, places, on)
 
 
-def _lang(lang: Lang | None, case: Case) -> str:
-    return lang.value if lang is not None else (case.patient.language or "en")
-
-
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _data_command(
+    load_builder: Callable[[], Builder], print_text: TextPrinter, doc: str
+) -> Callable[..., None]:
+    """A command that loads and classifies the case, builds its data, and prints it as JSON or
+    as text. ``review`` and ``summary`` are two of these: the same options and the same steps;
+    only the data and its text differ. ``load_builder`` imports the builder when the command
+    runs, so that start-up stays fast.
+    """
+
+    def command(
+        case_file: CaseArg,
+        lang: CaseLangOpt = None,
+        fmt: DataFormatOpt = DataFormat.text,
+        jurisdiction: JurisdictionOpt = ALL_PLACES,
+        today: TodayOpt = None,
+    ) -> None:
+        case, kb, result = _load(case_file, jurisdiction, today)
+        language = language_for(lang, case.patient.language)
+        data = load_builder()(case, kb, result, language)
+        if fmt is DataFormat.json:
+            _print_json(data)
+        else:
+            print_text(data, language.startswith("zh"), case_file)
+
+    command.__doc__ = doc
+    return command
 
 
 def _heading(text: str) -> None:
@@ -92,25 +103,13 @@ def _heading(text: str) -> None:
 
 
 # -- crossroads review --------------------------------------------------------------------------
-def review(
-    case_file: CaseArg,
-    lang: LangOpt = None,
-    fmt: Annotated[DataFormat, typer.Option("--format", "-f", help="text or json")] = (
-        DataFormat.text
-    ),
-    jurisdiction: PlacesOpt = "US,EU,CN",
-    today: TodayOpt = None,
-) -> None:
-    """Say when a specialist review (MDT) or second opinion could help, and what to ask it."""
+def _review_builder() -> Builder:
     from crossroads.review import review_data
 
-    case, kb, result = _load(case_file, jurisdiction, today)
-    language = _lang(lang, case)
-    data = review_data(case, kb, result, language)
-    if fmt is DataFormat.json:
-        _print_json(data)
-        return
-    zh = language.startswith("zh")
+    return review_data
+
+
+def _review_text(data: dict[str, Any], zh: bool, case_file: Path) -> None:
     _heading("专家会诊" if zh else "Specialist review")
     if data["triage"]:
         typer.echo("可能有帮助的原因：" if zh else "A review could help because:")
@@ -146,16 +145,14 @@ def review(
     typer.echo(f"\n{data['notice']}")
 
 
+review = _data_command(
+    _review_builder,
+    _review_text,
+    "Say when a specialist review (MDT) or second opinion could help, and what to ask it.",
+)
+
+
 # -- crossroads packet --------------------------------------------------------------------------
-def _write_bytes(output: Path, content: bytes) -> None:
-    try:
-        output.write_bytes(content)
-    except OSError as exc:
-        raise UserError(
-            f"-o {output}: cannot write the file ({exc.strerror}); choose another place."
-        ) from None
-
-
 def packet(
     case_file: CaseArg,
     fmt: Annotated[PacketFormat, typer.Option("--format", "-f", help="json, html or pdf")] = (
@@ -164,8 +161,8 @@ def packet(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write; '-' for a pipe")
     ] = None,
-    lang: LangOpt = None,
-    jurisdiction: PlacesOpt = "US,EU,CN",
+    lang: CaseLangOpt = None,
+    jurisdiction: JurisdictionOpt = ALL_PLACES,
     today: TodayOpt = None,
     shift_seed: Annotated[
         str | None,
@@ -175,21 +172,11 @@ def packet(
     """Write the de-identified packet for specialist reviewers (JSON, HTML or PDF)."""
     from crossroads.deid import deidentify
 
-    to_stdout = output is None or str(output) == "-"
-    if fmt is PacketFormat.pdf and output is None:
-        raise BadOptionError(
-            "--format pdf: a PDF needs a file; add -o packet.pdf (or -o - to send it down a pipe)."
-        )
-    if fmt is PacketFormat.pdf and to_stdout and sys.stdout.isatty():
-        raise BadOptionError(
-            "-o -: a PDF is not text and would garble the terminal; write it to a file with "
-            "-o packet.pdf, or pipe it to another program."
-        )
-    target = None if to_stdout else output
-    if target is not None and target.resolve() == case_file.resolve():
-        raise BadOptionError(f"-o {target}: that is the case file itself; choose another name.")
+    target = output_target(output, case_file, pdf=fmt is PacketFormat.pdf, example="packet.pdf")
     case, kb, result = _load(case_file, jurisdiction, today)
-    data = deidentify(case, kb, result, shift_seed=shift_seed, lang=_lang(lang, case))
+    data = deidentify(
+        case, kb, result, shift_seed=shift_seed, lang=language_for(lang, case.patient.language)
+    )
     if fmt is PacketFormat.json:
         content = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:
@@ -203,7 +190,7 @@ def packet(
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()
         return
-    _write_bytes(target, content)
+    write_output(target, content)
     typer.echo(f"Wrote {target}. {data['check_before_sending']}", err=True)
 
 
@@ -215,25 +202,13 @@ def _show_sentences(title: str, sentences: dict[str, str | None], zh: bool) -> N
         typer.echo(f"  {i}. {text}")
 
 
-def summary(
-    case_file: CaseArg,
-    lang: LangOpt = None,
-    fmt: Annotated[DataFormat, typer.Option("--format", "-f", help="text or json")] = (
-        DataFormat.text
-    ),
-    jurisdiction: PlacesOpt = "US,EU,CN",
-    today: TodayOpt = None,
-) -> None:
-    """Draft the four plain sentences and check whether the decision is ready, or what is open."""
+def _summary_builder() -> Builder:
     from crossroads.summary import summary_data
 
-    case, kb, result = _load(case_file, jurisdiction, today)
-    language = _lang(lang, case)
-    data = summary_data(case, kb, result, language)
-    if fmt is DataFormat.json:
-        _print_json(data)
-        return
-    zh = language.startswith("zh")
+    return summary_data
+
+
+def _summary_text(data: dict[str, Any], zh: bool, case_file: Path) -> None:
     _show_sentences(
         "草稿（根据记录生成，请修改）" if zh else "Drafts (from the record; edit them)",
         data["drafts"],
@@ -256,6 +231,13 @@ def summary(
     typer.echo(f"\n{data['urgent']}\n{data['notice']}")
 
 
+summary = _data_command(
+    _summary_builder,
+    _summary_text,
+    "Draft the four plain sentences and check whether the decision is ready, or what is open.",
+)
+
+
 def sentences(
     case_file: CaseArg,
     write: Annotated[
@@ -264,8 +246,8 @@ def sentences(
     force: Annotated[
         bool, typer.Option("--force", help="Also replace sentences the person already wrote")
     ] = False,
-    lang: LangOpt = None,
-    jurisdiction: PlacesOpt = "US,EU,CN",
+    lang: CaseLangOpt = None,
+    jurisdiction: JurisdictionOpt = ALL_PLACES,
     today: TodayOpt = None,
 ) -> None:
     """Show the drafts of the four sentences; with --write, store them in the case file."""
@@ -275,7 +257,7 @@ def sentences(
     if force and not write:
         raise BadOptionError("--force: only has a meaning with --write.")
     case, kb, result = _load(case_file, jurisdiction, today)
-    language = _lang(lang, case)
+    language = language_for(lang, case.patient.language)
     drafts = draft_sentences(case, kb, result, language)
     merged, written, kept = merge_sentences(case.decision.sentences, drafts, force)
     if not write:

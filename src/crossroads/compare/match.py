@@ -25,7 +25,7 @@ from crossroads.kb.alternatives import (
 )
 from crossroads.kb.models import TrialStatus
 from crossroads.messages import did_you_mean
-from crossroads.rules import Leaf, Trace, Unsettled, leaves
+from crossroads.rules import Trace, leaves, missing_keys
 
 COMPARE_SCHEMA_ID = "crossroads.compare/v1"
 Status = Literal["ok", "needs_information", "not_covered"]
@@ -45,21 +45,8 @@ class SettingMatch:
         return self.trace.result
 
     def missing(self) -> list[str]:
-        """Fact codes that would decide an undecided setting."""
-        if self.result is not None:
-            return []
-        out: list[str] = []
-        for leaf_trace, _negated in self.trace.decisive():
-            node = leaf_trace.node
-            if isinstance(node, Leaf):
-                key = node.fact
-            elif isinstance(node, Unsettled):
-                key = f"kb:{node.text['en']}"
-            else:  # pragma: no cover - decisive() only returns leaves
-                continue
-            if key not in out:
-                out.append(key)
-        return out
+        """Fact codes (or unsettled knowledge) that would decide an undecided setting."""
+        return missing_keys(self.trace)
 
 
 @dataclass(frozen=True, slots=True)

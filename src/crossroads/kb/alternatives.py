@@ -30,7 +30,7 @@ from pydantic import Field, ValidationError, model_validator
 from crossroads.case import Attribute, Goal
 from crossroads.errors import KnowledgeBaseError
 from crossroads.kb.base import DATA_DIR, KnowledgeBase, fingerprint
-from crossroads.kb.check import STALE_AFTER, Finding, _check_codes, satisfiable
+from crossroads.kb.check import Finding, _check_codes, cited_findings, satisfiable
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
 from crossroads.messages import location
 from crossroads.rules import CriterionError, Node, compile_criterion, leaves
@@ -455,15 +455,7 @@ def findings(
         seen[ident] = compiled.file
         found += _setting_findings(kb, compiled, kinds)
     for where, fact in _cited(alternatives):
-        if fact.as_of > kb.release.date:
-            found.append(Finding("error", where, f"checked {fact.as_of}, after the release date"))
-        elif today - fact.as_of > STALE_AFTER:
-            found.append(
-                Finding("warning", where, f"checked {fact.as_of}, over 12 months ago: re-check")
-            )
-        if fact.flag or fact.confidence == "U":
-            why = fact.flag_text() or "confidence U (not confirmed in the sources read)"
-            found.append(Finding("warning", where, f"⚠ {why}"))
+        found += cited_findings(where, fact, today, kb.release.date)
     found.sort(key=lambda f: (f.level != "error", f.where))
     return found
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -34,6 +34,41 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.level}: {self.where}: {self.message}"
+
+
+def cited_findings(
+    where: str, fact: Cited, today: dt.date, released: dt.date | None = None
+) -> list[Finding]:
+    """What a reviewer must know about one cited fact: dated after the release (an error, when
+    ``released`` is given), checked over 12 months before ``today``, or flagged as uncertain
+    (⚠ or confidence U). Every data area calls this, so ``kb check`` words them all alike.
+    """
+    found: list[Finding] = []
+    if released is not None and fact.as_of > released:
+        found.append(Finding("error", where, f"checked {fact.as_of}, after the release date"))
+    elif today - fact.as_of > STALE_AFTER:
+        found.append(
+            Finding("warning", where, f"checked {fact.as_of}, over 12 months ago: re-check")
+        )
+    if fact.flag or fact.confidence == "U":
+        why = fact.flag_text() or "confidence U (not confirmed in the sources read)"
+        found.append(Finding("warning", where, f"⚠ {why}"))
+    return found
+
+
+def duplicate_ids(cited: Iterable[tuple[str, Cited]]) -> list[Finding]:
+    """An error for each fact whose ``id`` an earlier one already uses (ids name facts in
+    outputs, so two facts with one id could not be told apart)."""
+    found: list[Finding] = []
+    seen: dict[str, str] = {}
+    for where, fact in cited:
+        ident = getattr(fact, "id", None)
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            found.append(Finding("error", where, f"id {ident!r} is also used at {seen[ident]}"))
+        seen[ident] = where
+    return found
 
 
 def _cited(kb: KnowledgeBase) -> Iterator[tuple[str, Cited]]:
@@ -163,22 +198,10 @@ def check(kb: KnowledgeBase, today: dt.date | None = None) -> list[Finding]:
     today = today or dt.date.today()
     findings: list[Finding] = []
     kinds = {code: f.kind for code, f in kb.facts.items()}
-    seen: dict[str, str] = {}
-    for where, fact in _cited(kb):
-        ident = getattr(fact, "id", None)
-        if isinstance(ident, str):
-            if ident in seen:
-                findings.append(
-                    Finding("error", where, f"id {ident!r} is also used at {seen[ident]}")
-                )
-            seen[ident] = where
-        if today - fact.as_of > STALE_AFTER:
-            findings.append(
-                Finding("warning", where, f"checked {fact.as_of}, over 12 months ago: re-check")
-            )
-        if fact.flag or fact.confidence == "U":
-            why = fact.flag_text() or "confidence U (not confirmed in the sources read)"
-            findings.append(Finding("warning", where, f"⚠ {why}"))
+    cited = list(_cited(kb))
+    findings += duplicate_ids(cited)
+    for where, fact in cited:
+        findings += cited_findings(where, fact, today)
     for compiled in kb.all_indications():
         ind = compiled.indication
         where = f"products/{compiled.product.code}: {ind.id}"

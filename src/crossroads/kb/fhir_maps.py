@@ -22,7 +22,7 @@ from pydantic import Field, ValidationError
 
 from crossroads.errors import KnowledgeBaseError
 from crossroads.kb.base import DATA_DIR, KnowledgeBase
-from crossroads.kb.check import STALE_AFTER, Finding
+from crossroads.kb.check import Finding, cited_findings
 from crossroads.kb.models import Cited, Data, Text
 from crossroads.messages import location
 from crossroads.yamlio import load_yaml
@@ -355,11 +355,5 @@ def findings(
         )
     found += _shape_findings(maps) + _target_findings(kb, maps)
     for where, fact in _cited(maps):
-        if fact.as_of > kb.release.date:
-            found.append(Finding("error", where, f"checked {fact.as_of}, after the release date"))
-        elif today - fact.as_of > STALE_AFTER:
-            found.append(Finding("warning", where, f"checked {fact.as_of}, over 12 months ago"))
-        if fact.flag or fact.confidence == "U":
-            why = fact.flag_text("en") or "confidence U (not confirmed in the sources read)"
-            found.append(Finding("warning", where, f"uncertain: {why}"))
+        found += cited_findings(where, fact, today, kb.release.date)
     return sorted(found, key=lambda f: f.level != "error")

@@ -22,7 +22,7 @@ from crossroads.case import Case
 from crossroads.dates import Interval
 from crossroads.errors import KnowledgeBaseError
 from crossroads.kb.base import DATA_DIR, KnowledgeBase
-from crossroads.kb.check import STALE_AFTER, Finding, satisfiable
+from crossroads.kb.check import Finding, cited_findings, duplicate_ids, satisfiable
 from crossroads.kb.models import Cited, Data, Jurisdiction, LogisticsFact, Text
 from crossroads.messages import location
 from crossroads.rules import CriterionError, Node, compile_criterion
@@ -480,26 +480,17 @@ def _check_checklists(kb: KnowledgeBase, planning: Planning) -> list[Finding]:
     return found
 
 
-def findings(kb: KnowledgeBase, planning: Planning | None = None) -> list[Finding]:
+def findings(
+    kb: KnowledgeBase, planning: Planning | None = None, today: dt.date | None = None
+) -> list[Finding]:
     """Problems with the planning data: broken references and rules (errors), stale or
     uncertain facts (warnings), in the same form as ``crossroads kb check``."""
     planning = planning or planning_for(kb)
-    found: list[Finding] = []
-    seen: dict[str, str] = {}
-    today = dt.date.today()
-    for where, fact in _cited(planning):
-        ident = getattr(fact, "id", None)
-        if isinstance(ident, str):
-            if ident in seen:
-                found.append(Finding("error", where, f"id {ident!r} is also used at {seen[ident]}"))
-            seen[ident] = where
-        if today - fact.as_of > STALE_AFTER:
-            found.append(
-                Finding("warning", where, f"checked {fact.as_of}, over 12 months ago: re-check")
-            )
-        if fact.flag or fact.confidence == "U":
-            why = fact.flag_text("en") or "confidence U (not confirmed in the sources read)"
-            found.append(Finding("warning", where, f"⚠ {why}"))
+    today = today or dt.date.today()
+    cited = list(_cited(planning))
+    found = duplicate_ids(cited)
+    for where, fact in cited:
+        found += cited_findings(where, fact, today)
     found += _check_logistics(kb, planning)
     found += _check_codes(kb, planning)
     found += _check_checklists(kb, planning)

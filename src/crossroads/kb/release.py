@@ -18,7 +18,7 @@ def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Findi
     today = today or dt.date.today()
     found = check(kb, today)
     found += alternatives.findings(kb, today)
-    found += planning.findings(kb)
+    found += planning.findings(kb, today=today)
     found += review_data.findings(kb, today=today)
     found += fhir_maps.findings(kb, today)
     found += trial_terms.findings(kb, today)

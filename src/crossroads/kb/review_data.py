@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from crossroads.errors import KnowledgeBaseError
 from crossroads.kb.base import DATA_DIR, KnowledgeBase
-from crossroads.kb.check import STALE_AFTER, Finding, satisfiable
+from crossroads.kb.check import Finding, cited_findings, duplicate_ids, satisfiable
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
 from crossroads.messages import location
 from crossroads.rules import CriterionError, Node, compile_criterion, leaves
@@ -397,21 +397,10 @@ def findings(
     """
     data = data or load_review_data(kb)
     today = today or dt.date.today()
-    found: list[Finding] = []
-    seen: dict[str, str] = {}
-    for where, fact in _cited(data):
-        ident = getattr(fact, "id", None)
-        if isinstance(ident, str):
-            if ident in seen:
-                found.append(Finding("error", where, f"id {ident!r} is also used at {seen[ident]}"))
-            seen[ident] = where
-        if today - fact.as_of > STALE_AFTER:
-            found.append(
-                Finding("warning", where, f"checked {fact.as_of}, over 12 months ago: re-check")
-            )
-        if fact.flag or fact.confidence == "U":
-            why = fact.flag or "confidence U (not confirmed in the sources read)"
-            found.append(Finding("warning", where, f"⚠ {why}"))
+    cited = list(_cited(data))
+    found = duplicate_ids(cited)
+    for where, fact in cited:
+        found += cited_findings(where, fact, today)
     subtypes = {s for d in kb.diseases.values() for s in d.subtypes}
     pools = {
         "disease": set(kb.diseases),

@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError
 
 from crossroads.errors import KnowledgeBaseError
 from crossroads.kb.base import DATA_DIR, KnowledgeBase
-from crossroads.kb.check import STALE_AFTER, Finding
+from crossroads.kb.check import Finding, cited_findings
 from crossroads.kb.models import Cited, Data, Text
 from crossroads.messages import location
 from crossroads.yamlio import load_yaml
@@ -208,8 +208,5 @@ def findings(
         if key not in data.phrases:
             found.append(Finding("error", "trial_terms: phrases", f"no phrase {key!r}"))
     for where, fact in cited:
-        if fact.as_of > kb.release.date:
-            found.append(Finding("error", where, f"checked {fact.as_of}, after the release date"))
-        elif today - fact.as_of > STALE_AFTER:
-            found.append(Finding("warning", where, f"checked {fact.as_of}, over 12 months ago"))
+        found += cited_findings(where, fact, today, kb.release.date)
     return sorted(found, key=lambda f: f.level != "error")
