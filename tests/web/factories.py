@@ -10,7 +10,14 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import CaregiverGrant, CaseRecord, Invite, ReviewRequest
+from cases.models import (
+    CaregiverGrant,
+    CaseRecord,
+    Invite,
+    ReviewAnswer,
+    ReviewAssignment,
+    ReviewRequest,
+)
 from crossroads.case import Case
 
 CASE_DATA: dict[str, Any] = {
@@ -71,12 +78,39 @@ class InviteFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=72))
 
 
+class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewAssignment
+
+    reviewer = factory.SubFactory(UserFactory, role="reviewer")
+
+
 class ReviewRequestFactory(factory.django.DjangoModelFactory):
+    """A request in ``state`` (sent by default), assigned to ``reviewer``, made by ``sent_by``."""
+
     class Meta:
         model = ReviewRequest
+        exclude = ("reviewer", "sent_by")
+        skip_postgeneration_save = True
 
     case = factory.SubFactory(CaseFactory)
     reviewer = factory.SubFactory(UserFactory, role="reviewer")
     sent_by = factory.SubFactory(UserFactory, role="coordinator")
+    created_by = factory.SelfAttribute("sent_by")
+    state = "sent"
+    sent_at = factory.LazyAttribute(lambda o: None if o.state == "draft" else timezone.now())
     question = "Is CAR-T realistic now?"
     packet = factory.LazyFunction(lambda: {"question": "Is CAR-T realistic now?", "case": {}})
+    assignment = factory.RelatedFactory(
+        ReviewAssignmentFactory,
+        factory_related_name="request",
+        reviewer=factory.SelfAttribute("..reviewer"),
+    )
+
+
+class ReviewAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewAnswer
+
+    view = "agree"
+    answer = "A CAR-T consult is reasonable."

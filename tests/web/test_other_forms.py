@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditEvent
-from cases.models import CaseRecord, Invite, ReviewRequest
+from cases.models import CaseRecord, Invite, ReviewAnswer, ReviewRequest
 from tests.web.conftest import INVITE_TOKEN, World
 from tests.web.formdata import form_data
 
@@ -185,7 +185,7 @@ CASES = {
         "coordinator",
         _case_url("cases:review_send"),
         "question",
-        {"reviewer": "", "question": "q" * 2001},
+        {"reviewers": "", "question": "q" * 2001},
         "This is too long: 2001 characters. The most is 2000.",
         lambda w: ReviewRequest.objects.count(),
     ),
@@ -193,9 +193,9 @@ CASES = {
         "reviewer",
         lambda w: reverse("reviews:packet", kwargs={"request_id": w.review.pk}),
         "answer",
-        {"answer": SCRIPT},
+        {"view": "agree", "answer": SCRIPT},
         "Please write plain text without",
-        lambda w: ReviewRequest.objects.get(pk=w.review.pk).answer,
+        lambda w: ReviewAnswer.objects.count(),
     ),
     "staff-wrong-role": FormCase(
         "admin",

@@ -11,6 +11,7 @@ added to the app without a row here makes ``test_every_url_has_a_row`` fail. Out
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEvent
 from tests.web.conftest import INVITE_TOKEN, PERSONAS, World
+from tests.web.review_world import request_in, request_kwargs, token_id_of
 
 pytestmark = pytest.mark.integration
 
@@ -48,6 +50,10 @@ ADMIN_ROLE = policy(ok=("admin",), others="forbidden")
 PATIENT_ROLE = policy(ok=("patient", "outsider_patient"), others="forbidden")
 REVIEWER_ROLE = policy(ok=("reviewer", "outsider_reviewer"), others="forbidden")
 PACKET = {**policy(ok=("reviewer",), others="forbidden"), "outsider_reviewer": "denied"}
+COORDINATOR_ROLE = policy(ok=("coordinator", "outsider_coordinator"), others="forbidden")
+IMPORTERS = policy(
+    ok=("patient", "coordinator", "outsider_patient", "outsider_coordinator"), others="forbidden"
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class Row:
     post: dict[str, str] | None = None
     data: Callable[[World], dict[str, Any]] = lambda w: {}
     variants: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    json_body: bool = False  # send ``data`` as a JSON body (CDS Hooks), not as a form
 
 
 def case_a(w: World) -> dict[str, Any]:
@@ -64,6 +71,12 @@ def case_a(w: World) -> dict[str, Any]:
 
 
 STEP_POST = {"version": "1", "next": "stay"}
+CDS_CALL = {
+    "hook": "patient-view",
+    "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+    "context": {"userId": "Practitioner/example", "patientId": "1288992"},
+    "prefetch": {"patient": {"resourceType": "Patient", "id": "1288992", "gender": "male"}},
+}
 
 MATRIX: dict[str, Row] = {
     "home": Row(get=PUBLIC),
@@ -111,7 +124,11 @@ MATRIX: dict[str, Row] = {
         kwargs=case_a,
         get=COORDINATOR_ON_CASE,
         post=COORDINATOR_ON_CASE,
-        data=lambda w: {"reviewer": w.users["reviewer"].pk, "question": "Is CAR-T realistic?"},
+        data=lambda w: {
+            "reviewers": [w.users["reviewer"].pk],
+            "question": "Is CAR-T realistic?",
+            "action": "send",
+        },
     ),
     "cases:review_preview": Row(kwargs=case_a, get=COORDINATOR_ON_CASE),
     "cases:review_withdraw": Row(
@@ -127,11 +144,61 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda w: {"request_id": w.review.pk},
         get=PACKET,
         post=PACKET,
-        data=lambda w: {"answer": "Worth a CAR-T consult."},
+        data=lambda w: {"view": "agree", "answer": "Worth a CAR-T consult."},
     ),
     "reviews:packet_document": Row(kwargs=lambda w: {"request_id": w.review.pk}, get=PACKET),
+    # Review life cycle (issue 6); the API has its own matrix in tests/web/api/.
+    "cases:next_steps": Row(get=COORDINATOR_ROLE),
+    "cases:review_detail": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "request_id": w.review.pk}, get=CASE_TEAM
+    ),
+    "cases:review_edit": Row(
+        kwargs=request_kwargs("draft"),
+        get=COORDINATOR_ON_CASE,
+        post=COORDINATOR_ON_CASE,
+        data=lambda w: {"reviewers": [w.users["reviewer"].pk], "question": "Still realistic?"},
+    ),
+    "cases:review_dispatch": Row(kwargs=request_kwargs("draft"), post=COORDINATOR_ON_CASE),
+    "cases:review_packet": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "request_id": w.review.pk},
+        get=COORDINATOR_ON_CASE,
+    ),
+    "reviews:consensus": Row(
+        kwargs=lambda w: {"request_id": request_in(w, "answered").pk},
+        post=PACKET,
+        data=lambda w: {"consensus_view": "agree", "consensus_text": "A consult is worth it."},
+    ),
+    "api_tokens:list": Row(
+        get=SIGNED_IN, post=SIGNED_IN, data=lambda w: {"label": "x", "days": 30}
+    ),
+    "api_tokens:revoke": Row(
+        kwargs=lambda w: {"token_id": token_id_of(w, "patient")}, post=policy(ok=("patient",))
+    ),
     "audit:all": Row(get=ADMIN_ROLE),
     "audit:csv": Row(get=ADMIN_ROLE),
+    # CDS Hooks endpoints are public by design: CDS clients (health record systems) do not sign
+    # in with a Crossroads session but authenticate in their own way, and for now the service
+    # stores no health data; its answers derive only from the request. The card link checks
+    # who is asking (signed-in people; it opens only cases they may already see).
+    "interop:cds_discovery": Row(get=PUBLIC),
+    "interop:cds_service": Row(
+        kwargs=lambda w: {"service_id": "crossroads-car-t"},
+        post=PUBLIC,
+        data=lambda w: CDS_CALL,
+        json_body=True,
+    ),
+    "interop:cds_patient": Row(kwargs=lambda w: {"patient_id": "1288992"}, get=SIGNED_IN),
+    "interop:fhir_export": Row(kwargs=case_a, get=CASE_TEAM),
+    "interop:fhir_import": Row(
+        get=IMPORTERS,
+        post=IMPORTERS,
+        data=lambda w: {
+            "step": "check",
+            "title": "From the hospital",
+            "bundle": json.dumps({"resourceType": "Patient", "id": "1288992"}),
+        },
+    ),
+    "interop:trials": Row(kwargs=case_a, get=CASE_TEAM),
 }
 
 
@@ -148,7 +215,8 @@ def url_names(patterns: list[Any] | None = None, prefix: str = "") -> set[str]:
 
 
 def test_every_url_has_a_row() -> None:
-    assert url_names() == set(MATRIX)
+    pages = {name for name in url_names() if not name.startswith("api:")}  # tests/web/api/
+    assert pages == set(MATRIX)
 
 
 def outcome(response: Any) -> str:
@@ -188,7 +256,12 @@ def test_permission_matrix(
     url = reverse(name, kwargs={**row.kwargs(world), **variant})
     client = world.client(persona)
     before = AuditEvent.objects.filter(outcome="denied").count()
-    response = client.get(url) if method == "GET" else client.post(url, row.data(world))
+    if method == "GET":
+        response = client.get(url)
+    elif row.json_body:
+        response = client.post(url, json.dumps(row.data(world)), content_type="application/json")
+    else:
+        response = client.post(url, row.data(world))
     assert outcome(response) == expected
     if expected in ("denied", "forbidden"):
         assert AuditEvent.objects.filter(outcome="denied").count() == before + 1

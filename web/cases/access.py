@@ -17,8 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 
 from audit.actions import Actor, record
 from audit.models import Outcome
-from cases.models import CaseRecord
-from cases.permissions import Perm, can
+from cases.models import CaseRecord, ReviewRequest
+from cases.permissions import Perm, can, can_view_review
 
 View = Callable[..., HttpResponseBase]
 
@@ -33,6 +33,28 @@ def deny(request: HttpRequest, case_id: int | None, why: str) -> None:
     )
 
 
+def checked_case(request: HttpRequest, case_id: int, perm: Perm) -> CaseRecord | None:
+    """The case, if it exists and the person may ``perm`` it; else None, with the refusal logged.
+
+    The one check behind every case page and every case endpoint of the API: the caller answers
+    None with 404, the same as for a case that does not exist.
+    """
+    found = CaseRecord.objects.select_related("owner", "coordinator").filter(pk=case_id).first()
+    if found is None or not can(request.user, perm, found):  # type: ignore[arg-type]
+        deny(request, case_id, str(perm))
+        return None
+    return found
+
+
+def checked_review(request: HttpRequest, request_id: int) -> ReviewRequest | None:
+    """The review request, if it exists and the person may read it now; else None (logged)."""
+    found = ReviewRequest.objects.select_related("case").filter(pk=request_id).first()
+    if found is None or not can_view_review(request.user, found):  # type: ignore[arg-type]
+        deny(request, found.case_id if found else None, "review")
+        return None
+    return found
+
+
 def case_view(perm: Perm, read: str | None = None) -> Callable[[View], View]:
     """Load the case named in the URL and check ``perm``; log a read of ``read`` on GET.
 
@@ -45,11 +67,8 @@ def case_view(perm: Perm, read: str | None = None) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 deny(request, case_id, "anonymous")
                 return redirect_to_login(request.get_full_path())
-            found = (
-                CaseRecord.objects.select_related("owner", "coordinator").filter(pk=case_id).first()
-            )
-            if found is None or not can(request.user, perm, found):
-                deny(request, case_id, str(perm))
+            found = checked_case(request, case_id, perm)
+            if found is None:
                 raise Http404("no such case")
             if read and request.method in {"GET", "HEAD"}:
                 record(

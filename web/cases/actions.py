@@ -1,9 +1,9 @@
 """Every change to a case goes through here, together with its audit event.
 
 Views parse and check permission; these functions change state inside one transaction and record
-who did it. Case records are validated by the core's model before they are written, and a save
-that started from an older version of the record is refused rather than silently overwriting
-someone else's work.
+who did it (review requests have their own module, :mod:`cases.review_actions`). Case records
+are validated by the core's model before they are written, and a save that started from an
+older version of the record is refused rather than silently overwriting someone else's work.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.actions import Actor, record
-from cases.models import CaregiverGrant, CaseRecord, Invite, ReviewRequest
+from cases.models import CaregiverGrant, CaseRecord, Invite
 from crossroads.case import SCHEMA_ID, Action, Case
 
 WEB = "crossroads_web"
@@ -57,6 +57,21 @@ def with_web_notes(data: Mapping[str, Any], **changes: Any) -> dict[str, Any]:
         extensions[WEB] = notes
     else:
         extensions.pop(WEB, None)
+    if extensions:
+        new["extensions"] = extensions
+    else:
+        new.pop("extensions", None)
+    return new
+
+
+def with_own_notes(data: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with this app's notes taken from ``stored`` (none if it has none)."""
+    new = copy.deepcopy(dict(data))
+    extensions = dict(new.get("extensions") or {})
+    extensions.pop(WEB, None)
+    notes = web_notes(stored)
+    if notes:
+        extensions[WEB] = notes
     if extensions:
         new["extensions"] = extensions
     else:
@@ -145,6 +160,42 @@ def save_step(
         _write(case, data, expected_version)
         record(actor, "case.save", case_id=case.pk, detail={"step": step, "fields": changed})
     return changed
+
+
+def replace_record(
+    actor: Actor,
+    case: CaseRecord,
+    new_data: Mapping[str, Any],
+    expected_version: int,
+    title: str | None = None,
+) -> list[str]:
+    """Replace the whole record (the API's update); return the changed paths.
+
+    Like a step save, it is refused when the stored version moved on since the caller read it.
+    This app's own notes (``extensions.crossroads_web``: "I don't know" marks, chosen places,
+    the decision note) stay as stored: the pages write them, and they trust their shape.
+    """
+    data = _validated(with_own_notes(new_data, case.data))
+    changed = changed_paths(case.data, data)
+    with transaction.atomic():
+        _write(case, data, expected_version)
+        if title is not None and title != case.title:
+            CaseRecord.objects.filter(pk=case.pk).update(title=title)
+            case.title = title
+            changed.append("title")
+        record(actor, "case.save", case_id=case.pk, detail={"fields": changed, "via": "api"})
+    return changed
+
+
+def delete_case(actor: Actor, case: CaseRecord) -> None:
+    """Remove the case and what hangs on it (caregiver access, invitations, review requests).
+
+    The audit trail keeps its events about the case: they name fields, never values.
+    """
+    with transaction.atomic():
+        case_id = case.pk
+        CaseRecord.objects.filter(pk=case_id).delete()
+        record(actor, "case.delete", case_id=case_id)
 
 
 def save_checklist(
@@ -326,45 +377,3 @@ def assign_coordinator(actor: Actor, case: CaseRecord, coordinator: User | None)
             detail={"coordinator": coordinator.pk if coordinator else None},
         )
     case.refresh_from_db()
-
-
-def send_for_review(
-    actor: Actor,
-    case: CaseRecord,
-    by: User,
-    reviewer: User,
-    question: str,
-    packet: dict[str, Any],
-) -> ReviewRequest:
-    if reviewer.role != Role.REVIEWER:
-        raise ActionError("not a reviewer account")
-    with transaction.atomic():
-        request = ReviewRequest.objects.create(
-            case=case, reviewer=reviewer, sent_by=by, question=question, packet=packet
-        )
-        record(
-            actor,
-            "review.send",
-            case_id=case.pk,
-            detail={"request": request.pk, "reviewer": reviewer.pk},
-        )
-    return request
-
-
-def withdraw_review(actor: Actor, case: CaseRecord, request: ReviewRequest) -> None:
-    with transaction.atomic():
-        updated = ReviewRequest.objects.filter(
-            pk=request.pk, case=case, withdrawn_at__isnull=True
-        ).update(withdrawn_at=timezone.now())
-        if not updated:
-            raise ActionError("already withdrawn")
-        record(actor, "review.withdraw", case_id=case.pk, detail={"request": request.pk})
-
-
-def answer_review(actor: Actor, request: ReviewRequest, answer: str) -> None:
-    with transaction.atomic():
-        ReviewRequest.objects.filter(pk=request.pk).update(
-            answer=answer, answered_at=timezone.now()
-        )
-        record(actor, "review.answer", case_id=request.case_id, detail={"request": request.pk})
-    request.refresh_from_db()

@@ -60,6 +60,24 @@ def build_packet(record: CaseRecord, lang: str) -> dict[str, Any]:
     )
 
 
+def scrub_question(record: CaseRecord, text: str, lang: str) -> str:
+    """The coordinator's question with this case's identifiers replaced by marks.
+
+    A question typed in a hurry can name the person ("Can Mrs Chen have CAR-T?"); reviewers must
+    not see it. The core's scrubber knows the record's name, numbers, contacts and dates, and the
+    usual patterns. Without it, the question goes unchanged (the coordinator sees it before
+    sending, next to the reminder to check).
+    """
+    scrubber = results.optional("crossroads.deid", "Scrubber")
+    marks = results.optional("crossroads.deid", "redaction_marks")
+    review_data = results.optional("crossroads.kb.review_data", "load_review_data")
+    if scrubber is None or marks is None or review_data is None:
+        return text
+    labels = review_data(results.kb()).packet
+    scrub = scrubber(results.core_case(record), marks(labels, lang))
+    return str(scrub(text))
+
+
 def packet_page(packet: dict[str, Any]) -> str | None:
     """The packet as one HTML page (from the core's packet renderer), if this build has one."""
     render = results.optional("crossroads.render.packet", "packet_html")

@@ -1,64 +1,156 @@
-"""The reviewer's side: an inbox of packets sent to them, and the answer form."""
+"""The reviewer's side: an inbox of requests sent to them, the answer form, and the shared view.
+
+Reviewers never see the case: only the question, the due date, the de-identified packet frozen
+when the request was sent, and the other reviewers' answers. Their pages name no patient and no
+case number.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Role
+from accounts.models import Role, User
 from audit.actions import Actor, record
-from cases import actions
+from cases import results, review_actions
 from cases.access import deny, role_view
-from cases.forms import AnswerForm
-from cases.models import ReviewRequest
+from cases.forms import AnswerForm, ConsensusForm
+from cases.models import ReviewAnswer, ReviewRequest
 from cases.packet import packet_page
-from cases.permissions import can_read_packet, review_inbox
+from cases.permissions import can_read_packet, review_inbox, review_moves
+
+
+def _sent_to_me(request: HttpRequest, request_id: int) -> ReviewRequest:
+    review = ReviewRequest.objects.filter(pk=request_id).select_related("case").first()
+    if review is None or not can_read_packet(request.user, review):  # type: ignore[arg-type]
+        deny(request, review.case_id if review else None, "packet")
+        raise Http404("no such request")
+    return review
 
 
 @role_view(Role.REVIEWER)
 def inbox(request: HttpRequest) -> HttpResponse:
-    requests = list(review_inbox(request.user).order_by("-id"))  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    requests = list(review_inbox(user).order_by("-id"))
+    mine = set(
+        ReviewAnswer.objects.filter(reviewer=user, request__in=requests).values_list(
+            "request_id", flat=True
+        )
+    )
+    today = results.today()
+    rows = [{"r": r, "answered": r.pk in mine, "overdue": r.overdue(today)} for r in requests]
     record(Actor.from_request(request), "review.inbox", detail={"count": len(requests)})
-    return render(request, "reviews/inbox.html", {"requests": requests})
+    return render(request, "reviews/inbox.html", {"rows": rows, "requests": requests})
+
+
+def _page(
+    request: HttpRequest,
+    review: ReviewRequest,
+    answer_form: AnswerForm,
+    consensus_form: ConsensusForm,
+    status: int = 200,
+) -> HttpResponse:
+    answers = list(review.answers.select_related("reviewer"))
+    context: dict[str, Any] = {
+        "review": review,
+        "form": answer_form,
+        "consensus_form": consensus_form,
+        "answers": answers,
+        "mine": next((a for a in answers if a.reviewer_id == request.user.pk), None),
+        "moves": review_moves(request.user, review),  # type: ignore[arg-type]
+        "reviewers": list(review.reviewers.all()),
+        "overdue": review.overdue(results.today()),
+    }
+    return render(request, "reviews/packet.html", context, status=status)
+
+
+def _answer_initial(review: ReviewRequest, user: User) -> dict[str, Any]:
+    given = review.answers.filter(reviewer=user).first()
+    if given is None:
+        return {}
+    return {
+        "view": given.view,
+        "answer": given.answer,
+        "conditions": given.conditions,
+        "check_next": given.check_next,
+        "comment": given.comment,
+    }
 
 
 @role_view(Role.REVIEWER)
 @require_http_methods(["GET", "POST"])
 def packet(request: HttpRequest, request_id: int) -> HttpResponse:
-    review = ReviewRequest.objects.filter(pk=request_id).first()
-    if review is None or not can_read_packet(request.user, review):  # type: ignore[arg-type]
-        deny(request, review.case_id if review else None, "packet")
-        raise Http404("no such request")
-    form = AnswerForm(request.POST or None, initial={"answer": review.answer})
-    status = 200
+    """The request sent to this reviewer, and their answer (saved, or revised until the shared
+    view is recorded)."""
+    review = _sent_to_me(request, request_id)
+    user: User = request.user  # type: ignore[assignment]
+    form = AnswerForm(request.POST or None, initial=_answer_initial(review, user))
     if request.method == "POST":
-        if form.is_valid():
-            actions.answer_review(Actor.from_request(request), review, form.cleaned_data["answer"])
-            messages.success(request, _("Your answer is saved, with your name and the date."))
-            return redirect("reviews:packet", request_id=review.pk)
-        status = 400
-    else:
-        record(
+        if not form.is_valid():
+            return _page(request, review, form, ConsensusForm(), status=400)
+        try:
+            review_actions.answer(
+                Actor.from_request(request),
+                user,
+                review,
+                review_actions.AnswerFields(**form.cleaned_data),
+            )
+        except review_actions.WrongStateError:
+            messages.error(
+                request, _("The shared view is recorded, so answers can no longer change.")
+            )
+            return _page(request, review, form, ConsensusForm(), status=409)
+        messages.success(request, _("Your answer is saved, with your name and the date."))
+        return redirect("reviews:packet", request_id=review.pk)
+    record(
+        Actor.from_request(request),
+        "review.view",
+        case_id=review.case_id,
+        detail={"request": review.pk},
+    )
+    return _page(request, review, form, ConsensusForm())
+
+
+@role_view(Role.REVIEWER)
+@require_POST
+def consensus(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Record the reviewers' shared view, in plain words for the patient."""
+    review = _sent_to_me(request, request_id)
+    user: User = request.user  # type: ignore[assignment]
+    form = ConsensusForm(request.POST)
+    if not form.is_valid():
+        initial = _answer_initial(review, user)
+        return _page(request, review, AnswerForm(initial=initial), form, status=400)
+    try:
+        review_actions.record_consensus(
             Actor.from_request(request),
-            "review.view",
-            case_id=review.case_id,
-            detail={"request": review.pk},
+            user,
+            review,
+            form.cleaned_data["consensus_view"],
+            form.cleaned_data["consensus_text"],
         )
-    return render(request, "reviews/packet.html", {"review": review, "form": form}, status=status)
+    except review_actions.WrongStateError:
+        messages.error(
+            request,
+            _("A shared view can be recorded once there is an answer, and only once."),
+        )
+        initial = _answer_initial(review, user)
+        return _page(request, review, AnswerForm(initial=initial), form, status=409)
+    messages.success(request, _("The shared view is recorded, with your name and the date."))
+    return redirect("reviews:packet", request_id=review.pk)
 
 
 @role_view(Role.REVIEWER)
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # own styles
 def packet_document(request: HttpRequest, request_id: int) -> HttpResponse:
-    """The packet itself, as the core renders it, for the reviewer it was sent to."""
-    review = ReviewRequest.objects.filter(pk=request_id).first()
-    if review is None or not can_read_packet(request.user, review):  # type: ignore[arg-type]
-        deny(request, review.case_id if review else None, "packet")
-        raise Http404("no such request")
+    """The packet itself, as the core renders it, for the reviewers it was sent to."""
+    review = _sent_to_me(request, request_id)
     record(
         Actor.from_request(request),
         "review.view",

@@ -151,8 +151,11 @@ def step_context(
         context["readiness"] = results.readiness(case, lang)
     elif number == 5:
         context["review"] = review(case, lang)
+        # The step view keeps only those the person may read (drafts are the coordinator's).
         context["review_requests"] = list(
-            case.review_requests.select_related("reviewer", "sent_by").order_by("-id")
+            case.review_requests.prefetch_related("reviewers", "answers__reviewer")
+            .select_related("consensus_by")
+            .order_by("-id")
         )
     elif number == 6:
         data = summary(case, lang)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from audit import views as audit_views
-from cases import report_views, views
+from cases import next_steps, report_views, review_manage_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -25,12 +25,35 @@ urlpatterns = [
         "<int:case_id>/invites/<int:invite_id>/cancel/", views.invite_cancel, name="invite_cancel"
     ),
     path("<int:case_id>/assign/", views.assign, name="assign"),
-    path("<int:case_id>/review/send/", views.review_send, name="review_send"),
-    path("<int:case_id>/review/preview/", views.review_preview, name="review_preview"),
+    path("next-steps/", next_steps.next_steps_page, name="next_steps"),
+    path("<int:case_id>/review/send/", review_manage_views.review_send, name="review_send"),
+    path(
+        "<int:case_id>/review/preview/", review_manage_views.review_preview, name="review_preview"
+    ),
+    path(
+        "<int:case_id>/review/<int:request_id>/",
+        review_manage_views.review_detail,
+        name="review_detail",
+    ),
+    path(
+        "<int:case_id>/review/<int:request_id>/edit/",
+        review_manage_views.review_edit,
+        name="review_edit",
+    ),
+    path(
+        "<int:case_id>/review/<int:request_id>/send/",
+        review_manage_views.review_dispatch,
+        name="review_dispatch",
+    ),
     path(
         "<int:case_id>/review/<int:request_id>/withdraw/",
-        views.review_withdraw,
+        review_manage_views.review_withdraw,
         name="review_withdraw",
+    ),
+    path(
+        "<int:case_id>/review/<int:request_id>/packet/",
+        review_manage_views.review_packet,
+        name="review_packet",
     ),
     path("<int:case_id>/report/", report_views.report_html, name="report"),
     path("<int:case_id>/report.pdf", report_views.report_pdf, name="report_pdf"),

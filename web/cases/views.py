@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from csp.decorators import csp_update
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,11 +16,10 @@ from accounts.models import Role, User
 from audit.actions import Actor, record
 from cases import actions, results
 from cases.access import case_view, role_view, signed_in
-from cases.forms import AssignForm, InviteForm, NewCaseForm, SendForReviewForm, TaskForm
+from cases.forms import AssignForm, InviteForm, NewCaseForm, TaskForm
 from cases.journey import LOGISTICS_CHECKS, RECORD_FIELDS, STEP_NUMBERS, build_steps
-from cases.models import CaregiverGrant, CaseRecord, Invite, ReviewRequest
-from cases.packet import build_packet, packet_page
-from cases.permissions import Perm, listed_cases, perms_for
+from cases.models import CaregiverGrant, CaseRecord, Invite
+from cases.permissions import Perm, can_view_review, listed_cases, perms_for
 from cases.progress import progress
 from cases.stepform import StepForm, get_path
 from cases.steps import action_plan, decision_check, step_context
@@ -155,6 +153,13 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
         progress=progress(case, lang),
         **step_context(case, number, lang, request.GET.get("place")),
     )
+    if "review_requests" in context:  # drafts are the coordinator's (cases.workflow.VISIBLE_TO)
+        user = request.user
+        context["review_requests"] = [
+            r
+            for r in context["review_requests"]
+            if can_view_review(user, r)  # type: ignore[arg-type]
+        ]
     return render(request, "cases/step.html", context, status=status)
 
 
@@ -383,54 +388,6 @@ def assign(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     actions.assign_coordinator(Actor.from_request(request), case, form.cleaned_data["coordinator"])
     messages.success(request, _("Coordinator updated."))
     return redirect("cases:dashboard")
-
-
-@case_view(Perm.SEND_FOR_REVIEW, read="send_for_review")
-@require_http_methods(["GET", "POST"])
-def review_send(request: HttpRequest, case: CaseRecord) -> HttpResponse:
-    initial = {"question": (case.data.get("review") or {}).get("specific_question", "")}
-    form = SendForReviewForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            actions.send_for_review(
-                Actor.from_request(request),
-                case,
-                request.user,  # type: ignore[arg-type]
-                form.cleaned_data["reviewer"],
-                form.cleaned_data["question"],
-                build_packet(case, lang_of(request)),
-            )
-            messages.success(request, _("Sent. The reviewer sees only the de-identified packet."))
-            return redirect("cases:step", case_id=case.pk, number=5)
-        status = 400
-    return render(
-        request, "cases/review_send.html", base_context(request, case, form=form), status=status
-    )
-
-
-@case_view(Perm.SEND_FOR_REVIEW, read="packet_preview")
-@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # own styles
-def review_preview(request: HttpRequest, case: CaseRecord) -> HttpResponse:
-    """Exactly what a reviewer would receive if the packet were sent now."""
-    packet = build_packet(case, lang_of(request))
-    page = packet_page(packet)
-    if page is None:
-        return render(request, "reviews/packet_fallback.html", {"packet": packet})
-    return HttpResponse(page, content_type="text/html; charset=utf-8")
-
-
-@case_view(Perm.SEND_FOR_REVIEW)
-@require_POST
-def review_withdraw(request: HttpRequest, case: CaseRecord, request_id: int) -> HttpResponse:
-    review = get_object_or_404(ReviewRequest, pk=request_id, case=case)
-    try:
-        actions.withdraw_review(Actor.from_request(request), case, review)
-    except actions.ActionError:
-        messages.info(request, _("This request was already withdrawn."))
-    else:
-        messages.success(request, _("Withdrawn. The reviewer can no longer open it."))
-    return redirect("cases:step", case_id=case.pk, number=5)
 
 
 # -- who did what -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from accounts import views as account_views
+from api.api import api
 from crossroads_web import views
 
 accounts = (
@@ -28,6 +29,9 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("review/", include("cases.review_urls")),
     path("audit/", include("audit.urls")),
+    path("", include("interop.urls")),  # CDS Hooks, FHIR export and import, trials
+    path("api/v1/", api.urls),  # the JSON API (api/); its own matrix: tests/web/api/
+    path("api-tokens/", include("api.urls")),
 ]
 
 handler400 = "crossroads_web.views.bad_request"

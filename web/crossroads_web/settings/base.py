@@ -74,10 +74,14 @@ INSTALLED_APPS = [
     "accounts",
     "cases",
     "audit",
+    "interop",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "api.middleware.ApiEdgeMiddleware",  # JSON in and out under /api/, no caching
+    "crossroads_web.limits.RequestLimitsMiddleware",  # rate limits; no file uploads
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -199,6 +203,18 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Crossroads settings.
 CAREGIVER_INVITE_HOURS = 72
 CROSSROADS_JURISDICTIONS = ("US", "EU", "CN")
+# CDS Hooks service (interop app): the places its cards cover, and the address its card links use
+# (empty: this server's own address as the request saw it).
+CROSSROADS_CDS_JURISDICTIONS = tuple(env_list("CROSSROADS_CDS_JURISDICTIONS", "US,EU,CN"))
+CROSSROADS_CDS_BASE_URL = os.environ.get("CROSSROADS_CDS_BASE_URL", "")
+# Rate limits, "<count>/<seconds>" or "off" (crossroads_web.limits): sign-in attempts per address
+# (django-axes also locks an account after five failures), API calls per token and per address.
+CROSSROADS_RATE_LIMITS = {
+    "login": os.environ.get("CROSSROADS_RATE_LOGIN", "20/60"),
+    "api": os.environ.get("CROSSROADS_RATE_API", "300/60"),
+    "api_ip": os.environ.get("CROSSROADS_RATE_API_IP", "1200/60"),
+}
+API_TOKEN_DAYS = 90  # how long a new API token is valid unless its maker says otherwise
 
 LOGGING = {
     "version": 1,

@@ -17,9 +17,9 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from audit.actions import Actor
-from cases import actions
+from cases import actions, review_actions
 from cases.models import CaregiverGrant, CaseRecord
-from cases.packet import build_packet
+from cases.packet import build_packet, scrub_question
 from crossroads.load import load_case
 
 ACCOUNTS = [
@@ -90,13 +90,22 @@ class Command(BaseCommand):
             "Is CAR-T in China or in the US the more realistic path now, given the second "
             "relapse after an autologous transplant?"
         )
-        actions.send_for_review(
+        coordinator = users["demo-coordinator"]
+        review = review_actions.create(
             actor,
+            coordinator,
             first,
-            users["demo-coordinator"],
-            users["demo-reviewer"],
             question,
+            None,
+            [users["demo-reviewer"]],
             build_packet(first, "en"),
+        )
+        review_actions.send(
+            actor,
+            coordinator,
+            review,
+            build_packet(first, "en"),
+            scrub_question(first, question, "en"),
         )
 
     def _print(self, passwords: list[tuple[str, str, str]]) -> None:

@@ -1,0 +1,148 @@
+"""The review life cycle and the coordinator's pages in a real browser, checked with axe.
+
+On a server of its own with the demo data (``load_demo``): the coordinator opens next steps,
+prepares a review request and sends it; the reviewer answers in the structured form and records
+the shared view; the patient reads the outcome on step 5; the coordinator makes an API token.
+Every page has no serious or critical axe violation, and is kept as a screenshot in
+``test-artifacts/browser/review/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.web.browser.conftest import ARTIFACTS, CHROMIUM, _free_port, _wait
+from tests.web.conftest import WEB
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """A server with the demo accounts and cases; the demo passwords."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: browser tests must run on CI")
+        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium)")
+    state = tmp_path_factory.mktemp("review-server")
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}},
+        "DJANGO_SETTINGS_MODULE": "crossroads_web.settings.base",
+        "DATABASE_URL": f"sqlite:///{state / 'db.sqlite3'}",
+        "CROSSROADS_VAR_DIR": str(state / "var"),
+        "CROSSROADS_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=WEB, env=env, check=True)
+    out = subprocess.run(
+        [*manage, "load_demo"], cwd=WEB, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    passwords = dict(re.findall(r"^\s+\w+\s+(demo-\w+)\s+(\S+)$", out, re.MULTILINE))
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    with (state / "gunicorn.log").open("w") as log:
+        process = subprocess.Popen(
+            [gunicorn, "-c", "gunicorn.conf.py"], cwd=WEB, env=env, stdout=log, stderr=log
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(base + "/floor/")
+        yield base, passwords
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+class Pages:
+    def __init__(self, page: Any, base: str) -> None:
+        self.page, self.base, self.count, self.axe = page, base, 0, Axe()
+        self.folder = ARTIFACTS / "review"
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path)
+
+    def check(self, name: str) -> None:
+        self.count += 1
+        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+        violations = self.axe.run(self.page).response["violations"]
+        serious = [
+            (v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], f"{name}: {serious}"
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.page.context.clear_cookies()
+        self.open("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("main button[type=submit]")
+        self.page.click("button[name=language][value=en]")  # the demo coordinator reads Chinese
+
+
+def test_review_life_cycle_pages(demo: tuple[str, dict[str, str]], browser: Any) -> None:
+    base, passwords = demo
+    context = browser.new_context()
+    pages = Pages(context.new_page(), base)
+    page = pages.page
+
+    pages.sign_in("demo-coordinator", passwords["demo-coordinator"])
+    page.click("nav >> text=Next steps")
+    pages.check("coordinator-next-steps")
+    pages.open("/cases/1/step/5/")
+    page.click("text=Prepare a review request")
+    pages.check("coordinator-prepare")
+    page.click("button[value=send]")  # nothing chosen: the form says what is missing
+    assert "Choose at least one reviewer." in page.inner_text("main") or page.is_visible(
+        ".error-summary"
+    )
+    pages.check("coordinator-prepare-errors")
+    page.check("input[name=reviewers]")
+    page.fill("#id_question", "Is CAR-T realistic now?")
+    page.click("button[value=send]")
+    assert "Sent. The reviewers see only the de-identified packet." in page.inner_text("main")
+    pages.check("coordinator-request-sent")
+    request_path = page.url.removeprefix(base)
+
+    pages.sign_in("demo-reviewer", passwords["demo-reviewer"])
+    pages.check("reviewer-inbox")
+    page.click("table a >> nth=0")
+    pages.check("reviewer-request")
+    page.check("input[name=view][value=agree]")
+    page.fill("#id_answer", "A CAR-T consult is reasonable.")
+    page.fill("#id_check_next", "Repeat the PET scan.")
+    page.click("text=Save the answer")
+    pages.check("reviewer-answered")
+    page.check("input[name=consensus_view][value=agree]")
+    page.fill("#id_consensus_text", "See a CAR-T centre soon.")
+    page.click("main form >> nth=1 >> button")
+    assert "See a CAR-T centre soon." in page.inner_text("main")
+    pages.check("reviewer-shared-view")
+
+    pages.sign_in("demo-patient", passwords["demo-patient"])
+    pages.open("/cases/1/step/5/")
+    text = page.inner_text("main")
+    assert "They agree with how Crossroads sorted CAR-T for this case." in text
+    pages.check("patient-step5-outcome")
+    pages.open(request_path)
+    pages.check("patient-request")
+
+    pages.sign_in("demo-coordinator", passwords["demo-coordinator"])
+    page.click("text=API tokens")
+    page.fill("#id_label", "planning tool")
+    page.click("main button[type=submit]")
+    assert page.inner_text("main code").startswith("crx_")
+    pages.check("coordinator-api-token")
+    context.close()

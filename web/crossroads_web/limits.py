@@ -1,0 +1,149 @@
+"""Request guards for the whole site: rate limits on sign-in and the API, and no file uploads.
+
+Rate limits count requests in fixed windows in Django's cache (one count per window and key).
+With the default in-process cache each server process counts on its own, so the effective limit
+is the configured one times the number of processes; a service with several machines should
+point ``CACHES`` at a shared cache. Limits come from ``CROSSROADS_RATE_LIMITS`` (settings), each
+``"<count>/<seconds>"``, or ``"off"``; the environment can override them (see settings).
+
+File uploads are refused until a later release adds safe handling (scanning, size and type
+checks, storage outside the web root): any request that carries a file gets 415 and a plain
+sentence, before a view sees it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from audit.actions import client_ip
+
+Handler = Callable[[HttpRequest], HttpResponse]
+API_PREFIX = "/api/"
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> Rate | None:
+        """``"20/60"`` is 20 requests per 60 seconds; ``"off"`` (or 0) is no limit."""
+        if text.strip().lower() in {"off", "0", ""}:
+            return None
+        count, _slash, seconds = text.partition("/")
+        rate = cls(int(count), int(seconds or "60"))
+        if rate.count < 1 or rate.seconds < 1:
+            raise ValueError(f"a rate limit needs a positive count and window: {text!r}")
+        return rate
+
+
+def rate(name: str) -> Rate | None:
+    return Rate.parse(str(settings.CROSSROADS_RATE_LIMITS.get(name, "off")))
+
+
+def over_limit(bucket: str, key: str, limit: Rate | None, now: float | None = None) -> int | None:
+    """Count one request; if it is over the limit, the seconds until the window ends."""
+    if limit is None:
+        return None
+    now = time.time() if now is None else now
+    window = int(now // limit.seconds)
+    name = f"rl:{bucket}:{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}:{window}"
+    cache.add(name, 0, timeout=limit.seconds + 1)
+    try:
+        count = cache.incr(name)
+    except ValueError:  # expired between add and incr: this is the window's first request
+        cache.set(name, 1, timeout=limit.seconds + 1)
+        count = 1
+    if count <= limit.count:
+        return None
+    return max(1, math.ceil((window + 1) * limit.seconds - now))
+
+
+def bearer_token(request: HttpRequest) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _space, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def too_many(retry_after: int, api: bool) -> HttpResponse:
+    message = _("Too many requests. Please wait %(seconds)d seconds and try again.") % {
+        "seconds": retry_after
+    }
+    response: HttpResponse
+    if api:
+        response = JsonResponse({"detail": message, "errors": []}, status=429)
+    else:
+        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class _RefuseFiles(FileUploadHandler):
+    """An upload handler that keeps no file and remembers that one was sent."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.seen = False
+
+    def new_file(self, *args: object, **kwargs: object) -> None:
+        self.seen = True
+        raise SkipFile
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        return None
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def _carries_file(request: HttpRequest) -> bool:
+    if not (request.content_type or "").startswith("multipart/"):
+        return False
+    handler = _RefuseFiles(request)
+    request.upload_handlers = [handler]
+    request.POST  # noqa: B018  # parse now, with the handler that refuses files
+    return handler.seen
+
+
+class RequestLimitsMiddleware:
+    """Rate limits (sign-in by address; API by token and by address) and the upload refusal."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self.login_path = reverse("accounts:login")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        api = request.path.startswith(API_PREFIX)
+        ip = client_ip(request) or "unknown"
+        wait: int | None = None
+        if api:
+            token = bearer_token(request)
+            wait = over_limit("api-ip", ip, rate("api_ip"))
+            if wait is None and token:
+                wait = over_limit("api", token, rate("api"))
+        elif request.method == "POST" and request.path == self.login_path:
+            wait = over_limit("login", ip, rate("login"))
+        if wait is not None:
+            return too_many(wait, api)
+        if not api and request.method in {"POST", "PUT", "PATCH"} and _carries_file(request):
+            return HttpResponse(
+                _(
+                    "Sending files is not possible yet. Please type the information into the "
+                    "form instead."
+                ),
+                status=415,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

@@ -1,0 +1,139 @@
+"""The CDS Hooks endpoints: ``GET /cds-services`` and ``POST /cds-services/<id>``.
+
+Both wrap :mod:`crossroads.cdshooks` and add nothing clinical. They are **public by design**: a
+CDS client (a health record system) does not sign in with a Crossroads session; CDS Hooks
+clients authenticate with their own signed tokens, which this service does not check yet. That
+is safe for now because the service stores no health data: each answer derives only from the
+request body, and the audit line it writes holds no patient id. The cards' link leads to
+``/cds/patients/<patientId>``, which does check who is asking.
+
+Because CDS clients are not browsers with a Crossroads session, the service is exempt from CSRF
+checks, and both endpoints send the CORS headers a browser-based CDS client needs (any origin,
+no cookies). Every error is a JSON body ``{"error": "..."}`` with a 4xx or 5xx status, never an
+HTML page or a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+
+from audit.actions import Actor
+from cases import results
+from crossroads.cdshooks import SERVICE_ID, discovery, patient_view
+from crossroads.errors import UserError
+from crossroads.kb import JURISDICTIONS
+from crossroads_web.context import core_lang
+from interop import actions
+from interop.bodies import BodyTooLargeError, read_body
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 8 * 1024 * 1024  # a patient's prefetched record can be large
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, Accept",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def _answer(data: dict[str, Any], status: int = 200, **headers: str) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    for name, value in {**CORS_HEADERS, **headers}.items():
+        response[name] = value
+    return response
+
+
+def _error(status: int, message: str, **headers: str) -> JsonResponse:
+    return _answer({"error": message}, status, **headers)
+
+
+def _preflight() -> HttpResponse:
+    response = HttpResponse(status=204)
+    for name, value in CORS_HEADERS.items():
+        response[name] = value
+    return response
+
+
+def jurisdictions() -> list[Any]:
+    """The places cards are made for (setting ``CROSSROADS_CDS_JURISDICTIONS``)."""
+    chosen = getattr(settings, "CROSSROADS_CDS_JURISDICTIONS", JURISDICTIONS)
+    return [place for place in chosen if place in JURISDICTIONS] or list(JURISDICTIONS)
+
+
+def base_url(request: HttpRequest) -> str:
+    """Where the cards' links point: ``CROSSROADS_CDS_BASE_URL``, else this server's address."""
+    configured = getattr(settings, "CROSSROADS_CDS_BASE_URL", "") or ""
+    return (configured or request.build_absolute_uri("/")).rstrip("/")
+
+
+def read_json(request: HttpRequest) -> Any:
+    """The request body as JSON; ValueError with a plain message when it is not JSON."""
+    raw = read_body(request, MAX_REQUEST_BYTES)  # BodyTooLargeError goes to the caller
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("the request body is not UTF-8 text.") from None
+    if not text.strip():
+        raise ValueError("the request body is empty; send the hook call as a JSON object.")
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"the request body is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not allowed in JSON", name, 0)
+
+
+@csrf_exempt
+def discovery_view(request: HttpRequest) -> HttpResponse:
+    """The discovery document, exactly as the core gives it."""
+    if request.method == "OPTIONS":
+        return _preflight()
+    if request.method not in ("GET", "HEAD"):
+        return _error(405, "use GET for the discovery endpoint.", Allow="GET, OPTIONS")
+    return _answer(discovery())
+
+
+@csrf_exempt
+def service_view(request: HttpRequest, service_id: str) -> HttpResponse:
+    """One ``patient-view`` call: JSON in, cards out (or a JSON error)."""
+    if request.method == "OPTIONS":
+        return _preflight()
+    if request.method != "POST":
+        return _error(405, "call a CDS service with POST.", Allow="POST, OPTIONS")
+    if service_id != SERVICE_ID:
+        return _error(404, f"no CDS service '{service_id[:64]}'; see /cds-services.")
+    actor = Actor.from_request(request)
+    try:
+        body = read_json(request)
+    except BodyTooLargeError:
+        actions.record_cds_call(actor, service_id, 413)
+        return _error(413, f"the request is larger than {MAX_REQUEST_BYTES // 1048576} MB.")
+    except ValueError as exc:
+        actions.record_cds_call(actor, service_id, 400)
+        return _error(400, str(exc))
+    lang = core_lang(translation.get_language())
+    try:
+        answer = patient_view(
+            body, results.kb(), jurisdictions(), base_url(request), today=results.today(), lang=lang
+        )
+    except UserError as exc:  # CdsRequestError and the importer's refusals
+        actions.record_cds_call(actor, service_id, 400)
+        return _error(400, str(exc))
+    except Exception:  # a bug, not the caller's fault: log it, answer without a traceback
+        log.exception("CDS service %s failed", service_id)
+        actions.record_cds_call(actor, service_id, 500)
+        return _error(500, "the service failed on this request; it has been logged.")
+    actions.record_cds_call(actor, service_id, 200, cards=len(answer["cards"]))
+    return _answer(answer)
