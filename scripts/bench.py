@@ -100,7 +100,7 @@ if __name__ == "__main__":
     # Each area keeps its own benchmark next to this one; run those that exist.
     import importlib.util
 
-    for area in ("interop", "report", "web"):
+    for area in ("interop", "report", "web", "api"):
         path = ROOT / "scripts" / f"bench_{area}.py"
         if path.exists():
             spec = importlib.util.spec_from_file_location(f"bench_{area}", path)
