@@ -97,15 +97,3 @@ if __name__ == "__main__":
     print(f"Crossroads benchmarks · Python {sys.version.split()[0]} · {os.cpu_count()} cores")
     bench_assess()
     bench_cli()
-    # Each area keeps its own benchmark next to this one; run those that exist.
-    import importlib.util
-
-    for area in ("interop", "report", "web", "api"):
-        path = ROOT / "scripts" / f"bench_{area}.py"
-        if path.exists():
-            spec = importlib.util.spec_from_file_location(f"bench_{area}", path)
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            print()
-            module.main()

@@ -6,14 +6,14 @@ knowledge base exits with 3. No traceback reaches the person at the keyboard.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from crossroads.commands.options import (
     ALL_PLACES,
@@ -27,6 +27,9 @@ from crossroads.commands.options import (
     parse_today,
 )
 from crossroads.errors import CrossroadsError, UserError
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from rich.console import Console
 
 # Crossroads uses no Pydantic plugins; skipping their discovery saves start-up time.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -42,8 +45,20 @@ kb_app = typer.Typer(help="Look into the knowledge base.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
 app.add_typer(kb_app, name="kb")
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+@functools.cache
+def out() -> Console:
+    """The terminal console, made on first use: JSON output never pays for importing Rich."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+@functools.cache
+def err() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -71,7 +86,7 @@ def assess(
     else:
         from crossroads.render.text import render_text
 
-        render_text(data, kb, out)
+        render_text(data, kb, out())
 
 
 @app.command("output-schema")
@@ -103,10 +118,10 @@ def case_validate(
     for file in files:
         try:
             prepare_case(file, kb)
-            out.print(f"[green]ok[/green]  {file}")
+            out().print(f"[green]ok[/green]  {file}")
         except UserError as exc:
             failed += 1
-            err.print(f"[red]bad[/red] {exc}", markup=True)
+            err().print(f"[red]bad[/red] {exc}", markup=True)
     if failed:
         raise typer.Exit(2)
 
@@ -124,7 +139,7 @@ def case_new(
     if ask:
         from crossroads.interview import interview
 
-        text = interview(out)
+        text = interview(out())
     else:
         from crossroads.template import TEMPLATE
 
@@ -135,7 +150,7 @@ def case_new(
     if output.exists():
         raise UserError(f"{output}: already exists; choose another name so nothing is overwritten.")
     output.write_text(text, encoding="utf-8")
-    out.print(f"Wrote {output}. Next: crossroads case validate {output}")
+    out().print(f"Wrote {output}. Next: crossroads case validate {output}")
 
 
 @kb_app.command("list")
@@ -157,8 +172,8 @@ def kb_list() -> None:
             str(sum(i.jurisdiction == j for i in product.indications) or "—") for j in JURISDICTIONS
         ]
         table.add_row(product.code, product.short, product.target, *counts)
-    out.print(table)
-    out.print("Numbers are indications per jurisdiction. Details: crossroads kb show PRODUCT")
+    out().print(table)
+    out().print("Numbers are indications per jurisdiction. Details: crossroads kb show PRODUCT")
 
 
 @kb_app.command("show")
@@ -187,23 +202,25 @@ def kb_show(
         raise UserError(
             f"'{product}' is not a product in the knowledge base. " + did_you_mean(product, names)
         )
-    out.print(f"[bold]{found.code}[/bold] ({found.short}) · target {found.target} · {found.maker}")
+    out().print(
+        f"[bold]{found.code}[/bold] ({found.short}) · target {found.target} · {found.maker}"
+    )
     for ind in found.indications:
-        out.print(
+        out().print(
             f"\n[bold]{ind.jurisdiction} · {ind.id}[/bold]  "
             f"approved {ind.approved or '?'} ({ind.approval})"
         )
-        out.print(ind.summary.en)
-        out.print(
+        out().print(ind.summary.en)
+        out().print(
             yaml.safe_dump(ind.criteria, allow_unicode=True, sort_keys=False).rstrip(), markup=False
         )
-        out.print(
+        out().print(
             f"[dim]source: {ind.source} · as of {ind.as_of} · confidence {ind.confidence}[/dim]"
         )
         if ind.flag:
-            out.print(f"[yellow]⚠ {ind.flag_text()}[/yellow]")
+            out().print(f"[yellow]⚠ {ind.flag_text()}[/yellow]")
     for fact in found.facts:
-        out.print(
+        out().print(
             f"\n• {fact.text.en} [dim]({', '.join(fact.jurisdictions)}; "
             f"{fact.confidence}; {fact.source})[/dim]"
         )
@@ -225,12 +242,12 @@ def kb_check(
     findings = check_release(kb)
     for finding in findings:
         if finding.level == "error":
-            err.print(f"[red]{finding}[/red]", markup=True)
+            err().print(f"[red]{finding}[/red]", markup=True)
         elif not quiet:
-            out.print(f"[yellow]{finding}[/yellow]", markup=True)
+            out().print(f"[yellow]{finding}[/yellow]", markup=True)
     counts = summary(findings)
     total = sum(len(p.indications) for p in kb.products.values())
-    out.print(
+    out().print(
         f"knowledge base {kb.release.version}: {len(kb.products)} products, {total} indications, "
         f"{len(kb.drugs)} drugs; {counts['errors']} errors, {counts['warnings']} warnings"
     )
@@ -253,7 +270,7 @@ def kb_docs(
         target = Path("docs/knowledge-base.md")
         target.parent.mkdir(exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        out.print(f"Wrote {target}")
+        out().print(f"Wrote {target}")
     else:
         sys.stdout.write(text)
 
@@ -282,25 +299,25 @@ def tour(
     for file in files:
         result = assess_file(file, kb=kb)
         table.add_row(file.stem, *(r.category.replace("_", " ") for r in result.jurisdictions))
-    out.print(table)
+    out().print(table)
     first = files[0]
-    out.print(f"\nIn full: {first.name}\n")
-    render_text(assessment_data(assess_file(first, kb=kb), kb, lang.value), kb, out)
-    out.print(
+    out().print(f"\nIn full: {first.name}\n")
+    render_text(assessment_data(assess_file(first, kb=kb), kb, lang.value), kb, out())
+    out().print(
         "\nTry: crossroads assess examples/<case>.yaml --format json   ·   crossroads kb list"
     )
 
 
-def _register_areas() -> None:
+def _register_areas(argv: list[str]) -> None:
     import importlib
 
-    from crossroads.commands import AREAS
+    from crossroads.commands import areas_for
 
-    for area in AREAS:
+    for area in areas_for(argv):
         importlib.import_module(f"crossroads.commands.{area}").register(app)
 
 
-_register_areas()
+_register_areas(sys.argv)
 
 
 def main() -> None:
@@ -308,8 +325,8 @@ def main() -> None:
     try:
         app()
     except UserError as exc:
-        err.print(f"error: {exc}", markup=False)
+        sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)
     except CrossroadsError as exc:
-        err.print(f"knowledge-base error: {exc}", markup=False)
+        sys.stderr.write(f"knowledge-base error: {exc}\n")
         sys.exit(getattr(exc, "exit_code", 1))
