@@ -113,7 +113,7 @@ def test_option_without_source_is_refused(kb: KnowledgeBase, data_copy: Path) ->
     _edit(data_copy, "mcl_rr.yaml", edit)
     with pytest.raises(
         KnowledgeBaseError,
-        match=r"^alternatives/mcl_rr.yaml.setting.options\[0\].aim.source: Field required",
+        match=r"^alternatives/mcl_rr.yaml: setting.options\[0\].aim.source: Field required",
     ):
         load_alternatives(kb, data_copy, use_cache=False)
 
@@ -123,7 +123,7 @@ def test_findings_report_a_broken_file_instead_of_raising(
 ) -> None:
     _edit(data_copy, "mcl_rr.yaml", lambda raw: raw["setting"]["options"][0]["aim"].pop("as_of"))
     assert _errors(kb, data_copy) == [
-        "error: alternatives: alternatives/mcl_rr.yaml.setting.options[0].aim.as_of: "
+        "error: alternatives: alternatives/mcl_rr.yaml: setting.options[0].aim.as_of: "
         "Field required (1 problem(s))"
     ]
 

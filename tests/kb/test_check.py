@@ -41,7 +41,7 @@ def test_fact_without_source_is_refused(data_copy: Path) -> None:
     )
     with pytest.raises(
         KnowledgeBaseError,
-        match=r"^products/tisagenlecleucel.yaml.indications\[0\].source: Field required",
+        match=r"^products/tisagenlecleucel.yaml: indications\[0\].source: Field required",
     ):
         load_kb(data_copy, use_cache=False)
 
@@ -50,7 +50,10 @@ def test_fact_without_date_is_refused(data_copy: Path) -> None:
     _edit_product(
         data_copy, "tisagenlecleucel.yaml", lambda raw: raw["indications"][0].pop("as_of")
     )
-    with pytest.raises(KnowledgeBaseError, match=r"indications\[0\].as_of: Field required"):
+    with pytest.raises(
+        KnowledgeBaseError,
+        match=r"^products/tisagenlecleucel.yaml: indications\[0\].as_of: Field required",
+    ):
         load_kb(data_copy, use_cache=False)
 
 

@@ -24,17 +24,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from crossroads.case import Attribute, Goal
 from crossroads.errors import KnowledgeBaseError
-from crossroads.kb.base import DATA_DIR, KnowledgeBase, fingerprint
+from crossroads.kb.base import (
+    DATA_DIR,
+    KnowledgeBase,
+    fingerprint,
+    read_model,
+    read_yaml,
+    validate_as,
+)
 from crossroads.kb.check import Finding, _check_codes, cited_findings, satisfiable
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
-from crossroads.messages import location
 from crossroads.rules import CriterionError, Node, compile_criterion, leaves
-from crossroads.yamlio import load_yaml
 
 ALTERNATIVES_DIR = DATA_DIR / "alternatives"
 CATALOGUE_FILE = "_catalogue.yaml"
@@ -304,20 +308,6 @@ class Alternatives:
 
 
 # -- loading ----------------------------------------------------------------------------------
-def _read(path: Path) -> Any:
-    try:
-        return load_yaml(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise KnowledgeBaseError(f"alternatives/{path.name}: not valid YAML: {exc}") from None
-
-
-def _problem(where: str, exc: ValidationError) -> KnowledgeBaseError:
-    first = exc.errors()[0]
-    return KnowledgeBaseError(
-        f"{where}.{location(first['loc'])}: {first['msg']} ({exc.error_count()} problem(s))"
-    )
-
-
 def _expand(raw: Any, templates: Mapping[str, dict[str, Any]], where: str) -> Any:
     """Resolve ``use: TEMPLATE`` in each option: the template's keys, then the option's own."""
     if not isinstance(raw, dict) or not isinstance(raw.get("setting"), dict):
@@ -344,21 +334,15 @@ def _expand(raw: Any, templates: Mapping[str, dict[str, Any]], where: str) -> An
 
 
 def _build(kb: KnowledgeBase, data_dir: Path) -> Alternatives:
-    try:
-        catalogue = Catalogue.model_validate(_read(data_dir / CATALOGUE_FILE))
-    except ValidationError as exc:
-        raise _problem(f"alternatives/{CATALOGUE_FILE}", exc) from None
+    catalogue = read_model(data_dir / CATALOGUE_FILE, Catalogue, f"alternatives/{CATALOGUE_FILE}")
     kinds = {code: fact.kind for code, fact in kb.facts.items()}
     settings = []
     for path in sorted(data_dir.glob("*.yaml")):
         if path.name == CATALOGUE_FILE:
             continue
         where = f"alternatives/{path.name}"
-        raw = _expand(_read(path), catalogue.templates, where)
-        try:
-            loaded = SettingFile.model_validate(raw)
-        except ValidationError as exc:
-            raise _problem(where, exc) from None
+        raw = _expand(read_yaml(path, where), catalogue.templates, where)
+        loaded = validate_as(SettingFile, raw, where)
         try:
             applies = compile_criterion(loaded.setting.applies, kinds, f"{where}: applies")
         except CriterionError as exc:

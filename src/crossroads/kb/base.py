@@ -175,67 +175,84 @@ def fingerprint(data_dir: Path = DATA_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
-def _read(path: Path) -> Any:
+def read_yaml(path: Path, where: str | None = None) -> Any:
+    """One knowledge-base file as plain data; a broken file is a KnowledgeBaseError naming it.
+
+    Every data area (products, alternatives, planning, review, FHIR maps, trial terms) reads its
+    files through here, so they all fail the same way.
+    """
+    where = where or path.name
     try:
         return load_yaml(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise KnowledgeBaseError(f"{where}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError as exc:
-        raise KnowledgeBaseError(f"{path.name}: not valid YAML: {exc}") from None
+        raise KnowledgeBaseError(f"{where}: not valid YAML: {exc}") from None
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def _validate(model: type[M], data: Any, where: str) -> M:
+def validate_as(model: type[M], data: Any, where: str) -> M:
+    """Data as a model, or a KnowledgeBaseError naming the first wrong field and the count."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
+        joint = ": " if where.endswith(".yaml") else "."  # "file.yaml: a.b" or "file.yaml: x.a.b"
         raise KnowledgeBaseError(
-            f"{where}.{location(first['loc'])}: {first['msg']} ({exc.error_count()} problem(s))"
+            f"{where}{joint}{location(first['loc'])}: {first['msg']} "
+            f"({exc.error_count()} problem(s))"
         ) from None
 
 
+def read_model(path: Path, model: type[M], where: str | None = None) -> M:
+    """A knowledge-base file read and validated as one model."""
+    where = where or path.name
+    return validate_as(model, read_yaml(path, where), where)
+
+
 def _build(data_dir: Path) -> KnowledgeBase:
-    release = _validate(Release, _read(data_dir / "release.yaml"), "release.yaml")
+    release = validate_as(Release, read_yaml(data_dir / "release.yaml"), "release.yaml")
     diseases = {
         d.code: d
-        for i, raw in enumerate(_read(data_dir / "diseases.yaml")["diseases"])
-        for d in [_validate(Disease, raw, f"diseases.yaml: diseases[{i}]")]
+        for i, raw in enumerate(read_yaml(data_dir / "diseases.yaml")["diseases"])
+        for d in [validate_as(Disease, raw, f"diseases.yaml: diseases[{i}]")]
     }
-    drugs_raw = _read(data_dir / "drugs.yaml") if (data_dir / "drugs.yaml").exists() else {}
+    drugs_raw = read_yaml(data_dir / "drugs.yaml") if (data_dir / "drugs.yaml").exists() else {}
     classes = {
         c.code: c
         for i, raw in enumerate(drugs_raw.get("classes", []))
-        for c in [_validate(DrugClass, raw, f"drugs.yaml: classes[{i}]")]
+        for c in [validate_as(DrugClass, raw, f"drugs.yaml: classes[{i}]")]
     }
     drugs = {
         d.code: d
         for i, raw in enumerate(drugs_raw.get("drugs", []))
-        for d in [_validate(Drug, raw, f"drugs.yaml: drugs[{i}]")]
+        for d in [validate_as(Drug, raw, f"drugs.yaml: drugs[{i}]")]
     }
     facts = {
         f.code: f
-        for i, raw in enumerate(_read(data_dir / "facts.yaml")["facts"])
-        for f in [_validate(FactDef, raw, f"facts.yaml: facts[{i}]")]
+        for i, raw in enumerate(read_yaml(data_dir / "facts.yaml")["facts"])
+        for f in [validate_as(FactDef, raw, f"facts.yaml: facts[{i}]")]
     }
     products: dict[str, Product] = {}
     for path in sorted((data_dir / "products").glob("*.yaml")):
-        raw = dict(_read(path))
+        raw = dict(read_yaml(path))
         raw.pop("header", None)
-        product = _validate(Product, raw, f"products/{path.name}")
+        product = validate_as(Product, raw, f"products/{path.name}")
         products[product.code] = product
     logistics = [
-        _validate(LogisticsFact, raw, f"logistics.yaml: facts[{i}]")
-        for i, raw in enumerate(_read(data_dir / "logistics.yaml")["facts"])
+        validate_as(LogisticsFact, raw, f"logistics.yaml: facts[{i}]")
+        for i, raw in enumerate(read_yaml(data_dir / "logistics.yaml")["facts"])
     ]
     kinds = {code: f.kind for code, f in facts.items()}
     questions = []
-    for i, raw in enumerate(_read(data_dir / "questions.yaml")["questions"]):
-        question = _validate(Question, raw, f"questions.yaml: questions[{i}]")
+    for i, raw in enumerate(read_yaml(data_dir / "questions.yaml")["questions"]):
+        question = validate_as(Question, raw, f"questions.yaml: questions[{i}]")
         questions.append((question, _compile(question.when, kinds, f"questions/{question.id}")))
     phrases = {
-        key: _validate(Text, raw, f"phrases.yaml: {key}")
-        for key, raw in _read(data_dir / "phrases.yaml")["phrases"].items()
+        key: validate_as(Text, raw, f"phrases.yaml: {key}")
+        for key, raw in read_yaml(data_dir / "phrases.yaml")["phrases"].items()
     }
     return KnowledgeBase(
         release, diseases, classes, drugs, facts, products, logistics, questions, phrases

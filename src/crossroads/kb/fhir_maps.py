@@ -17,15 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from crossroads.errors import KnowledgeBaseError
-from crossroads.kb.base import DATA_DIR, KnowledgeBase
+from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
 from crossroads.kb.check import Finding, cited_findings
 from crossroads.kb.models import Cited, Data, Text
-from crossroads.messages import location
-from crossroads.yamlio import load_yaml
 
 MAPS_FILE = DATA_DIR / "fhir_maps.yaml"
 State = Literal["relapsed", "refractory", "remission", "progressing"]
@@ -236,15 +233,6 @@ class FhirMaps:
         return text.format(**values) if values else text
 
 
-def _read(path: Path) -> object:
-    try:
-        return load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise KnowledgeBaseError(f"{path.name}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeBaseError(f"{path.name}: not valid YAML: {exc}") from None
-
-
 _LOADED: dict[tuple[str, int, int], FhirMaps] = {}
 
 
@@ -258,14 +246,7 @@ def load_fhir_maps(path: Path | None = None) -> FhirMaps:
     key = (str(path), stat.st_size, stat.st_mtime_ns)
     if key in _LOADED:
         return _LOADED[key]
-    try:
-        data = MapsFile.model_validate(_read(path))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise KnowledgeBaseError(
-            f"{path.name}: {location(first['loc'])}: {first['msg']} "
-            f"({exc.error_count()} problem(s))"
-        ) from None
+    data = read_model(path, MapsFile)
     maps = FhirMaps(data)
     _LOADED[key] = maps
     return maps

@@ -13,20 +13,17 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from crossroads.case import Case
 from crossroads.dates import Interval
 from crossroads.errors import KnowledgeBaseError
-from crossroads.kb.base import DATA_DIR, KnowledgeBase
+from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
 from crossroads.kb.check import Finding, cited_findings, duplicate_ids, satisfiable
 from crossroads.kb.models import Cited, Data, Jurisdiction, LogisticsFact, Text
-from crossroads.messages import location
 from crossroads.rules import CriterionError, Node, compile_criterion
-from crossroads.yamlio import load_yaml
 
 Owner = Literal["patient", "caregiver", "coordinator", "reviewer", "treating_team"]
 
@@ -283,24 +280,6 @@ class Planning:
         return next((f for f in self.timeline.facts if f.code == code), None)
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-def _read(path: Path, model: type[M]) -> M:
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"{path.name}: cannot read: {exc}") from None
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise KnowledgeBaseError(
-            f"{path.name}: {location(first['loc'])}: {first['msg']} "
-            f"({exc.error_count()} problem(s))"
-        ) from None
-
-
 _CACHE: dict[tuple[str, int, int], Planning] = {}
 
 
@@ -319,8 +298,8 @@ def load_planning(kinds: Mapping[str, str], data_dir: Path | None = None) -> Pla
     )
     if key in _CACHE:
         return _CACHE[key]
-    timeline = _read(timeline_path, TimelineData)
-    checklists = _read(checklists_path, ChecklistData)
+    timeline = read_model(timeline_path, TimelineData)
+    checklists = read_model(checklists_path, ChecklistData)
     all_kinds = {**kinds, **{f.code: f.kind for f in timeline.facts}}
     compiled = []
     for rule in timeline.rules:

@@ -17,18 +17,15 @@ import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from crossroads.errors import KnowledgeBaseError
-from crossroads.kb.base import DATA_DIR, KnowledgeBase
+from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
 from crossroads.kb.check import Finding, cited_findings, duplicate_ids, satisfiable
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
-from crossroads.messages import location
 from crossroads.rules import CriterionError, Node, compile_criterion, leaves
-from crossroads.yamlio import load_yaml
 
 FILES = ("triage.yaml", "sentences.yaml", "supportive.yaml", "packet.yaml")
 FactKind = Literal["bool", "number", "code", "set"]
@@ -244,26 +241,6 @@ class ReviewData:
         return self.sentences.join.pair.get(lang).format(a=head, b=names[-1])
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-def _read(path: Path, model: type[M]) -> M:
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise KnowledgeBaseError(f"{path.name}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeBaseError(f"{path.name}: not valid YAML: {exc}") from None
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise KnowledgeBaseError(
-            f"{path.name}: {location(first['loc'])}: {first['msg']} "
-            f"({exc.error_count()} problem(s))"
-        ) from None
-
-
 def _stamp(data_dir: Path) -> str:
     parts = []
     for name in FILES:
@@ -273,7 +250,7 @@ def _stamp(data_dir: Path) -> str:
 
 
 def _build(kb: KnowledgeBase, data_dir: Path) -> ReviewData:
-    triage = _read(data_dir / "triage.yaml", TriageFile)
+    triage = read_model(data_dir / "triage.yaml", TriageFile)
     kinds: dict[str, str] = {code: fact.kind for code, fact in kb.facts.items()}
     for extra in triage.extra_facts:
         if extra.code in kinds:
@@ -290,9 +267,9 @@ def _build(kb: KnowledgeBase, data_dir: Path) -> ReviewData:
         compiled.append((rule, node))
     return ReviewData(
         triage=triage,
-        sentences=_read(data_dir / "sentences.yaml", SentenceTemplates),
-        supportive=_read(data_dir / "supportive.yaml", SupportiveFile),
-        packet=_read(data_dir / "packet.yaml", PacketFile),
+        sentences=read_model(data_dir / "sentences.yaml", SentenceTemplates),
+        supportive=read_model(data_dir / "supportive.yaml", SupportiveFile),
+        packet=read_model(data_dir / "packet.yaml", PacketFile),
         rules=tuple(compiled),
         kinds=kinds,
     )

@@ -13,15 +13,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from crossroads.errors import KnowledgeBaseError
-from crossroads.kb.base import DATA_DIR, KnowledgeBase
+from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
 from crossroads.kb.check import Finding, cited_findings
 from crossroads.kb.models import Cited, Data, Text
-from crossroads.messages import location
-from crossroads.yamlio import load_yaml
 
 TERMS_FILE = DATA_DIR / "trial_terms.yaml"
 CAR_T_CLASS = "car_t"
@@ -149,23 +146,6 @@ def _product_names(kb: KnowledgeBase) -> tuple[str, ...]:
     return tuple(n for n in names if n)
 
 
-def _read(path: Path) -> TermsFile:
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise KnowledgeBaseError(f"{path.name}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeBaseError(f"{path.name}: not valid YAML: {exc}") from None
-    try:
-        return TermsFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = f"{path.name}: {location(first['loc'])}"
-        raise KnowledgeBaseError(
-            f"{where}: {first['msg']} ({exc.error_count()} problem(s))"
-        ) from None
-
-
 _LOADED: dict[tuple[str, int, int, str], TrialTerms] = {}
 
 
@@ -175,7 +155,7 @@ def load_trial_terms(kb: KnowledgeBase, path: Path | None = None) -> TrialTerms:
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns, kb.fingerprint or kb.release.version)
     if key not in _LOADED:
-        _LOADED[key] = TrialTerms(_read(path), _product_names(kb))
+        _LOADED[key] = TrialTerms(read_model(path, TermsFile), _product_names(kb))
     return _LOADED[key]
 
 
@@ -185,7 +165,7 @@ def findings(
     """Every finding about the trial terms, errors first (for ``crossroads kb check``)."""
     today = today or dt.date.today()
     try:
-        data = _read(path or TERMS_FILE)
+        data = read_model(path or TERMS_FILE, TermsFile)
     except KnowledgeBaseError as exc:
         return [Finding("error", "trial_terms", str(exc))]
     found: list[Finding] = []
