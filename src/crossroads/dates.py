@@ -108,8 +108,3 @@ def age_on(birth: PartialDate, on: PartialDate) -> Interval:
     return Interval(
         _completed_years(birth.latest, on.earliest), _completed_years(birth.earliest, on.latest)
     )
-
-
-def may_precede(first: PartialDate, second: PartialDate) -> bool:
-    """False only when ``first`` is certainly after ``second``."""
-    return first.earliest <= second.latest

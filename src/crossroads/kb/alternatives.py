@@ -302,10 +302,6 @@ class Alternatives:
     def setting(self, setting_id: str) -> CompiledSetting:
         return self._by_id[setting_id]
 
-    def option_codes(self) -> list[str]:
-        """Every option code in any setting, sorted (for "use one of" hints)."""
-        return sorted({o.code for s in self.settings for o in s.setting.options})
-
 
 # -- loading ----------------------------------------------------------------------------------
 def _expand(raw: Any, templates: Mapping[str, dict[str, Any]], where: str) -> Any:
