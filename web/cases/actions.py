@@ -137,6 +137,11 @@ def import_case(actor: Actor, owner: User, title: str, data: Mapping[str, Any]) 
     return case
 
 
+def owned_by_step(key: str, step_keys: set[str]) -> bool:
+    """Whether a stored "I don't know" mark belongs to a step (items count under their list)."""
+    return key in step_keys or key.split(".", 1)[0] in step_keys
+
+
 def save_step(
     actor: Actor,
     case: CaseRecord,
@@ -151,7 +156,7 @@ def save_step(
     kept = [
         key
         for key in web_notes(case.data).get("dont_know", [])
-        if key not in owned_keys and key.split(".", 1)[0] not in owned_keys
+        if not owned_by_step(key, owned_keys)
     ]
     marks = sorted(set(kept) | set(dont_know))
     data = _validated(with_web_notes(new_data, dont_know=marks or None))

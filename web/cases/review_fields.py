@@ -23,13 +23,6 @@ CONSENSUS_MAX = 3000
 MAX_REVIEWERS = 10
 
 
-def required_text(raw: str, max_length: int, *, multiline: bool = True) -> str:
-    text = clean_text(raw or "", max_length, multiline=multiline)
-    if not text:
-        raise FieldError(_("This field is required."))
-    return text
-
-
 def optional_text(raw: str | None, max_length: int) -> str:
     return clean_text(raw or "", max_length, multiline=True) or ""
 

@@ -537,11 +537,6 @@ class StepForm:
         return set(self._fields) | set(self._groups)
 
 
-def owned_by_step(key: str, step_keys: set[str]) -> bool:
-    """Whether a stored "I don't know" mark belongs to a step (items count under their list)."""
-    return key in step_keys or key.split(".", 1)[0] in step_keys
-
-
 _CORE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"^end \((?P<a>[^)]*)\) is before start \((?P<b>[^)]*)\)$"),
