@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from crossroads.classify import classify  # noqa: E402
-from crossroads.codes import check_codes  # noqa: E402
+from crossroads.engine.classify import classify  # noqa: E402
+from crossroads.engine.codes import check_codes  # noqa: E402
 from crossroads.kb import load_kb  # noqa: E402
-from crossroads.load import case_from_data, parse_text  # noqa: E402
+from crossroads.record.load import case_from_data, parse_text  # noqa: E402
 
 TODAY = dt.date(2026, 11, 30)
 

@@ -29,7 +29,7 @@ from loadrun import ROOT, Table, Tally, manage, running_server
 
 sys.path.insert(0, str(ROOT / "src"))
 
-from crossroads.load import load_case
+from crossroads.record.load import load_case
 
 EXAMPLE = ROOT / "examples" / "us_axi_cel_second_line_early_relapse.yaml"
 CLIENTS = 20

@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT / "tests" / "trials"))
 
 from make_studies import write_studies  # noqa: E402
 
-from crossroads.assess import prepare_case  # noqa: E402
-from crossroads.fhir import export_case, import_bundle, validate_bundle  # noqa: E402
+from crossroads.interop.fhir import export_case, import_bundle, validate_bundle  # noqa: E402
+from crossroads.interop.trials import SearchOptions, load_studies, search  # noqa: E402
 from crossroads.kb import load_kb  # noqa: E402
 from crossroads.kb.trial_terms import load_trial_terms  # noqa: E402
-from crossroads.trials import SearchOptions, load_studies, search  # noqa: E402
+from crossroads.steps.assess import prepare_case  # noqa: E402
 
 TODAY = dt.date(2026, 11, 30)
 CASE = ROOT / "examples" / "lbcl_dlbcl_third_line_cn_patient_cross_border.yaml"

@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from pypdf import PdfReader  # noqa: E402
 
-from crossroads.assess import prepare_case  # noqa: E402
 from crossroads.kb import load_kb  # noqa: E402
 from crossroads.render.pdf import html_to_pdf  # noqa: E402
 from crossroads.render.report import report_html, report_pdf  # noqa: E402
+from crossroads.steps.assess import prepare_case  # noqa: E402
 
 TODAY = dt.date(2026, 11, 30)
 GOAL_SECONDS = 1.5

@@ -2,7 +2,7 @@
 
 The public API is small on purpose (a test checks it): load a case, load the knowledge base,
 classify, and turn the result into data. Names are imported on first use, so that
-``import crossroads.cli`` stays fast for a command that needs only part of the package.
+``import crossroads.cli.app`` stays fast for a command that needs only part of the package.
 """
 
 from __future__ import annotations
@@ -11,30 +11,30 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
-    from crossroads.assess import assess_file, parse_jurisdictions, prepare_case
-    from crossroads.case import Case
-    from crossroads.classify import Classification, classify
-    from crossroads.codes import check_codes
-    from crossroads.errors import CrossroadsError, UserError
+    from crossroads.common.errors import CrossroadsError, UserError
+    from crossroads.engine.classify import Classification, classify
+    from crossroads.engine.codes import check_codes
     from crossroads.kb import KnowledgeBase, load_kb
-    from crossroads.load import case_from_data, load_case
+    from crossroads.record.case import Case
+    from crossroads.record.load import case_from_data, load_case
     from crossroads.render.data import assessment_data
+    from crossroads.steps.assess import assess_file, parse_jurisdictions, prepare_case
 
 _WHERE = {
-    "Case": "crossroads.case",
-    "Classification": "crossroads.classify",
-    "CrossroadsError": "crossroads.errors",
+    "Case": "crossroads.record.case",
+    "Classification": "crossroads.engine.classify",
+    "CrossroadsError": "crossroads.common.errors",
     "KnowledgeBase": "crossroads.kb",
-    "UserError": "crossroads.errors",
-    "assess_file": "crossroads.assess",
+    "UserError": "crossroads.common.errors",
+    "assess_file": "crossroads.steps.assess",
     "assessment_data": "crossroads.render.data",
-    "case_from_data": "crossroads.load",
-    "check_codes": "crossroads.codes",
-    "classify": "crossroads.classify",
-    "load_case": "crossroads.load",
+    "case_from_data": "crossroads.record.load",
+    "check_codes": "crossroads.engine.codes",
+    "classify": "crossroads.engine.classify",
+    "load_case": "crossroads.record.load",
     "load_kb": "crossroads.kb",
-    "parse_jurisdictions": "crossroads.assess",
-    "prepare_case": "crossroads.assess",
+    "parse_jurisdictions": "crossroads.steps.assess",
+    "prepare_case": "crossroads.steps.assess",
 }
 
 __all__ = [

@@ -1,5 +1,5 @@
 """``python -m crossroads`` runs the command line."""
 
-from crossroads.cli import main
+from crossroads.cli.app import main
 
 main()

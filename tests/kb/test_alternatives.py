@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from crossroads.errors import KnowledgeBaseError
+from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.alternatives import (
     ALTERNATIVES_DIR,

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crossroads.errors import KnowledgeBaseError
+from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.base import DATA_DIR, load_kb
 from crossroads.kb.check import check, satisfiable, witness
-from crossroads.rules import compile_criterion
+from crossroads.logic.rules import compile_criterion
 
 pytestmark = pytest.mark.unit
 

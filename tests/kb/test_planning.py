@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crossroads.errors import KnowledgeBaseError
+from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.base import DATA_DIR
 from crossroads.kb.planning import Planning, findings, load_planning, planning_for

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from crossroads.dates import Interval
+from crossroads.common.dates import Interval
 from crossroads.kb import load_kb
 from crossroads.kb.check import witness
-from crossroads.rules import All, Leaf
+from crossroads.logic.rules import All, Leaf
 
 pytestmark = pytest.mark.unit
 
@@ -73,6 +73,6 @@ def test_every_indication_has_an_age_threshold() -> None:
 
 
 def _all_leaves(node: object) -> list[Leaf]:
-    from crossroads.rules import leaves
+    from crossroads.logic.rules import leaves
 
     return leaves(node)  # type: ignore[arg-type]

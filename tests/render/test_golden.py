@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from crossroads.assess import assess_file
 from crossroads.kb import KnowledgeBase
 from crossroads.render.data import assessment_data
 from crossroads.render.markdown import render_markdown
 from crossroads.render.schema import AssessmentOut
-
-from ..conftest import TODAY, example_files
+from crossroads.steps.assess import assess_file
+from tests.conftest import TODAY, example_files
 
 pytestmark = pytest.mark.integration
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "assess"

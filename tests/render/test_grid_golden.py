@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from crossroads.assess import prepare_case
-from crossroads.classify import classify
-from crossroads.compare import compare, grid_data
+from crossroads.engine.classify import classify
 from crossroads.kb import KnowledgeBase, load_kb
 from crossroads.render.grid import render_grid_markdown, render_grid_text
-
-from ..conftest import TODAY, example_files
+from crossroads.steps.assess import prepare_case
+from crossroads.steps.compare import compare, grid_data
+from tests.conftest import TODAY, example_files
 
 pytestmark = pytest.mark.integration
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "compare"

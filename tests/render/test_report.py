@@ -15,21 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from crossroads.assess import prepare_case
-from crossroads.case import Case, Decision, Logistics
-from crossroads.classify import classify
-from crossroads.compare import compare, grid_data
-from crossroads.errors import BadOptionError, CaseFileError
+from crossroads.common.errors import BadOptionError, CaseFileError
+from crossroads.common.yamlio import load_yaml
+from crossroads.engine.classify import classify
 from crossroads.kb import KnowledgeBase
-from crossroads.load import case_from_data
+from crossroads.record.case import Case, Decision, Logistics
+from crossroads.record.load import case_from_data
 from crossroads.render.report import report_html
 from crossroads.render.sections_decide import column_chunks
-from crossroads.review import proposed_questions
-from crossroads.summary import draft_sentences
-from crossroads.yamlio import load_yaml
-
-from ..conftest import EXAMPLES, ROOT, TODAY
-from ..test_i18n import extracted_msgids
+from crossroads.steps.assess import prepare_case
+from crossroads.steps.compare import compare, grid_data
+from crossroads.steps.review import proposed_questions
+from crossroads.steps.summary import draft_sentences
+from tests.common.test_i18n import extracted_msgids
+from tests.conftest import EXAMPLES, ROOT, TODAY
 
 pytestmark = pytest.mark.integration
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "report"

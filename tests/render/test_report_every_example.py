@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crossroads.assess import prepare_case
 from crossroads.kb import KnowledgeBase
 from crossroads.render.report import report_html
-
-from ..conftest import EXAMPLES, TODAY, example_files
+from crossroads.steps.assess import prepare_case
+from tests.conftest import EXAMPLES, TODAY, example_files
 
 pytestmark = pytest.mark.integration
 EXPECTED = yaml.safe_load((EXAMPLES / "expected.yaml").read_text(encoding="utf-8"))

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from crossroads.assess import prepare_case
 from crossroads.kb import KnowledgeBase
 from crossroads.render.report import report_pdf
+from crossroads.steps.assess import prepare_case
+from tests.conftest import EXAMPLES, ROOT, TODAY
 
-from ..conftest import EXAMPLES, ROOT, TODAY
 from .test_report import HANDOVER_CASE, NOT_REPLACE, URGENT
 
 pytestmark = pytest.mark.integration

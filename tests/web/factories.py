@@ -18,7 +18,7 @@ from cases.models import (
     ReviewAssignment,
     ReviewRequest,
 )
-from crossroads.case import Case
+from crossroads.record.case import Case
 
 CASE_DATA: dict[str, Any] = {
     "schema": "crossroads.case/v1",

@@ -7,7 +7,7 @@ from typing import Any, get_args
 import pytest
 
 from cases import journey
-from crossroads import case
+from crossroads.record import case
 
 pytestmark = pytest.mark.unit
 

@@ -7,7 +7,7 @@ import pytest
 from cases import results
 from cases.journey import build_steps
 from cases.progress import answered
-from crossroads.case import Case
+from crossroads.record.case import Case
 from tests.web.factories import CASE_DATA
 
 pytestmark = pytest.mark.unit

@@ -36,12 +36,12 @@ from cases.access import checked_case
 from cases.models import CaseRecord
 from cases.packet import build_packet
 from cases.permissions import Perm, can, listed_cases, relation
-from crossroads.classify import classify
-from crossroads.codes import check_codes
-from crossroads.compare import compare, grid_data
+from crossroads.engine.classify import classify
+from crossroads.engine.codes import check_codes
 from crossroads.kb import JURISDICTIONS
 from crossroads.render.data import assessment_data
-from crossroads.timeline import build_timeline, timeline_data
+from crossroads.steps.compare import compare, grid_data
+from crossroads.steps.timeline import build_timeline, timeline_data
 
 router = Router(tags=["cases"])
 

@@ -1,8 +1,9 @@
 """How the API answers problems: one JSON shape, plain sentences, never a stack trace.
 
 ``{"detail": "...", "errors": [{"field": "record.lines[0].start", "message": "...", "hint": ""}]}``.
-Field messages come from the core's one table (:func:`crossroads.messages.problem_from_error`),
-the same sentences the command line prints, in the caller's saved language.
+Field messages come from the core's one table
+(:func:`crossroads.common.messages.problem_from_error`), the same sentences the command line
+prints, in the caller's saved language.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from cases.access import deny
 from cases.actions import VersionConflictError
 from cases.review_actions import MoveRefusedError, WrongStateError
-from crossroads.errors import CaseFileError, CrossroadsError, UserError
-from crossroads.load import fields_at
-from crossroads.messages import location, problem_from_error
+from crossroads.common.errors import CaseFileError, CrossroadsError, UserError
+from crossroads.common.messages import location, problem_from_error
+from crossroads.record.load import fields_at
 
 log = logging.getLogger(__name__)
 # Where a request value came from, as ninja names it; the first part of an error's location.

@@ -1,6 +1,6 @@
 """The API's request and answer shapes (they make the OpenAPI document).
 
-Case records are the core's own model (:class:`crossroads.case.Case`), so the API accepts and
+Case records are the core's own model (:class:`crossroads.record.case.Case`), so the API accepts and
 returns exactly the public case format and refuses what the command line refuses. Text a person
 types goes through the same rules as the page forms (:mod:`cases.review_fields`).
 """
@@ -15,7 +15,7 @@ from pydantic import AfterValidator, ConfigDict, Field
 
 from cases import review_fields
 from cases.stepform import clean_text
-from crossroads.case import Case
+from crossroads.record.case import Case
 
 Lang = Literal["en", "zh-Hans"]
 Place = Literal["US", "EU", "CN"]

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from audit.actions import Actor, record
 from cases.models import CaregiverGrant, CaseRecord, Invite
-from crossroads.case import SCHEMA_ID, Action, Case
+from crossroads.record.case import SCHEMA_ID, Action, Case
 
 WEB = "crossroads_web"
 

@@ -1,8 +1,8 @@
 """Where case records live, and who may reach them.
 
 The case itself is stored as JSON in the public case format and is always validated by the
-core's model (``crossroads.case.Case``) before it is saved, so the web app, the CLI and any file
-export hold exactly the same record. The other models say who reaches a case: the patient who
+core's model (``crossroads.record.case.Case``) before it is saved, so the web app, the CLI and any
+file export hold exactly the same record. The other models say who reaches a case: the patient who
 owns it, caregivers they invited, the coordinator an administrator assigned, and reviewers a
 coordinator sent a packet to.
 """
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.workflow import ReviewState
-from crossroads.case import Case
+from crossroads.record.case import Case
 
 
 class Opinion(models.TextChoices):

@@ -25,7 +25,7 @@ from cases.permissions import visible_cases
 from cases.steps import action_plan
 from cases.views import lang_of
 from cases.workflow import ReviewState
-from crossroads.dates import PartialDate
+from crossroads.common.dates import PartialDate
 
 WAITING = (ReviewState.DRAFT, ReviewState.SENT, ReviewState.ANSWERED)
 

@@ -1,4 +1,4 @@
-"""The de-identified packet a reviewer receives, made by the core (``crossroads.deid``).
+"""The de-identified packet a reviewer receives, made by the core (``crossroads.steps.deid``).
 
 The packet is frozen when it is sent: the reviewer reads what the coordinator saw and sent. If
 this build of the core has no de-identification yet, an allow-list stands in: only the listed
@@ -46,7 +46,7 @@ def allow_listed(data: dict[str, Any]) -> dict[str, Any]:
 
 def build_packet(record: CaseRecord, lang: str) -> dict[str, Any]:
     """What a reviewer may see of this case, as of now."""
-    deidentify = results.optional("crossroads.deid", "deidentify")
+    deidentify = results.optional("crossroads.steps.deid", "deidentify")
     case = results.core_case(record)
     if deidentify is None:
         return allow_listed(case.to_data())
@@ -68,8 +68,8 @@ def scrub_question(record: CaseRecord, text: str, lang: str) -> str:
     usual patterns. Without it, the question goes unchanged (the coordinator sees it before
     sending, next to the reminder to check).
     """
-    scrubber = results.optional("crossroads.deid", "Scrubber")
-    marks = results.optional("crossroads.deid", "redaction_marks")
+    scrubber = results.optional("crossroads.steps.deid", "Scrubber")
+    marks = results.optional("crossroads.steps.deid", "redaction_marks")
     review_data = results.optional("crossroads.kb.review_data", "load_review_data")
     if scrubber is None or marks is None or review_data is None:
         return text

@@ -1,7 +1,7 @@
 """How far each of the six steps has got: the progress view.
 
-When the core can score completeness (``crossroads.readiness``), its score and its list of gaps
-are shown; the page also counts the step's own questions that have an answer or an
+When the core can score completeness (``crossroads.steps.readiness``), its score and its list of
+gaps are shown; the page also counts the step's own questions that have an answer or an
 "I don't know", so a person sees that their work was kept even when facts are still missing.
 """
 

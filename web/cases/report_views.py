@@ -14,7 +14,7 @@ from cases import results
 from cases.access import case_view
 from cases.models import CaseRecord
 from cases.permissions import Perm
-from crossroads.errors import CrossroadsError
+from crossroads.common.errors import CrossroadsError
 from crossroads_web.context import core_lang
 
 

@@ -20,11 +20,11 @@ from typing import Any
 from django.utils import timezone
 
 from cases.models import CaseRecord
-from crossroads.case import Case
-from crossroads.classify import Classification, classify
-from crossroads.codes import check_codes
-from crossroads.errors import CrossroadsError
+from crossroads.common.errors import CrossroadsError
+from crossroads.engine.classify import Classification, classify
+from crossroads.engine.codes import check_codes
 from crossroads.kb import JURISDICTIONS, KnowledgeBase, load_kb
+from crossroads.record.case import Case
 from crossroads.render.data import assessment_data
 
 log = logging.getLogger(__name__)
@@ -116,9 +116,9 @@ def assessment(record: CaseRecord, lang: str) -> dict[str, Any] | None:
 
 
 def readiness(record: CaseRecord, lang: str) -> dict[str, Any] | None:
-    """Checklist and per-step completeness from ``crossroads.readiness`` (if present)."""
-    run = optional("crossroads.readiness", "readiness")
-    data = optional("crossroads.readiness", "readiness_data")
+    """Checklist and per-step completeness from ``crossroads.steps.readiness`` (if present)."""
+    run = optional("crossroads.steps.readiness", "readiness")
+    data = optional("crossroads.steps.readiness", "readiness_data")
     if run is None or data is None:
         return None
 

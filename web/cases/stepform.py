@@ -20,10 +20,10 @@ from django.utils.translation import gettext_noop
 from pydantic import ValidationError
 
 from cases.journey import Field, Group, Step
-from crossroads.case import Case
-from crossroads.dates import PartialDate
+from crossroads.common.dates import PartialDate
+from crossroads.common.messages import close_matches, problem_from_error
 from crossroads.kb import KnowledgeBase
-from crossroads.messages import close_matches, problem_from_error
+from crossroads.record.case import Case
 
 UNKNOWN = "unknown"  # the "I don't know" choice of radios and selects
 NONE = "none"  # the "none of these" choice of a clinical multiple choice

@@ -12,7 +12,7 @@ from typing import Any
 
 from cases import results
 from cases.models import CaseRecord
-from crossroads.errors import CrossroadsError
+from crossroads.common.errors import CrossroadsError
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,8 @@ def records_to_request(case: CaseRecord, lang: str) -> list[dict[str, Any]]:
 
 
 def option_grid(case: CaseRecord, lang: str) -> dict[str, Any] | None:
-    compare = results.optional("crossroads.compare", "compare")
-    grid_data = results.optional("crossroads.compare", "grid_data")
+    compare = results.optional("crossroads.steps.compare", "compare")
+    grid_data = results.optional("crossroads.steps.compare", "grid_data")
     if compare is None or grid_data is None:
         return None
 
@@ -69,8 +69,8 @@ def timeline_place(case: CaseRecord, wanted: str | None) -> str:
 
 
 def timeline(case: CaseRecord, lang: str, place: str) -> dict[str, Any] | None:
-    build = results.optional("crossroads.timeline", "build_timeline")
-    data = results.optional("crossroads.timeline", "timeline_data")
+    build = results.optional("crossroads.steps.timeline", "build_timeline")
+    data = results.optional("crossroads.steps.timeline", "timeline_data")
     svg = results.optional("crossroads.render.svg", "timeline_svg")
     if build is None or data is None:
         return None
@@ -86,7 +86,7 @@ def timeline(case: CaseRecord, lang: str, place: str) -> dict[str, Any] | None:
 
 
 def review(case: CaseRecord, lang: str) -> dict[str, Any] | None:
-    review_data = results.optional("crossroads.review", "review_data")
+    review_data = results.optional("crossroads.steps.review", "review_data")
     if review_data is None:
         return None
 
@@ -99,7 +99,7 @@ def review(case: CaseRecord, lang: str) -> dict[str, Any] | None:
 
 
 def summary(case: CaseRecord, lang: str) -> dict[str, Any] | None:
-    summary_data = results.optional("crossroads.summary", "summary_data")
+    summary_data = results.optional("crossroads.steps.summary", "summary_data")
     if summary_data is None:
         return None
 
@@ -121,8 +121,8 @@ def decision_check(case: CaseRecord, lang: str) -> dict[str, Any] | None:
 
 
 def action_plan(case: CaseRecord, lang: str) -> list[dict[str, Any]] | None:
-    plan = results.optional("crossroads.actions", "action_plan")
-    actions_data = results.optional("crossroads.actions", "actions_data")
+    plan = results.optional("crossroads.steps.actions", "action_plan")
+    actions_data = results.optional("crossroads.steps.actions", "actions_data")
     if plan is None or actions_data is None:
         return None
 

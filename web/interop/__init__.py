@@ -1,7 +1,8 @@
 """Interoperability in the web app: the CDS Hooks service, FHIR export and import, trial search.
 
-The core (``crossroads.cdshooks``, ``crossroads.fhir``, ``crossroads.trials``) does the work;
-this app only checks permission, reads requests, writes audit events through
+The core (``crossroads.interop.cdshooks``, ``crossroads.interop.fhir``,
+``crossroads.interop.trials``) does the work; this app only checks permission, reads requests,
+writes audit events through
 :mod:`interop.actions`, and renders:
 
 - ``GET /cds-services`` and ``POST /cds-services/<id>`` (:mod:`interop.cds`): the CDS Hooks

@@ -1,7 +1,7 @@
 """Reading a pasted FHIR Bundle for import, and what to show before anything is saved.
 
-The core's importer (:func:`crossroads.fhir.import_bundle`) builds the case and lists what it
-could not carry over; this module turns the pasted text into its input, with a plain message
+The core's importer (:func:`crossroads.interop.fhir.import_bundle`) builds the case and lists what
+it could not carry over; this module turns the pasted text into its input, with a plain message
 for text that is not a Bundle, and groups the list for the page.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cases import results
-from crossroads.errors import CaseFileError, FhirInputError
-from crossroads.fhir import ImportNote, ImportResult, import_bundle
+from crossroads.common.errors import CaseFileError, FhirInputError
+from crossroads.interop.fhir import ImportNote, ImportResult, import_bundle
 from crossroads.kb.fhir_maps import load_fhir_maps
 
 MAX_CHARS = 2 * 1024 * 1024  # what the import box accepts (2 MB of text)

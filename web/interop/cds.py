@@ -1,8 +1,8 @@
 """The CDS Hooks endpoints: ``GET /cds-services`` and ``POST /cds-services/<id>``.
 
-Both wrap :mod:`crossroads.cdshooks` and add nothing clinical. They are **public by design**: a
-CDS client (a health record system) does not sign in with a Crossroads session; CDS Hooks
-clients authenticate with their own signed tokens, which this service does not check yet. That
+Both wrap :mod:`crossroads.interop.cdshooks` and add nothing clinical. They are **public by
+design**: a CDS client (a health record system) does not sign in with a Crossroads session; CDS
+Hooks clients authenticate with their own signed tokens, which this service does not check yet. That
 is safe for now because the service stores no health data: each answer derives only from the
 request body, and the audit line it writes holds no patient id. The cards' link leads to
 ``/cds/patients/<patientId>``, which does check who is asking.
@@ -26,8 +26,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from audit.actions import Actor
 from cases import results
-from crossroads.cdshooks import SERVICE_ID, discovery, patient_view
-from crossroads.errors import UserError
+from crossroads.common.errors import UserError
+from crossroads.interop.cdshooks import SERVICE_ID, discovery, patient_view
 from crossroads.kb import JURISDICTIONS
 from crossroads_web.context import core_lang
 from interop import actions

@@ -13,10 +13,10 @@ from babel import Locale
 
 from cases import results
 from cases.models import CaseRecord
+from crossroads.interop.trials import SearchOptions, StudySet, load_studies, search, search_data
+from crossroads.interop.trials.countries import country_code
+from crossroads.interop.trials.search import default_study_paths
 from crossroads.kb.trial_terms import load_trial_terms
-from crossroads.trials import SearchOptions, StudySet, load_studies, search, search_data
-from crossroads.trials.countries import country_code
-from crossroads.trials.search import default_study_paths
 
 _STUDIES: list[StudySet] = []
 

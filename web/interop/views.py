@@ -24,8 +24,8 @@ from cases.access import case_view, role_view, signed_in
 from cases.models import CaseRecord
 from cases.permissions import Perm, visible_cases
 from cases.views import base_context, lang_of
-from crossroads.errors import BadOptionError
-from crossroads.fhir import export_case, validate_bundle
+from crossroads.common.errors import BadOptionError
+from crossroads.interop.fhir import export_case, validate_bundle
 from interop import actions, bundles
 from interop.bodies import large_form
 from interop.trials import TrialFilter, country_choices, trial_page

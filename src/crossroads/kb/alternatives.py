@@ -12,7 +12,7 @@ idea (Elwyn et al.): benefits and harms in equal detail, so no option gets a sof
 override key by key; this keeps the one description of, say, palliative care consistent.
 
 CAR-T availability is never stored here: the CAR-T option says ``availability_from:
-classification`` and :mod:`crossroads.compare` takes it from the case's classification.
+classification`` and :mod:`crossroads.steps.compare` takes it from the case's classification.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from crossroads.case import Attribute, Goal
-from crossroads.errors import KnowledgeBaseError
+from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb.base import (
     DATA_DIR,
     KnowledgeBase,
@@ -38,7 +37,8 @@ from crossroads.kb.base import (
 )
 from crossroads.kb.check import Finding, _check_codes, cited_findings, satisfiable
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
-from crossroads.rules import CriterionError, Node, compile_criterion, leaves
+from crossroads.logic.rules import CriterionError, Node, compile_criterion, leaves
+from crossroads.record.case import Attribute, Goal
 
 ALTERNATIVES_DIR = DATA_DIR / "alternatives"
 CATALOGUE_FILE = "_catalogue.yaml"

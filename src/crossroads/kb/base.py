@@ -20,7 +20,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from crossroads.errors import KnowledgeBaseError
+from crossroads.common.errors import KnowledgeBaseError
+from crossroads.common.messages import location
+from crossroads.common.yamlio import load_yaml
 from crossroads.kb.models import (
     JURISDICTIONS,
     Disease,
@@ -35,9 +37,7 @@ from crossroads.kb.models import (
     Release,
     Text,
 )
-from crossroads.messages import location
-from crossroads.rules import CriterionError, Leaf, Node, Not, Unsettled, compile_criterion
-from crossroads.yamlio import load_yaml
+from crossroads.logic.rules import CriterionError, Leaf, Node, Not, Unsettled, compile_criterion
 
 DATA_DIR = Path(__file__).parent / "data"
 CACHE_FORMAT = 1

@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from crossroads.case import Case, IneligibleReason
-from crossroads.dates import Interval, PartialDate
-from crossroads.facts import derive_facts
+from crossroads.common.dates import Interval, PartialDate
+from crossroads.common.values import FactValue, SetValue
 from crossroads.kb.base import KnowledgeBase
 from crossroads.kb.models import Cited
-from crossroads.rules import All, AnyOf, Leaf, Node, Not, Unsettled, leaves
-from crossroads.values import FactValue, SetValue
+from crossroads.logic.facts import derive_facts
+from crossroads.logic.rules import All, AnyOf, Leaf, Node, Not, Unsettled, leaves
+from crossroads.record.case import Case, IneligibleReason
 
 STALE_AFTER = dt.timedelta(days=365)
 INELIGIBLE_REASONS = get_args(IneligibleReason)
@@ -228,7 +228,7 @@ def check(kb: KnowledgeBase, today: dt.date | None = None) -> list[Finding]:
 
 
 def _check_fact_catalogue(kb: KnowledgeBase) -> list[Finding]:
-    """The catalogue must list exactly the facts that :mod:`crossroads.facts` derives."""
+    """The catalogue must list exactly the facts that :mod:`crossroads.logic.facts` derives."""
     derived = set(derive_facts(Case(), kb.classes_of, PartialDate(2000)).values)
     listed = set(kb.facts)
     found = [

@@ -17,13 +17,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from crossroads.case import Case
-from crossroads.dates import Interval
-from crossroads.errors import KnowledgeBaseError
+from crossroads.common.dates import Interval
+from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
 from crossroads.kb.check import Finding, cited_findings, duplicate_ids, satisfiable
 from crossroads.kb.models import Cited, Data, Jurisdiction, LogisticsFact, Text
-from crossroads.rules import CriterionError, Node, compile_criterion
+from crossroads.logic.rules import CriterionError, Node, compile_criterion
+from crossroads.record.case import Case
 
 Owner = Literal["patient", "caregiver", "coordinator", "reviewer", "treating_team"]
 

@@ -4,9 +4,10 @@ supportive-care cautions and packet labels.
 Why a loader of its own: these files were added after the core release loader
 (:mod:`crossroads.kb.base`) and carry their own shapes; keeping them here leaves the label data
 untouched. The triage criteria use the same rules language as the labels, over the derived facts
-plus a few case-level facts that :mod:`crossroads.review` computes (declared in ``triage.yaml``).
-Loaded data is cached per process, keyed by the files' sizes and modification times and by the
-release it was compiled against. :func:`findings` lists what ``crossroads kb check`` should report.
+plus a few case-level facts that :mod:`crossroads.steps.review` computes (declared in
+``triage.yaml``). Loaded data is cached per process, keyed by the files' sizes and modification
+times and by the release it was compiled against. :func:`findings` lists what ``crossroads kb
+check`` should report.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from crossroads.errors import KnowledgeBaseError
+from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
 from crossroads.kb.check import Finding, cited_findings, duplicate_ids, satisfiable
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
-from crossroads.rules import CriterionError, Node, compile_criterion, leaves
+from crossroads.logic.rules import CriterionError, Node, compile_criterion, leaves
 
 FILES = ("triage.yaml", "sentences.yaml", "supportive.yaml", "packet.yaml")
 FactKind = Literal["bool", "number", "code", "set"]

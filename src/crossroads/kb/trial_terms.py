@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from crossroads.errors import KnowledgeBaseError
+from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
 from crossroads.kb.check import Finding, cited_findings
 from crossroads.kb.models import Cited, Data, Text

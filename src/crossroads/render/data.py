@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crossroads.classify import Classification
-from crossroads.explain import ask_for, reasons
+from crossroads.engine.classify import Classification
+from crossroads.engine.explain import ask_for, reasons
 from crossroads.kb import KnowledgeBase
 
 ASSESSMENT_SCHEMA_ID = "crossroads.assessment/v1"

@@ -1,4 +1,4 @@
-"""The Option Grid (from :func:`crossroads.compare.grid_data`) as Markdown and as Rich tables.
+"""The Option Grid (from :func:`crossroads.steps.compare.grid_data`) as Markdown and as Rich tables.
 
 Options are columns and attributes are rows, in the order the data gives: rows by what matters to
 the person, columns in the knowledge base's order, which is not a ranking (the grid says so).

@@ -24,14 +24,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from crossroads.case import DateField
-from crossroads.errors import CaseFileError
+from crossroads.common.errors import CaseFileError
+from crossroads.common.messages import problem_from_error
 from crossroads.kb import Jurisdiction, KnowledgeBase, normalise_name
 from crossroads.kb.models import Product
 from crossroads.kb.planning import planning_for
-from crossroads.load import fields_at
-from crossroads.messages import problem_from_error
-from crossroads.readiness import treatment_place
+from crossroads.record.case import DateField
+from crossroads.record.load import fields_at
 from crossroads.render.sections import (
     ReportInput,
     Section,
@@ -39,6 +38,7 @@ from crossroads.render.sections import (
     format_day,
 )
 from crossroads.render.sections_care import supportive_handover_section
+from crossroads.steps.readiness import treatment_place
 
 HANDOVER_KEY = "handover"
 

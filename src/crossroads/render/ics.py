@@ -2,7 +2,8 @@
 
 An event spans the whole range in which a step could fall (earliest start to latest end), and its
 description says so. Event ids are stable per case and milestone (a hash, see
-:func:`crossroads.timeline.case_key`), so importing a new version of the plan updates the events
+:func:`crossroads.steps.timeline.case_key`), so importing a new version of the plan updates the
+events
 instead of adding copies. The calendar never holds the patient's name or any other identifier:
 calendars are synced to phones and shared with family.
 """
@@ -15,7 +16,7 @@ from icalendar import Calendar, Event
 
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.planning import planning_for
-from crossroads.timeline import Timeline, when_text
+from crossroads.steps.timeline import Timeline, when_text
 
 
 def milestone_uid(tl: Timeline, milestone_id: str) -> str:

@@ -1,8 +1,8 @@
 """The de-identified specialist packet as HTML and PDF.
 
-The packet data comes from :func:`crossroads.deid.deidentify`; this module only lays it out. The
-Jinja2 template escapes every value (``autoescape``), so text from a case can never become markup,
-and it uses a CJK-capable font stack so Chinese prints correctly in the PDF.
+The packet data comes from :func:`crossroads.steps.deid.deidentify`; this module only lays it out.
+The Jinja2 template escapes every value (``autoescape``), so text from a case can never become
+markup, and it uses a CJK-capable font stack so Chinese prints correctly in the PDF.
 """
 
 from __future__ import annotations

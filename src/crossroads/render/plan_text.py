@@ -32,7 +32,7 @@ def _cited(planning: Planning, basis: dict[str, Any], lang: str, indent: str) ->
 
 
 def timeline_text(data: dict[str, Any], kb: KnowledgeBase) -> str:
-    """The timeline in plain text, from :func:`crossroads.timeline.timeline_data`."""
+    """The timeline in plain text, from :func:`crossroads.steps.timeline.timeline_data`."""
     planning = planning_for(kb)
     lang = data["lang"]
 
@@ -95,7 +95,8 @@ def timeline_text(data: dict[str, Any], kb: KnowledgeBase) -> str:
 
 
 def readiness_text(data: dict[str, Any], kb: KnowledgeBase) -> str:
-    """The readiness checklist in plain text, from :func:`crossroads.readiness.readiness_data`."""
+    """The readiness checklist in plain text, from
+    :func:`crossroads.steps.readiness.readiness_data`."""
     planning = planning_for(kb)
     lang = data["lang"]
 
@@ -141,7 +142,7 @@ def readiness_text(data: dict[str, Any], kb: KnowledgeBase) -> str:
 
 
 def actions_text(data: dict[str, Any], kb: KnowledgeBase) -> str:
-    """The action plan in plain text, from :func:`crossroads.actions.actions_data`."""
+    """The action plan in plain text, from :func:`crossroads.steps.actions.actions_data`."""
     planning = planning_for(kb)
     lang = data["lang"]
 

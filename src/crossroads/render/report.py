@@ -19,11 +19,11 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from crossroads.case import Case
-from crossroads.classify import classify
-from crossroads.errors import BadOptionError
-from crossroads.i18n import LANGS, translations, translator
+from crossroads.common.errors import BadOptionError
+from crossroads.common.i18n import LANGS, translations, translator
+from crossroads.engine.classify import classify
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase
+from crossroads.record.case import Case
 from crossroads.render.handover import HANDOVER_SECTIONS
 from crossroads.render.sections import (
     ReportInput,

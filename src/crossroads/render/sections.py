@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from crossroads.case import Case
-from crossroads.classify import Classification
-from crossroads.dates import PartialDate
-from crossroads.i18n import Gettext
+from crossroads.common.dates import PartialDate
+from crossroads.common.i18n import Gettext
+from crossroads.engine.classify import Classification
 from crossroads.kb import Jurisdiction, KnowledgeBase
 from crossroads.kb.models import Cited, Text
+from crossroads.record.case import Case
 from crossroads.render.data import assessment_data
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from crossroads.render.sections import ReportInput
-from crossroads.supportive import supportive_data
+from crossroads.steps.supportive import supportive_data
 
 
 def _source(cited: dict[str, Any]) -> dict[str, Any]:

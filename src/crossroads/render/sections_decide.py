@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from crossroads.compare import compare, grid_data
 from crossroads.render.sections import ReportInput, cited
-from crossroads.review import proposed_questions
-from crossroads.summary import (
+from crossroads.steps.compare import compare, grid_data
+from crossroads.steps.review import proposed_questions
+from crossroads.steps.summary import (
     PARTS,
     decision_readiness,
     draft_sentences,

@@ -10,14 +10,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from crossroads.actions import action_plan, actions_data
-from crossroads.dates import PartialDate
+from crossroads.common.dates import PartialDate
 from crossroads.kb import Jurisdiction
 from crossroads.kb.planning import planning_for
-from crossroads.readiness import readiness, readiness_data, treatment_place
 from crossroads.render.sections import ReportInput, format_day
 from crossroads.render.svg import timeline_svg
-from crossroads.timeline import build_timeline, timeline_data
+from crossroads.steps.actions import action_plan, actions_data
+from crossroads.steps.readiness import readiness, readiness_data, treatment_place
+from crossroads.steps.timeline import build_timeline, timeline_data
 
 
 def planning_place(src: ReportInput) -> Jurisdiction:

@@ -45,7 +45,7 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def timeline_svg(data: dict[str, Any], kb: KnowledgeBase) -> str:
-    """The chart as SVG text, from :func:`crossroads.timeline.timeline_data`."""
+    """The chart as SVG text, from :func:`crossroads.steps.timeline.timeline_data`."""
     planning = planning_for(kb)
     lang = data["lang"]
     dated = [m for m in data["milestones"] if m["dated"]]

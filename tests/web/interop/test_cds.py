@@ -17,11 +17,11 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from cases.models import CaseRecord
-from crossroads.cdshooks import CASE_PATH, SERVICE_ID, discovery
-from crossroads.fhir import export_case
-from crossroads.load import load_case
+from crossroads.interop.cdshooks import CASE_PATH, SERVICE_ID, discovery
+from crossroads.interop.fhir import export_case
+from crossroads.record.load import load_case
 from interop import cds, checks
-from tests.test_cdshooks import DISCOVERY, RESPONSE
+from tests.interop.test_cdshooks import DISCOVERY, RESPONSE
 from tests.web.interop.helpers import CDS_FIXTURES, EXAMPLES, load_json
 
 pytestmark = pytest.mark.integration

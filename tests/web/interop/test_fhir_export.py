@@ -11,8 +11,8 @@ from interop.models import FhirPatientLink
 
 from audit.models import AuditEvent
 from cases import results
-from crossroads.fhir import import_bundle
-from crossroads.load import load_case
+from crossroads.interop.fhir import import_bundle
+from crossroads.record.load import load_case
 from tests.web.factories import CaseFactory
 from tests.web.interop.conftest import Team
 from tests.web.interop.helpers import EXAMPLES, main_text
@@ -144,7 +144,7 @@ def test_card_link_lists_several_cases_with_the_same_patient_id(team: Team) -> N
 def test_an_export_that_breaks_fhir_rules_sends_nothing(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from crossroads.fhir import Issue
+    from crossroads.interop.fhir import Issue
 
     broken = [Issue("error", "Patient", "pat-1", "made-up failure")]
     monkeypatch.setattr("interop.views.validate_bundle", lambda bundle: broken)

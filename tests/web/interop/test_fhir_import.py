@@ -19,7 +19,7 @@ from interop.models import FhirPatientLink
 from audit.models import AuditEvent
 from cases import results
 from cases.models import CaseRecord
-from crossroads.fhir import import_bundle
+from crossroads.interop.fhir import import_bundle
 from interop import bundles
 from tests.web.interop.conftest import Team
 from tests.web.interop.helpers import MCODE_FIXTURES, hidden_inputs, load_json, main_text

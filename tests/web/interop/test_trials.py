@@ -1,10 +1,11 @@
 """The clinical-trials page of a case: the core's search over the bundled study records.
 
 Expected rows are checked by hand against the study record NCT90000004 (a made-up example in
-``src/crossroads/trials/data/``) and the example case ``lbcl_prior_cd19_car_t_team_question``:
-relapsed DLBCL, born 1980-11-05 and assessed 2026-11-01 (so 45), two lines (R-CHOP, then
-axi-cel), a CD19 CAR-T before. The study is not yet recruiting (so "open" is unknown), takes
-large B-cell lymphoma from 18 years, at least 1 prior line, and requires an earlier CD19 CAR-T.
+``src/crossroads/interop/trials/data/``) and the example case
+``lbcl_prior_cd19_car_t_team_question``: relapsed DLBCL, born 1980-11-05 and assessed 2026-11-01
+(so 45), two lines (R-CHOP, then axi-cel), a CD19 CAR-T before. The study is not yet recruiting (so
+"open" is unknown), takes large B-cell lymphoma from 18 years, at least 1 prior line, and requires
+an earlier CD19 CAR-T.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from crossroads.load import load_case
+from crossroads.record.load import load_case
 from tests.web.factories import CaseFactory
 from tests.web.interop.conftest import Team
 from tests.web.interop.helpers import EXAMPLES, main_text

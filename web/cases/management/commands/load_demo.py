@@ -20,7 +20,7 @@ from audit.actions import Actor
 from cases import actions, review_actions
 from cases.models import CaregiverGrant, CaseRecord
 from cases.packet import build_packet, scrub_question
-from crossroads.load import load_case
+from crossroads.record.load import load_case
 
 ACCOUNTS = [
     ("demo-patient", Role.PATIENT, "Ana Demo", "en"),

@@ -1,0 +1,1 @@
+"""The Typer command line: the app, its command areas and the interactive interview."""

@@ -1,0 +1,2 @@
+"""Foundation: errors, partial dates as intervals, three-valued values, YAML reading, messages,
+interface language."""

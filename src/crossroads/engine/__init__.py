@@ -1,0 +1,1 @@
+"""Classification per jurisdiction, code checks and explanations, on top of the knowledge base."""

@@ -1,0 +1,1 @@
+"""The criteria language (three-valued rules) and the facts derived from a case."""

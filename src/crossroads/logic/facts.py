@@ -1,0 +1,236 @@
+"""Facts derived from a case record, the only inputs that knowledge-base criteria see.
+
+Each fact is ``None`` when the record does not settle it. Derivations are *monotone*: adding
+information to a record can turn an unknown into a value, but never change a value that was
+already known. The property tests in ``tests/test_facts.py`` and ``tests/test_classify.py`` rely
+on this, and so does the promise that "unknown is not no".
+
+Counting rules (how labels count them):
+- a *line* is one entry of ``lines`` with ``kind: systemic``; maintenance and radiotherapy belong
+  to the line they follow, and a stem-cell transplant is not a line of its own;
+- months are calendar months between partial dates (see :mod:`crossroads.common.dates`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from crossroads.common.dates import Interval, PartialDate, age_on, months_between
+from crossroads.common.values import FactValue, SetValue, Tri, tri_and, tri_or
+from crossroads.record.case import Case, TreatmentLine
+
+Facts = dict[str, FactValue]
+ClassLookup = Callable[[str], frozenset[str]]
+
+# Drug-class codes that derivations below name; the classes themselves are knowledge-base data.
+IMID, PI, ANTI_CD38 = "imid", "proteasome_inhibitor", "anti_cd38"
+CD19_DIRECTED, BCMA_DIRECTED = "cd19_directed", "bcma_directed"
+LENALIDOMIDE = "lenalidomide"  # the drug the "lenalidomide-refractory" label criterion names
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """The derived facts of one case, plus the date they were derived for."""
+
+    values: Facts
+    assessment_date: PartialDate
+
+    def __getitem__(self, code: str) -> FactValue:
+        return self.values[code]
+
+
+def _systemic(lines: list[TreatmentLine]) -> list[TreatmentLine]:
+    return [line for line in lines if line.kind == "systemic"]
+
+
+def _line_refractory(line: TreatmentLine) -> Tri:
+    """A line is refractory when flagged so, or when its best response was SD or PD."""
+    if line.refractory is not None:
+        return line.refractory
+    if line.best_response in ("SD", "PD"):
+        return True
+    return None
+
+
+def _exposed_classes(case: Case, classes_of: ClassLookup) -> SetValue | None:
+    members: set[str] = set()
+    complete = case.lines is not None
+    for line in case.lines or []:
+        if line.agents is None:
+            complete = False
+            continue
+        for agent in line.agents:
+            members |= classes_of(agent)
+    if case.prior_cellular_therapy is None:
+        complete = False
+    for therapy in case.prior_cellular_therapy or []:
+        if therapy.target == "CD19":
+            members.add(CD19_DIRECTED)
+        elif therapy.target == "BCMA":
+            members.add(BCMA_DIRECTED)
+    if not members and not complete and case.lines is None:
+        return None
+    return SetValue(frozenset(members), complete)
+
+
+def _lenalidomide_refractory(case: Case) -> Tri:
+    if case.lines is None:
+        return None
+    verdicts: list[Tri] = []
+    agents_unknown = False
+    for line in case.lines:
+        if line.agents is None:
+            agents_unknown = True
+        elif LENALIDOMIDE in line.agents:
+            verdicts.append(_line_refractory(line))
+    result = tri_or(verdicts)
+    if result is False and agents_unknown:
+        return None
+    return result
+
+
+def _has_transplant(case: Case, kind: str) -> Tri:
+    if case.transplants is None:
+        return None
+    return any(t.type == kind for t in case.transplants)
+
+
+def _relapsed_or_refractory(case: Case) -> Tri:
+    state = case.disease_status.state
+    return None if state is None else state != "remission"
+
+
+def _refractory_disease(case: Case, lines: list[TreatmentLine] | None) -> Tri:
+    """Refractory now: the stated status decides; without one, whether the latest line worked."""
+    state = case.disease_status.state
+    from_state: Tri = {"refractory": True, "relapsed": False, "remission": False}.get(state or "")
+    if from_state is not None:
+        return from_state
+    return _line_refractory(lines[-1]) if lines else None
+
+
+def _primary_refractory(lines: list[TreatmentLine] | None) -> Tri:
+    if lines is None:
+        return None
+    if not lines:
+        return False
+    first = _line_refractory(lines[0])
+    if first is None and lines[0].best_response in ("CR", "PR"):
+        return False
+    return first
+
+
+def _months(start: PartialDate | None, end: PartialDate | None) -> Interval | None:
+    if start is None or end is None:
+        return None
+    return months_between(start, end)
+
+
+def _progressed_after_last(case: Case, lines: list[TreatmentLine] | None) -> Tri:
+    if lines is None:
+        return None
+    if not lines:
+        return False
+    last = lines[-1]
+    if last.progression is not None or _line_refractory(last):
+        return True
+    if case.disease_status.state == "remission":
+        return False
+    if case.disease_status.state in ("relapsed", "refractory", "progressing"):
+        return True  # the latest treatment is the last one given before the disease came back
+    return None
+
+
+def _age(case: Case, on: PartialDate) -> Interval | None:
+    born = case.patient.birth_date
+    if born is not None:
+        return age_on(born, on)
+    if case.patient.age_years is not None:
+        return Interval(case.patient.age_years, case.patient.age_years)
+    return None
+
+
+def _directed(exposed: SetValue | None, cls: str) -> Tri:
+    return None if exposed is None else exposed.has(cls)
+
+
+def _antigen_lost(value: str | None) -> Tri:
+    return None if value is None else value == "negative"
+
+
+def derive_facts(case: Case, classes_of: ClassLookup, today: PartialDate) -> CaseFacts:
+    """Derive every fact the criteria language knows (see ``kb/data/facts.yaml``).
+
+    ``today`` stands in for a missing ``assessment_date``: the assessment happens now.
+    """
+    on = case.assessment_date or today
+    lines = _systemic(case.lines) if case.lines is not None else None
+    first = lines[0] if lines else None
+    last = lines[-1] if lines else None
+    exposed = _exposed_classes(case, classes_of)
+    status = case.disease_status
+    relapse_number = status.relapse_number
+    antigens = case.diagnosis.target_antigens
+    ineligible = case.transplant_ineligible_reasons
+    organs = case.fitness.organ_dysfunction
+    relapsed = _relapsed_or_refractory(case)
+
+    values: Facts = {
+        "disease": case.diagnosis.disease,
+        "subtype": case.diagnosis.subtype,
+        "age_years": _age(case, on),
+        "relapsed_or_refractory": relapsed,
+        "refractory_disease": _refractory_disease(case, lines),
+        "relapse_number": None
+        if relapse_number is None
+        else Interval(relapse_number, relapse_number),
+        "prior_lines": None if lines is None else Interval(len(lines), len(lines)),
+        "primary_refractory": _primary_refractory(lines),
+        "months_first_line_end_to_relapse": _months(first.end, first.progression)
+        if first
+        else None,
+        "months_first_line_start_to_relapse": _months(first.start, first.progression)
+        if first
+        else None,
+        "refractory_to_last_line": _line_refractory(last)
+        if last
+        else (None if lines is None else False),
+        "progressed_after_last_line": _progressed_after_last(case, lines),
+        "months_last_line_end_to_progression": _months(last.end, last.progression)
+        if last
+        else None,
+        "months_since_last_progression": _months(status.last_progression, on),
+        "exposed_classes": exposed,
+        "triple_class_exposed": None
+        if exposed is None
+        else tri_and(exposed.has(c) for c in (IMID, PI, ANTI_CD38)),
+        "lenalidomide_refractory": _lenalidomide_refractory(case),
+        "prior_autologous_transplant": _has_transplant(case, "autologous"),
+        "prior_allogeneic_transplant": _has_transplant(case, "allogeneic"),
+        "relapsed_after_transplant": tri_and(
+            [
+                relapsed,
+                tri_or([_has_transplant(case, "autologous"), _has_transplant(case, "allogeneic")]),
+            ]
+        ),
+        "transplant_eligible": case.transplant_eligible,
+        "transplant_ineligible_reasons": None
+        if ineligible is None
+        else SetValue(frozenset(ineligible), complete=True),
+        "cns_involvement": case.diagnosis.cns_involvement,
+        "ecog": None
+        if case.fitness.ecog is None
+        else Interval(case.fitness.ecog, case.fitness.ecog),
+        "active_infection": case.fitness.active_infection,
+        "organ_dysfunction": None if organs is None else bool(organs),
+        "prior_cd19_directed": _directed(exposed, CD19_DIRECTED),
+        "prior_bcma_directed": _directed(exposed, BCMA_DIRECTED),
+        "prior_car_t": None
+        if case.prior_cellular_therapy is None
+        else bool(case.prior_cellular_therapy),
+        "cd19_negative": _antigen_lost(antigens.cd19 if antigens else None),
+        "bcma_negative": _antigen_lost(antigens.bcma if antigens else None),
+        "rapid_progression": status.rapid_progression,
+    }
+    return CaseFacts(values, on)

@@ -1,0 +1,1 @@
+"""The case record: its model, loading from YAML/JSON, the commented template."""

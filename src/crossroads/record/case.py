@@ -1,0 +1,310 @@
+"""The case record: one person's story, shared by all six steps.
+
+Every clinical field is optional because a missing field means *unknown*, never *no*. Field names
+follow the public case format (design section 4) so that cases written by others keep working.
+Unknown keys are refused with a close-match hint, because a typo that silently drops a fact would
+turn a known answer into an unknown one without anyone noticing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+
+from crossroads.common.dates import PartialDate, age_on
+
+SCHEMA_ID = "crossroads.case/v1"
+
+DateField = Annotated[
+    PartialDate,
+    BeforeValidator(PartialDate.parse),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD; a partial date is an interval.",
+        }
+    ),
+]
+
+Response = Literal["CR", "PR", "SD", "PD"]
+IneligibleReason = Literal[
+    "age", "comorbidity", "performance_status", "no_donor", "patient_choice", "other"
+]
+
+
+class Record(BaseModel):
+    """Base for every part of the case: unknown keys are errors; assignments are checked."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+class RecordNumber(Record):
+    system: str | None = None
+    value: str = Field(min_length=1, max_length=100)
+
+
+class Contact(Record):
+    phone: str | None = Field(None, max_length=50)
+    email: str | None = Field(None, max_length=200)
+    address: str | None = Field(None, max_length=500)
+
+
+class Patient(Record):
+    """Who the case is about. Identity fields never leave in a de-identified output."""
+
+    name: str | None = Field(None, max_length=200)
+    birth_date: DateField | None = None
+    record_numbers: list[RecordNumber] = Field(default_factory=list)
+    contact: Contact | None = None
+    age_years: int | None = Field(None, ge=0, le=120)
+    sex: Literal["female", "male", "other"] | None = None
+    country: str | None = Field(None, min_length=2, max_length=2, description="ISO 3166 code")
+    city: str | None = Field(None, max_length=100)
+    language: Literal["en", "zh-Hans"] | None = None
+
+
+class TargetAntigens(Record):
+    """Target test results: loss of the target after earlier targeted therapy matters."""
+
+    cd19: Literal["positive", "negative"] | None = None
+    bcma: Literal["positive", "negative"] | None = None
+
+
+class Diagnosis(Record):
+    disease: str | None = Field(None, description="Disease code from the knowledge base")
+    subtype: str | None = Field(None, description="Subtype code from the knowledge base")
+    stage: str | None = Field(None, max_length=20)
+    diagnosed: DateField | None = None
+    cns_involvement: bool | None = None
+    target_antigens: TargetAntigens | None = None
+
+
+class TreatmentLine(Record):
+    """One line of treatment, oldest first.
+
+    ``kind`` says whether the entry counts as a line the way labels count them: maintenance and
+    radiotherapy belong to the line they follow and do not add a line.
+    """
+
+    regimen: str | None = Field(None, max_length=100)
+    agents: list[str] | None = None
+    kind: Literal["systemic", "maintenance", "radiotherapy"] = "systemic"
+    start: DateField | None = None
+    end: DateField | None = None
+    best_response: Response | None = None
+    progression: DateField | None = None
+    refractory: bool | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> TreatmentLine:
+        if self.start and self.end and self.end.latest < self.start.earliest:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if self.start and self.progression and self.progression.latest < self.start.earliest:
+            raise ValueError(f"progression ({self.progression}) is before start ({self.start})")
+        return self
+
+
+class DiseaseStatus(Record):
+    state: Literal["relapsed", "refractory", "remission", "progressing"] | None = None
+    relapse_number: int | None = Field(None, ge=0, le=20)
+    last_progression: DateField | None = None
+    rapid_progression: bool | None = Field(
+        None, description="The treating team notes that the disease is growing fast"
+    )
+
+
+class Transplant(Record):
+    type: Literal["autologous", "allogeneic"]
+    date: DateField | None = None
+
+
+class CellularTherapy(Record):
+    target: Literal["CD19", "BCMA", "CD22", "other"]
+    product: str | None = Field(None, max_length=100)
+    date: DateField | None = None
+
+
+class Fitness(Record):
+    ecog: int | None = Field(None, ge=0, le=4, description="ECOG performance status 0-4")
+    active_infection: bool | None = None
+    organ_dysfunction: (
+        list[Literal["heart", "lung", "kidney", "liver", "marrow", "other"]] | None
+    ) = None
+
+
+Goal = Literal["cure", "longer_control", "comfort", "time_at_home", "bridge_to_transplant"]
+Attribute = Literal[
+    "aim",
+    "start_time",
+    "how_given",
+    "time_in_hospital",
+    "serious_risks",
+    "family_burden",
+    "evidence",
+]
+
+
+class Preferences(Record):
+    """What the person wants from treatment, in their own terms (step 3)."""
+
+    main_goal: Goal | None = None
+    importance: dict[Attribute, int] | None = Field(
+        None, description="How much each attribute matters: 0 (not at all) to 3 (very much)"
+    )
+    fears: list[str] | None = Field(None, description="What the person fears most, in their words")
+
+    @model_validator(mode="after")
+    def _importance_range(self) -> Preferences:
+        for key, value in (self.importance or {}).items():
+            if not 0 <= value <= 3:
+                raise ValueError(f"importance.{key} must be 0 to 3, not {value}")
+        return self
+
+
+class Logistics(Record):
+    """Practical readiness (step 4): who, where, how, and with what money."""
+
+    treatment_country: str | None = Field(None, min_length=2, max_length=2)
+    caregiver_available: bool | None = Field(None, description="A caregiver around the clock")
+    caregiver_weeks: int | None = Field(None, ge=0, le=52)
+    lodging_near_centre: bool | None = None
+    transport_arranged: bool | None = None
+    funding_confirmed: bool | None = None
+    work_leave_arranged: bool | None = None
+    visa_needed: bool | None = None
+    translation_needed: bool | None = None
+
+
+class Records(Record):
+    """Which records the person already holds (true), lacks (false) or is unsure of (missing)."""
+
+    pathology: bool | None = None
+    imaging: bool | None = None
+    treatment_summary: bool | None = None
+    labs: bool | None = None
+    transplant_history: bool | None = None
+    infection_history: bool | None = None
+    medication_list: bool | None = None
+
+
+class SupportiveCare(Record):
+    """TCM, supplements and other supportive care: complementary only, never a replacement."""
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["tcm", "supplement", "other"] = "other"
+    purpose: str | None = Field(None, max_length=500)
+    told_treating_team: bool | None = None
+
+
+class Sure(Record):
+    """The SURE test (Légaré et al.): four yes/no answers about decisional certainty."""
+
+    sure_of_choice: bool | None = None
+    understand_information: bool | None = None
+    risks_and_benefits_clear: bool | None = None
+    enough_support: bool | None = None
+
+
+class Sentences(Record):
+    """The four plain sentences (step 6), as drafted or edited by the person."""
+
+    status: str | None = Field(None, max_length=1000)
+    options: str | None = Field(None, max_length=1000)
+    car_t: str | None = Field(None, max_length=1000)
+    next_step: str | None = Field(None, max_length=1000)
+
+
+class Decision(Record):
+    sentences: Sentences = Field(default_factory=Sentences)
+    sure: Sure = Field(default_factory=Sure)
+    edited: DateField | None = None
+
+
+class Action(Record):
+    """One step of the action plan, with who does it and by when."""
+
+    id: str = Field(min_length=1, max_length=50)
+    title: str = Field(min_length=1, max_length=300)
+    owner: Literal["patient", "caregiver", "coordinator", "reviewer", "treating_team"] | None = None
+    due: DateField | None = None
+    done: bool = False
+
+
+class Review(Record):
+    """Specialist review preparation (step 5)."""
+
+    specific_question: str | None = Field(None, max_length=2000)
+    conflicting_advice: bool | None = None
+    second_opinion_requested: bool | None = None
+
+
+class Case(Record):
+    """One person's case record (``schema: crossroads.case/v1``)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_assignment=True,
+        populate_by_name=True,
+        json_schema_extra={"$id": SCHEMA_ID, "title": "Crossroads case record"},
+    )
+
+    schema_id: Literal["crossroads.case/v1"] = Field("crossroads.case/v1", alias="schema")
+    patient: Patient = Field(default_factory=Patient)
+    notes: str | None = Field(None, max_length=20000)
+    diagnosis: Diagnosis = Field(default_factory=Diagnosis)
+    lines: list[TreatmentLine] | None = Field(
+        None, description="Lines of treatment, oldest first; missing means unknown, [] means none"
+    )
+    disease_status: DiseaseStatus = Field(default_factory=DiseaseStatus)
+    transplants: list[Transplant] | None = None
+    transplant_eligible: bool | None = None
+    transplant_ineligible_reasons: list[IneligibleReason] | None = None
+    prior_cellular_therapy: list[CellularTherapy] | None = None
+    fitness: Fitness = Field(default_factory=Fitness)
+    assessment_date: DateField | None = None
+    preferences: Preferences = Field(default_factory=Preferences)
+    logistics: Logistics = Field(default_factory=Logistics)
+    records: Records = Field(default_factory=Records)
+    supportive_care: list[SupportiveCare] | None = None
+    review: Review = Field(default_factory=Review)
+    decision: Decision = Field(default_factory=Decision)
+    actions: list[Action] | None = None
+    extensions: dict[str, Any] = Field(
+        default_factory=dict, description="Free space for fields other tools add"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Case:
+        born, on, given = self.patient.birth_date, self.assessment_date, self.patient.age_years
+        if born and on:
+            if born.earliest > on.latest:
+                raise ValueError(f"patient.birth_date ({born}) is after assessment_date ({on})")
+            age = age_on(born, on)
+            if given is not None and not age.low <= given <= age.high:
+                raise ValueError(
+                    f"patient.age_years ({given}) does not match birth_date ({born}) on "
+                    f"{on}, which gives {age}; correct one of them"
+                )
+        return self
+
+    def to_data(self) -> dict[str, Any]:
+        """The record as plain data in the public format (unknown fields left out)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def case_json_schema() -> dict[str, Any]:
+    """The published JSON Schema of the case format."""
+    schema = Case.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

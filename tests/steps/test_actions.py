@@ -1,0 +1,209 @@
+"""The action plan: actions from the case's gaps, due dates, and merging with the case's own.
+
+Due days come from checklists.yaml (records and facts 7 days, or 3 when the disease may not
+wait; practical check 14/7; question 10/5; review 14/7; compare 21/10; decide 28/14).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crossroads.common.dates import PartialDate
+from crossroads.engine.classify import classify
+from crossroads.engine.codes import check_codes
+from crossroads.kb import KnowledgeBase
+from crossroads.record.case import Case
+from crossroads.record.load import case_from_data
+from crossroads.render.plan_text import actions_text
+from crossroads.steps.actions import action_plan, actions_data
+from crossroads.steps.assess import prepare_case
+from tests.conftest import EXAMPLES, TODAY
+
+pytestmark = pytest.mark.integration
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "plan"
+UPDATE = os.environ.get("CROSSROADS_UPDATE_GOLDEN") == "1"
+
+ALL_RECORDS = {
+    "pathology": True,
+    "imaging": True,
+    "treatment_summary": True,
+    "labs": True,
+    "transplant_history": True,
+    "infection_history": True,
+    "medication_list": True,
+}
+READY = {
+    "treatment_country": "US",
+    "caregiver_available": True,
+    "caregiver_weeks": 2,
+    "lodging_near_centre": True,
+    "transport_arranged": True,
+    "funding_confirmed": True,
+    "work_leave_arranged": True,
+}
+# Fully known DLBCL relapse 6 months after first-line treatment (axi-cel, liso-cel on label).
+BASE: dict[str, Any] = {
+    "patient": {"age_years": 57, "country": "US"},
+    "diagnosis": {"disease": "lbcl", "subtype": "dlbcl_nos"},
+    "lines": [
+        {
+            "regimen": "R-CHOP",
+            "agents": ["rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"],
+            "start": "2025-11",
+            "end": "2026-03",
+            "best_response": "CR",
+            "progression": "2026-09",
+        }
+    ],
+    "disease_status": {
+        "state": "relapsed",
+        "relapse_number": 1,
+        "last_progression": "2026-09",
+        "rapid_progression": False,
+    },
+    "transplants": [],
+    "transplant_eligible": True,
+    "prior_cellular_therapy": [],
+    "assessment_date": "2026-11-01",
+    "records": ALL_RECORDS,
+    "logistics": READY,
+}
+ONCE = ["send_question", "book_review", "compare_options", "decide"]
+
+
+def make(kb: KnowledgeBase, **changes: Any) -> Case:
+    data = copy.deepcopy(BASE)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key].update(value)
+        else:
+            data[key] = value
+    return check_codes(case_from_data(data), kb)
+
+
+def plan(kb: KnowledgeBase, case: Case) -> list[Any]:
+    return action_plan(case, kb, classify(case, kb, today=TODAY), TODAY)
+
+
+def due(days: int) -> PartialDate:
+    return PartialDate.parse(TODAY + dt.timedelta(days=days))
+
+
+def test_nothing_missing_leaves_the_journey_steps(kb: KnowledgeBase) -> None:
+    found = plan(kb, make(kb))
+    assert [(a.id, a.owner, a.due) for a in found] == [
+        ("send_question", "coordinator", due(10)),
+        ("book_review", "coordinator", due(14)),
+        ("compare_options", "patient", due(21)),
+        ("decide", "patient", due(28)),
+    ]
+
+
+def test_each_missing_record_is_asked_for(kb: KnowledgeBase) -> None:
+    found = plan(kb, make(kb, records={"imaging": False, "labs": None}))
+    assert [(a.id, a.owner, a.due) for a in found][:2] == [
+        ("gather_imaging", "caregiver", due(7)),
+        ("gather_labs", "caregiver", due(7)),
+    ]
+    assert found[0].title.en == "Ask the hospital for: Scan reports"
+
+
+def test_unknown_deciding_fact_becomes_an_action(kb: KnowledgeBase) -> None:
+    case = prepare_case(EXAMPLES / "lbcl_partial_relapse_date_window_unknown.yaml", kb)
+    ids = [a.id for a in plan(kb, case)]
+    assert "answer_months_first_line_end_to_relapse" in ids
+    assert ids.count("answer_rapid_progression") == 1
+
+
+def test_missing_practical_item_and_unknown_ones(kb: KnowledgeBase) -> None:
+    found = plan(kb, make(kb, logistics={"lodging_near_centre": False, "funding_confirmed": None}))
+    assert [a.id for a in found] == ["arrange_lodging", "practical_check", *ONCE]
+    assert [a.due for a in found[:2]] == [due(21), due(14)]
+
+
+def test_due_dates_shorter_when_disease_may_not_wait(kb: KnowledgeBase) -> None:
+    case = make(kb, records={"imaging": False}, disease_status={"rapid_progression": True})
+    found = plan(kb, case)
+    assert [(a.id, a.due, a.urgent) for a in found] == [
+        ("gather_imaging", due(3), True),
+        ("send_question", due(5), True),
+        ("book_review", due(7), True),
+        ("compare_options", due(10), True),
+        ("decide", due(14), True),
+    ]
+    assert actions_data(found, kb, TODAY)["urgent"] is True
+
+
+def test_case_action_wins_by_id_and_keeps_its_place(kb: KnowledgeBase) -> None:
+    own = [{"id": "book_review", "title": "MDT booked", "owner": "reviewer", "due": "2026-12-03"}]
+    found = plan(kb, make(kb, actions=own))
+    review = found[1]
+    assert (review.id, review.title.en, review.owner, review.due, review.origin) == (
+        "book_review",
+        "MDT booked",
+        "reviewer",
+        PartialDate.parse("2026-12-03"),
+        "case",
+    )
+    assert [a.id for a in found] == ONCE
+
+
+def test_done_actions_are_kept_even_when_the_gap_closed(kb: KnowledgeBase) -> None:
+    own = [
+        {"id": "gather_pathology", "title": "Got the report", "done": True},
+        {"id": "call_insurer", "title": "Call the insurer", "owner": "patient", "done": True},
+    ]
+    found = plan(kb, make(kb, actions=own))
+    assert [(a.id, a.done, a.origin) for a in found] == [
+        *[(i, False, "derived") for i in ONCE],
+        ("gather_pathology", True, "case"),
+        ("call_insurer", True, "case"),
+    ]
+
+
+def test_overdue_is_marked(kb: KnowledgeBase) -> None:
+    own = [
+        {"id": "late", "title": "Late", "due": "2026-11-29"},
+        {"id": "today", "title": "Today", "due": "2026-11-30"},
+        {"id": "done", "title": "Done", "due": "2026-11-01", "done": True},
+    ]
+    rows = actions_data(plan(kb, make(kb, actions=own)), kb, TODAY)["actions"]
+    assert [(r["id"], r["overdue"]) for r in rows[-3:]] == [
+        ("late", True),
+        ("today", False),
+        ("done", False),
+    ]
+
+
+def _check(path: Path, text: str) -> None:
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{path.name} missing: run with CROSSROADS_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"),
+    [
+        ("us_axi_cel_second_line_early_relapse", "en"),
+        ("lbcl_dlbcl_third_line_cn_patient_cross_border", "zh-Hans"),
+        ("ball_teen_17_first_relapse_after_transplant_eu_tisa_cel", "en"),
+    ],
+)
+def test_actions_golden(kb: KnowledgeBase, name: str, lang: str) -> None:
+    case = prepare_case(EXAMPLES / f"{name}.yaml", kb)
+    data = actions_data(plan(kb, case), kb, TODAY, lang)
+    suffix = "" if lang == "en" else f".{lang}"
+    _check(
+        GOLDEN / f"{name}.actions{suffix}.json",
+        json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+    )
+    _check(GOLDEN / f"{name}.actions{suffix}.txt", actions_text(data, kb))
