@@ -45,9 +45,7 @@ def test_first_line_relapse_facts(kb: KnowledgeBase) -> None:
     assert derived["prior_lines"] == Interval(1, 1)
     assert derived["primary_refractory"] is False
     # 2024-08 (any day) to 2025-02 (any day): from 08-31 to 02-01 up to 08-01 to 02-28
-    assert derived["months_first_line_end_to_relapse"] == MonthSpan(
-        Elapsed(5, 1), Elapsed(6, 27)
-    )
+    assert derived["months_first_line_end_to_relapse"] == MonthSpan(Elapsed(5, 1), Elapsed(6, 27))
     assert derived["months_first_line_start_to_relapse"] == MonthSpan(
         Elapsed(9, 2), Elapsed(10, 27)
     )
@@ -159,9 +157,7 @@ def test_unknown_first_line_end_is_bounded_by_its_start(kb: KnowledgeBase) -> No
     derived = facts(kb, {"lines": [line]})
     # the end is on or after the start, so at most 9 months before the relapse
     assert derived["months_first_line_end_to_relapse"] == MonthSpan(None, Elapsed(9, 0))
-    assert derived["months_first_line_start_to_relapse"] == MonthSpan(
-        Elapsed(9, 0), Elapsed(9, 0)
-    )
+    assert derived["months_first_line_start_to_relapse"] == MonthSpan(Elapsed(9, 0), Elapsed(9, 0))
 
 
 def test_unknown_first_line_end_is_bounded_by_the_next_line(kb: KnowledgeBase) -> None:
@@ -184,9 +180,10 @@ def test_cellular_therapy_cannot_add_a_btk_inhibitor(kb: KnowledgeBase) -> None:
     assert derived["exposed_classes"].has("btk_inhibitor") is False
     assert derived["exposed_classes"].has("cd19_directed") is None
     assert derived["prior_cd19_directed"] is None
-    assert facts(kb, {"lines": [R_CHOP, {"regimen": "x"}]})["exposed_classes"].has(
-        "btk_inhibitor"
-    ) is None
+    assert (
+        facts(kb, {"lines": [R_CHOP, {"regimen": "x"}]})["exposed_classes"].has("btk_inhibitor")
+        is None
+    )
 
 
 def test_cellular_therapy_adds_its_classes_from_the_data(kb: KnowledgeBase) -> None:
@@ -208,5 +205,5 @@ def test_lines_out_of_order_are_refused() -> None:
             {"regimen": "R-ICE", "start": "2024-05-01"},
         ]
     }
-    with pytest.raises((CrossroadsError, ValueError), match=r"lines\[0\]\.end must be on or before"):
+    with pytest.raises(CrossroadsError, match=r"lines\[0\]\.end must be on or before"):
         case_from_data(data)
