@@ -183,3 +183,29 @@ def test_removing_facts_never_flips_a_definite_status(path: Path, data: st.DataO
                 assert full_status[ind.indication_id] == ind.status, (path.name, chosen)
         if reduced_jr.category == "established":
             assert full_jr.category == "established"
+
+
+def test_eu_dlbcl_only_wording_leaves_transformed_fl_and_hgbcl_unsettled(kb: KnowledgeBase) -> None:
+    from crossroads.engine.explain import reasons
+
+    data = _example("lbcl_transformed_fl_third_line_eu_not_named")
+    statuses = {}
+    for subtype in ("tfl", "hgbcl", "pmbcl"):
+        data["diagnosis"]["subtype"] = subtype
+        eu = _classify_data(kb, data).result_for("EU")
+        tisa = next(i for i in eu.indications if i.indication_id == "eu_tisa_cel_lbcl_3l")
+        statuses[subtype] = tisa.status
+        if subtype == "tfl":
+            assert reasons(kb, tisa, "en") == [
+                "Not yet confirmed in the knowledge base: whether the EU label's “DLBCL” includes "
+                "transformed follicular lymphoma and high-grade B-cell lymphoma (the EU text names "
+                "DLBCL without listing its forms; the US label names both separately)"
+            ]
+            assert reasons(kb, tisa, "zh-Hans")[0].startswith(
+                "知识库尚未确认：欧盟说明书中的“DLBCL”"
+            )
+    assert statuses == {
+        "tfl": "needs_information",
+        "hgbcl": "needs_information",
+        "pmbcl": "not_on_label",
+    }

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from crossroads.common.dates import Interval, PartialDate
+from crossroads.common.dates import Elapsed, Interval, MonthSpan, PartialDate
 from crossroads.common.values import SetValue
 from crossroads.engine.codes import check_codes
 from crossroads.kb import KnowledgeBase
+from crossroads.kb.class_sources import class_sources
 from crossroads.logic.facts import derive_facts
 from crossroads.record.case import Case
 from crossroads.record.load import case_from_data
@@ -20,7 +21,7 @@ ON = PartialDate(2025, 3, 1)
 
 def facts(kb: KnowledgeBase, data: dict[str, Any]) -> dict[str, Any]:
     case = check_codes(case_from_data(data), kb)
-    return dict(derive_facts(case, kb.classes_of, ON).values)
+    return dict(derive_facts(case, class_sources(kb), ON).values)
 
 
 R_CHOP = {
@@ -43,12 +44,16 @@ def test_first_line_relapse_facts(kb: KnowledgeBase) -> None:
     derived = facts(kb, {"lines": [R_CHOP], "disease_status": {"state": "relapsed"}})
     assert derived["prior_lines"] == Interval(1, 1)
     assert derived["primary_refractory"] is False
-    assert derived["months_first_line_end_to_relapse"] == Interval(6, 6)
-    assert derived["months_first_line_start_to_relapse"] == Interval(10, 10)
+    # 2024-08 (any day) to 2025-02 (any day): from 08-31 to 02-01 up to 08-01 to 02-28
+    assert derived["months_first_line_end_to_relapse"] == MonthSpan(Elapsed(5, 1), Elapsed(6, 27))
+    assert derived["months_first_line_start_to_relapse"] == MonthSpan(
+        Elapsed(9, 2), Elapsed(10, 27)
+    )
     assert derived["exposed_classes"] == SetValue(
         frozenset({"anti_cd20", "alkylator", "anthracycline", "vinca_alkaloid", "corticosteroid"}),
-        complete=False,  # prior cellular therapy is unknown, so the list may be incomplete
-    )
+        complete=False,  # prior cellular therapy is unknown, so the list may be incomplete ...
+        could_add=frozenset({"car_t", "cd19_directed", "bcma_directed", "cd22_directed"}),
+    )  # ... but only in the classes a cellular therapy can add
     assert derived["relapsed_or_refractory"] is True
     assert derived["months_since_last_progression"] is None
 
@@ -121,8 +126,84 @@ def test_refractory_state_and_last_line(kb: KnowledgeBase) -> None:
 
 def test_partial_progression_date_gives_interval(kb: KnowledgeBase) -> None:
     line = {**R_CHOP, "progression": "2025"}
-    assert facts(kb, {"lines": [line]})["months_first_line_end_to_relapse"] == Interval(5, 16)
+    # design section 4: ended in 2024-08, relapsed in 2025: 4 months and 1 day (08-31 to
+    # 2025-01-01) to 16 months and 30 days (08-01 to 2025-12-31)
+    assert facts(kb, {"lines": [line]})["months_first_line_end_to_relapse"] == MonthSpan(
+        Elapsed(4, 1), Elapsed(16, 30)
+    )
 
 
 def test_facts_cover_exactly_the_catalogue(kb: KnowledgeBase) -> None:
-    assert set(derive_facts(Case(), kb.classes_of, ON).values) == set(kb.facts)
+    assert set(derive_facts(Case(), class_sources(kb), ON).values) == set(kb.facts)
+
+
+# -- months precise to the day (issue 11, item 1) -----------------------------------------------
+def _first_line(end: str, relapse: str, start: str | None = None) -> dict[str, Any]:
+    line: dict[str, Any] = {"regimen": "R-CHOP", "end": end, "progression": relapse}
+    if start is not None:
+        line["start"] = start
+    return line
+
+
+def test_day_precise_relapse_393_days_is_12_months_and_28_days(kb: KnowledgeBase) -> None:
+    derived = facts(kb, {"lines": [_first_line("2025-01-02", "2026-01-30")]})
+    assert derived["months_first_line_end_to_relapse"] == MonthSpan(
+        Elapsed(12, 28), Elapsed(12, 28)
+    )
+
+
+def test_unknown_first_line_end_is_bounded_by_its_start(kb: KnowledgeBase) -> None:
+    line = {"regimen": "R-CHOP", "start": "2025-01-10", "progression": "2025-10-10"}
+    derived = facts(kb, {"lines": [line]})
+    # the end is on or after the start, so at most 9 months before the relapse
+    assert derived["months_first_line_end_to_relapse"] == MonthSpan(None, Elapsed(9, 0))
+    assert derived["months_first_line_start_to_relapse"] == MonthSpan(Elapsed(9, 0), Elapsed(9, 0))
+
+
+def test_unknown_first_line_end_is_bounded_by_the_next_line(kb: KnowledgeBase) -> None:
+    first = {"regimen": "R-CHOP", "progression": "2025-10-10"}
+    second = {"regimen": "R-ICE", "start": "2025-06-01"}
+    derived = facts(kb, {"lines": [first, second]})
+    assert derived["months_first_line_end_to_relapse"] == MonthSpan(Elapsed(4, 9), None)
+
+
+def test_start_to_relapse_is_never_negative(kb: KnowledgeBase) -> None:
+    line = {"regimen": "R-CHOP", "start": "2025", "progression": "2025-03-15"}
+    assert facts(kb, {"lines": [line]})["months_first_line_start_to_relapse"] == MonthSpan(
+        Elapsed(0, 0), Elapsed(2, 14)
+    )
+
+
+def test_cellular_therapy_cannot_add_a_btk_inhibitor(kb: KnowledgeBase) -> None:
+    # issue 11, item 3: every line's medicines known, earlier cellular therapy not known
+    derived = facts(kb, {"lines": [R_CHOP]})
+    assert derived["exposed_classes"].has("btk_inhibitor") is False
+    assert derived["exposed_classes"].has("cd19_directed") is None
+    assert derived["prior_cd19_directed"] is None
+    assert (
+        facts(kb, {"lines": [R_CHOP, {"regimen": "x"}]})["exposed_classes"].has("btk_inhibitor")
+        is None
+    )
+
+
+def test_cellular_therapy_adds_its_classes_from_the_data(kb: KnowledgeBase) -> None:
+    data = {"lines": [R_CHOP], "prior_cellular_therapy": [{"target": "CD22"}]}
+    exposed = facts(kb, data)["exposed_classes"]
+    assert exposed.complete is True
+    assert {m for m in exposed.members if m in {"car_t", "cd22_directed", "cd19_directed"}} == {
+        "car_t",
+        "cd22_directed",
+    }
+
+
+def test_lines_out_of_order_are_refused() -> None:
+    from crossroads.common.errors import CrossroadsError
+
+    data = {
+        "lines": [
+            {"regimen": "R-CHOP", "start": "2024-01", "end": "2024-09"},
+            {"regimen": "R-ICE", "start": "2024-05-01"},
+        ]
+    }
+    with pytest.raises(CrossroadsError, match=r"lines\[0\]\.end must be on or before"):
+        case_from_data(data)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from crossroads.common.dates import Elapsed, MonthSpan
 from crossroads.common.errors import BadOptionError
 from crossroads.engine.classify import Classification, classify
 from crossroads.engine.codes import check_codes
@@ -69,14 +70,14 @@ def _ids(grid: OptionGrid) -> list[str]:
     return [s.match.compiled.setting.id for s in grid.settings]
 
 
-def _lbcl_one_line(progression: str) -> dict[str, Any]:
+def _lbcl_one_line(progression: str, end: str = "2025-01") -> dict[str, Any]:
     return {
         "diagnosis": {"disease": "lbcl", "subtype": "dlbcl_nos"},
         "lines": [
             {
                 "agents": ["rituximab", "cyclophosphamide", "doxorubicin"],
                 "start": "2024-08",
-                "end": "2025-01",
+                "end": end,
                 "best_response": "CR",
                 "progression": progression,
             }
@@ -88,17 +89,17 @@ def _lbcl_one_line(progression: str) -> dict[str, Any]:
 # -- which setting applies ----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("progression", "months", "expected"),
-    [
-        ("2025-12", 11, ["lbcl_2l_early"]),
-        ("2026-01", 12, ["lbcl_2l_early"]),
-        ("2026-02", 13, ["lbcl_2l_late"]),
+    [  # first line ended 2025-01-15; months counted to the day
+        ("2025-12-15", Elapsed(11, 0), ["lbcl_2l_early"]),
+        ("2026-01-15", Elapsed(12, 0), ["lbcl_2l_early"]),
+        ("2026-01-16", Elapsed(12, 1), ["lbcl_2l_late"]),
     ],
 )
 def test_lbcl_second_line_boundary_at_12_months(
-    kb: KnowledgeBase, progression: str, months: int, expected: list[str]
+    kb: KnowledgeBase, progression: str, months: Elapsed, expected: list[str]
 ) -> None:
-    grid, classification = _grid(_case(_lbcl_one_line(progression), kb), kb)
-    assert classification.facts["months_first_line_end_to_relapse"].low == months  # type: ignore[union-attr]
+    grid, classification = _grid(_case(_lbcl_one_line(progression, "2025-01-15"), kb), kb)
+    assert classification.facts["months_first_line_end_to_relapse"] == MonthSpan(months, months)
     assert (grid.status, _ids(grid)) == ("ok", expected)
 
 
@@ -418,7 +419,7 @@ def test_not_head_to_head_note_whenever_figures_are_shown(kb: KnowledgeBase, lan
             assert setting["head_to_head_note"] == note
             shown += 1
         assert text.count(note) == len(data["settings"])
-    assert shown == 29  # settings shown across the examples, counted by hand
+    assert shown == 31  # settings shown across the examples, counted by hand (two 2L LBCL added)
 
 
 def _without_citations(data: dict[str, Any]) -> dict[str, Any]:

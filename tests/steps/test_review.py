@@ -83,6 +83,12 @@ BASE: dict[str, Any] = {
 }
 
 
+def _end_known_to_the_year_only(d: dict[str, Any]) -> None:
+    """First line ended some time in 2025, start unknown: 8 to 21 months before the relapse."""
+    d["lines"][0].update(end="2025")
+    del d["lines"][0]["start"]
+
+
 def make(kb: KnowledgeBase, edit: Any = None) -> tuple[Case, Classification]:
     data = copy.deepcopy(BASE)
     if edit is not None:
@@ -119,7 +125,10 @@ def test_base_case_fires_no_rule(kb: KnowledgeBase) -> None:
 # -- each rule ----------------------------------------------------------------------------------
 def test_borderline_eligibility_fires_when_relapse_month_unknown(kb: KnowledgeBase) -> None:
     def edit(d: dict[str, Any]) -> None:
-        d["lines"][0]["end"] = "2025"  # relapse 9 to 20 months after the end: cannot tell
+        # the end only known to the year and the start unknown: the relapse came 8 to 21 months
+        # after the end, so the 12-month window cannot be told
+        d["lines"][0]["end"] = "2025"
+        del d["lines"][0]["start"]
 
     assert fired(kb, edit) == ["borderline_eligibility"]
 
@@ -154,7 +163,8 @@ def test_many_prior_lines_boundary_at_three(kb: KnowledgeBase) -> None:
     def lines(n: int) -> Any:
         def edit(d: dict[str, Any]) -> None:
             first = d["lines"][0]
-            d["lines"] = [dict(first, regimen=f"line {i}") for i in range(n)]
+            undated = {k: v for k, v in first.items() if k not in ("start", "end", "progression")}
+            d["lines"] = [dict(undated, regimen=f"line {i}") for i in range(n)]
 
         return edit
 
@@ -322,7 +332,7 @@ def test_question_for_established_case_names_disease_and_places(kb: KnowledgeBas
 
 
 def test_question_for_open_case_names_what_is_missing(kb: KnowledgeBase) -> None:
-    case, result = make(kb, lambda d: d["lines"][0].update(end="2025"))
+    case, result = make(kb, _end_known_to_the_year_only)
     assert proposed_questions(case, kb, result) == [
         "It is not clear yet if CAR-T is approved for this case in the US, the EU and China; it "
         "still needs the month the first treatment ended and the month the disease came back. "

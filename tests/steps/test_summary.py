@@ -61,6 +61,12 @@ def fk_grade() -> Callable[[str], float]:
         counter.get_cmudict = original
 
 
+def _end_known_to_the_year_only(d: dict[str, Any]) -> None:
+    """First line ended some time in 2025, start unknown: 8 to 21 months before the relapse."""
+    d["lines"][0].update(end="2025")
+    del d["lines"][0]["start"]
+
+
 def make(kb: KnowledgeBase, edit: Any = None) -> tuple[Case, Classification]:
     data = copy.deepcopy(BASE)
     data["decision"]["sentences"] = dict(WRITTEN)
@@ -104,7 +110,7 @@ def test_drafts_name_goal_and_team_questions(kb: KnowledgeBase) -> None:
 
 
 def test_next_step_for_open_case_asks_for_the_missing_fact_then_review(kb: KnowledgeBase) -> None:
-    case, result = make(kb, lambda d: d["lines"][0].update(end="2025"))
+    case, result = make(kb, _end_known_to_the_year_only)
     assert draft_sentences(case, kb, result).next_step == (
         "Next, I will find out the month the first treatment ended and the month the disease "
         "came back. Then I will ask a team of specialists to review my case (an MDT review)."
@@ -241,7 +247,7 @@ def test_unanswered_sure_items_are_listed(kb: KnowledgeBase) -> None:
 
 
 def test_critical_unknown_keeps_it_open_and_says_what_to_find(kb: KnowledgeBase) -> None:
-    case, result = make(kb, lambda d: d["lines"][0].update(end="2025"))
+    case, result = make(kb, _end_known_to_the_year_only)
     check = decision_readiness(case, kb, result)
     assert check.critical_unknowns == ("months_first_line_end_to_relapse",)
     assert readiness_text(check, kb) == [

@@ -4,8 +4,21 @@ People often remember only the year or the month of a treatment. A partial date 
 interval of possible days, and every calculation on it is an interval too. A threshold decides a
 question only when the whole interval lies on one side of it; otherwise the answer stays unknown.
 
-Months between two dates are counted as calendar months (``2024-08`` to ``2025-02`` is 6), which
-ignores the day of the month. That keeps answers stable when a day is added later.
+Two ways of counting months live here, each for one job:
+
+- :func:`elapsed_months` / :class:`MonthSpan` is how *label windows* are measured ("relapse within
+  12 months from completion of first-line chemoimmunotherapy", EU SmPCs of Yescarta and Breyanzi,
+  correction E4 in ``cart-products.md``). The label words are read as elapsed calendar months with
+  day precision: ``n`` months after a day is the same day number ``n`` months later, clamped to
+  the last day of a shorter month (2025-01-31 + 1 month = 2025-02-28), the convention of
+  ``dateutil.relativedelta``. The time from ``a`` to ``b`` is the completed months ``n`` (the
+  largest with ``a + n months <= b``) plus the days left over, so "within 12 months of
+  2025-01-02" holds up to and including 2026-01-02 and not on 2026-01-03. A partial date is all
+  of its days, so a month-precise date gives a range (``2024-08`` to ``2025-02`` is 5 months and
+  1 day to 6 months and 28 days).
+- :func:`months_between` counts calendar-month steps and ignores the day (``2024-08-31`` to
+  ``2025-08-01`` is 12). It is only for coarse month offsets in de-identified outputs, never for
+  deciding a threshold.
 """
 
 from __future__ import annotations
@@ -88,12 +101,91 @@ class PartialDate:
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day number ``months`` calendar months later (or earlier, if negative), clamped to
+    the last day of a shorter month: 2025-01-31 + 1 month is 2025-02-28 (relativedelta's rule)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Elapsed:
+    """Time from one day to another: whole calendar months completed plus the days left over.
+
+    ``days`` is never negative and is less than the length of the next month, so ordering by
+    ``(months, days)`` orders the elapsed times. A negative ``months`` means the second day is
+    earlier (2025-03-10 to 2025-02-20 is -1 month and 10 days).
+    """
+
+    months: int
+    days: int
+
+    @classmethod
+    def between(cls, start: dt.date, end: dt.date) -> Elapsed:
+        """Completed months from ``start`` to ``end`` (see the module docstring), and the rest."""
+        months = (end.year - start.year) * 12 + end.month - start.month
+        while add_months(start, months) > end:
+            months -= 1
+        while add_months(start, months + 1) <= end:
+            months += 1
+        return cls(months, (end - add_months(start, months)).days)
+
+    def at_most(self, bound: int) -> bool:
+        """Whether this time is no more than ``bound`` whole months."""
+        return (self.months, self.days) <= (bound, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthSpan:
+    """The range of elapsed times that a pair of (partial) dates allows, bounds included.
+
+    A bound is ``None`` when the record sets no limit on that side (a first line with an unknown
+    end that began 9 months before the relapse ended *at most* 9 months before it).
+    """
+
+    low: Elapsed | None
+    high: Elapsed | None
+
+    @property
+    def exact(self) -> bool:
+        return self.low is not None and self.low == self.high
+
+    def whole_months(self) -> tuple[int | None, int | None]:
+        """The smallest whole-month range that holds the span (for plain display)."""
+        low = None if self.low is None else self.low.months
+        high = None
+        if self.high is not None:
+            high = self.high.months + (1 if self.high.days else 0)
+        return low, high
+
+    def __str__(self) -> str:
+        low, high = self.whole_months()
+        if self.exact and self.low is not None and not self.low.days:
+            return str(self.low.months)
+        if low is None:
+            return f"at most {high}"
+        if high is None:
+            return f"at least {low}"
+        return f"{low} to {high}"
+
+
+def elapsed_months(start: PartialDate, end: PartialDate) -> MonthSpan:
+    """Elapsed calendar months from ``start`` to ``end``, day-precise, as a range over every day
+    the two (partial) dates allow."""
+    return MonthSpan(
+        Elapsed.between(start.latest, end.earliest), Elapsed.between(start.earliest, end.latest)
+    )
+
+
 def _month_index(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
 def months_between(start: PartialDate, end: PartialDate) -> Interval:
-    """Calendar months from ``start`` to ``end`` as an interval (negative if ``end`` is earlier)."""
+    """Calendar-month steps from ``start`` to ``end``, ignoring the day (negative if ``end`` is
+    earlier). For coarse offsets only; thresholds use :func:`elapsed_months`."""
     low = _month_index(end.earliest) - _month_index(start.latest)
     high = _month_index(end.latest) - _month_index(start.earliest)
     return Interval(low, high)

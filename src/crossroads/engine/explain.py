@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from crossroads.common.dates import Interval
+from crossroads.common.dates import Interval, MonthSpan
 from crossroads.common.values import SetValue
 from crossroads.engine.classify import IndicationResult
 from crossroads.kb import KnowledgeBase
@@ -35,6 +35,8 @@ def format_value(kb: KnowledgeBase, fact: str, value: Any, lang: str = "en") -> 
         return shown if value.complete else kb.phrase("value.incomplete", lang, value=shown)
     if isinstance(value, (tuple, list, frozenset)):
         return _join((kb.value_name(fact, str(v), lang) for v in value), lang)
+    if isinstance(value, MonthSpan):
+        return _span_text(kb, fact, value, lang)
     if isinstance(value, (Interval, int, float)):
         unit = kb.facts[fact].unit
         text = str(value)
@@ -47,6 +49,25 @@ def format_value(kb: KnowledgeBase, fact: str, value: Any, lang: str = "en") -> 
             word = word[:-1]  # "1 line", "1 month"
         return f"{text} {word}"
     return kb.value_name(fact, str(value), lang)
+
+
+def _span_text(kb: KnowledgeBase, fact: str, value: MonthSpan, lang: str) -> str:
+    """Elapsed months in plain words: exact dates give months and days ("12 months and 28
+    days"); partial or open dates give the whole months that hold the range ("5 to 7 months",
+    "at most 9 months")."""
+    if value.exact and value.low is not None and value.low.days:
+        days = value.low.days
+        day_text = (
+            kb.phrase("value.one_day", lang) if days == 1 else kb.phrase("value.days", lang, n=days)
+        )
+        months = format_value(kb, fact, value.low.months, lang)
+        return kb.phrase("value.months_and_days", lang, months=months, days=day_text)
+    low, high = value.whole_months()
+    if low is None:
+        return kb.phrase("value.at_most", lang, value=format_value(kb, fact, high, lang))
+    if high is None:
+        return kb.phrase("value.at_least", lang, value=format_value(kb, fact, low, lang))
+    return format_value(kb, fact, Interval(low, high), lang)
 
 
 def leaf_sentence(kb: KnowledgeBase, trace: Trace, negated: bool, lang: str = "en") -> str:

@@ -88,6 +88,11 @@ class Disease(Data):
 class DrugClass(Data):
     code: str
     name: Text
+    cellular_targets: list[str] = Field(
+        default_factory=list,
+        description="Targets of a prior cellular therapy (case field prior_cellular_therapy) "
+        "that put a person in this class; empty: only a medicine in a line can",
+    )
 
 
 class Drug(Cited):

@@ -8,17 +8,24 @@ on this, and so does the promise that "unknown is not no".
 Counting rules (how labels count them):
 - a *line* is one entry of ``lines`` with ``kind: systemic``; maintenance and radiotherapy belong
   to the line they follow, and a stem-cell transplant is not a line of its own;
-- months are calendar months between partial dates (see :mod:`crossroads.common.dates`).
+- months are elapsed calendar months, day-precise, between partial dates (see
+  :mod:`crossroads.common.dates`); a date the record leaves open is bounded by the dates it gives
+  (a line ends no earlier than it starts and no later than the next line starts, see
+  :func:`crossroads.record.case.line_chronology`), so a first line that started 9 months before
+  the relapse ended at most 9 months before it, whatever its end date;
+- a drug class is known to be absent only when every part of the record that could add it is
+  known (:class:`ClassSources`): a cellular therapy never adds a BTK inhibitor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-from crossroads.common.dates import Interval, PartialDate, age_on, months_between
+from crossroads.common.chronology import DayRange, narrow, span
+from crossroads.common.dates import Interval, MonthSpan, PartialDate, age_on
 from crossroads.common.values import FactValue, SetValue, Tri, tri_and, tri_or
-from crossroads.record.case import Case, TreatmentLine
+from crossroads.record.case import Case, TreatmentLine, line_chronology
 
 Facts = dict[str, FactValue]
 ClassLookup = Callable[[str], frozenset[str]]
@@ -40,6 +47,28 @@ class CaseFacts:
         return self.values[code]
 
 
+@dataclass(frozen=True, slots=True)
+class ClassSources:
+    """Which drug classes each part of a record can add (knowledge-base data, see ``drugs.yaml``).
+
+    ``drug``: the classes of a medicine named in a line. ``by_cellular_target``: the classes a
+    prior cellular therapy adds, by its target. A line whose medicines are unknown could add any
+    class (``None``); an unknown cellular-therapy history could add only the classes some target
+    adds. Without this data every unknown part could add any class.
+    """
+
+    drug: ClassLookup
+    by_cellular_target: Mapping[str, frozenset[str]] | None = field(default=None)
+
+    def cellular(self, target: str) -> frozenset[str]:
+        return (self.by_cellular_target or {}).get(target, frozenset())
+
+    def cellular_could_add(self) -> frozenset[str] | None:
+        if self.by_cellular_target is None:
+            return None
+        return frozenset().union(*self.by_cellular_target.values())
+
+
 def _systemic(lines: list[TreatmentLine]) -> list[TreatmentLine]:
     return [line for line in lines if line.kind == "systemic"]
 
@@ -53,25 +82,32 @@ def _line_refractory(line: TreatmentLine) -> Tri:
     return None
 
 
-def _exposed_classes(case: Case, classes_of: ClassLookup) -> SetValue | None:
+def _exposed_classes(case: Case, sources: ClassSources) -> SetValue | None:
     members: set[str] = set()
-    complete = case.lines is not None
+    could_add: set[str] | None = set()  # what the unknown parts could still add; None: anything
+    if case.lines is None:
+        could_add = None
     for line in case.lines or []:
         if line.agents is None:
-            complete = False
+            could_add = None
             continue
         for agent in line.agents:
-            members |= classes_of(agent)
+            members |= sources.drug(agent)
     if case.prior_cellular_therapy is None:
-        complete = False
+        cellular = sources.cellular_could_add()
+        could_add = None if could_add is None or cellular is None else could_add | cellular
     for therapy in case.prior_cellular_therapy or []:
-        if therapy.target == "CD19":
-            members.add(CD19_DIRECTED)
-        elif therapy.target == "BCMA":
-            members.add(BCMA_DIRECTED)
-    if not members and not complete and case.lines is None:
+        members |= sources.cellular(therapy.target)
+        if sources.by_cellular_target is None:
+            could_add = None  # without the data, what a cellular therapy adds is unknown
+    if not members and case.lines is None:
         return None
-    return SetValue(frozenset(members), complete)
+    if could_add is None:
+        return SetValue(frozenset(members), complete=False)
+    unknown = frozenset(could_add - members)
+    if not unknown:
+        return SetValue(frozenset(members), complete=True)
+    return SetValue(frozenset(members), complete=False, could_add=unknown)
 
 
 def _lenalidomide_refractory(case: Case) -> Tri:
@@ -121,10 +157,29 @@ def _primary_refractory(lines: list[TreatmentLine] | None) -> Tri:
     return first
 
 
-def _months(start: PartialDate | None, end: PartialDate | None) -> Interval | None:
-    if start is None or end is None:
+def _chronology(lines: list[TreatmentLine]) -> dict[str, DayRange]:
+    ranges, before = line_chronology(lines)
+    try:
+        return narrow(ranges, before)
+    except ValueError:  # pragma: no cover - the case model refuses such records
+        return ranges
+
+
+def _months_to_progression(
+    lines: list[TreatmentLine] | None,
+    line: TreatmentLine | None,
+    bounds: dict[str, DayRange],
+    anchor: str,
+) -> MonthSpan | None:
+    """Months from a line's start or end (``anchor``) to its progression, bounded by the other
+    dates of the record; the start always comes first."""
+    if lines is None or line is None or line.progression is None:
         return None
-    return months_between(start, end)
+    index = next(i for i, item in enumerate(lines) if item is line)
+    path = f"lines[{index}]"
+    return span(
+        bounds[f"{path}.{anchor}"], bounds[f"{path}.progression"], ordered=anchor == "start"
+    )
 
 
 def _progressed_after_last(case: Case, lines: list[TreatmentLine] | None) -> Tri:
@@ -159,16 +214,20 @@ def _antigen_lost(value: str | None) -> Tri:
     return None if value is None else value == "negative"
 
 
-def derive_facts(case: Case, classes_of: ClassLookup, today: PartialDate) -> CaseFacts:
+def derive_facts(case: Case, classes: ClassLookup | ClassSources, today: PartialDate) -> CaseFacts:
     """Derive every fact the criteria language knows (see ``kb/data/facts.yaml``).
 
-    ``today`` stands in for a missing ``assessment_date``: the assessment happens now.
+    ``classes`` gives the drug classes: a plain look-up by medicine, or :class:`ClassSources`
+    (``kb.class_sources()``-style data) to also know what a cellular therapy can add. ``today``
+    stands in for a missing ``assessment_date``: the assessment happens now.
     """
     on = case.assessment_date or today
+    sources = classes if isinstance(classes, ClassSources) else ClassSources(classes)
     lines = _systemic(case.lines) if case.lines is not None else None
     first = lines[0] if lines else None
     last = lines[-1] if lines else None
-    exposed = _exposed_classes(case, classes_of)
+    bounds = _chronology(case.lines) if case.lines else {}
+    exposed = _exposed_classes(case, sources)
     status = case.disease_status
     relapse_number = status.relapse_number
     antigens = case.diagnosis.target_antigens
@@ -187,20 +246,22 @@ def derive_facts(case: Case, classes_of: ClassLookup, today: PartialDate) -> Cas
         else Interval(relapse_number, relapse_number),
         "prior_lines": None if lines is None else Interval(len(lines), len(lines)),
         "primary_refractory": _primary_refractory(lines),
-        "months_first_line_end_to_relapse": _months(first.end, first.progression)
-        if first
-        else None,
-        "months_first_line_start_to_relapse": _months(first.start, first.progression)
-        if first
-        else None,
+        "months_first_line_end_to_relapse": _months_to_progression(
+            case.lines, first, bounds, "end"
+        ),
+        "months_first_line_start_to_relapse": _months_to_progression(
+            case.lines, first, bounds, "start"
+        ),
         "refractory_to_last_line": _line_refractory(last)
         if last
         else (None if lines is None else False),
         "progressed_after_last_line": _progressed_after_last(case, lines),
-        "months_last_line_end_to_progression": _months(last.end, last.progression)
-        if last
-        else None,
-        "months_since_last_progression": _months(status.last_progression, on),
+        "months_last_line_end_to_progression": _months_to_progression(
+            case.lines, last, bounds, "end"
+        ),
+        "months_since_last_progression": None
+        if status.last_progression is None
+        else span(DayRange.of(status.last_progression), DayRange.of(on)),
         "exposed_classes": exposed,
         "triple_class_exposed": None
         if exposed is None

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crossroads.common.dates import Interval
-from crossroads.common.values import FactValue, SetValue, Tri, compare
+from crossroads.common.dates import Interval, MonthSpan
+from crossroads.common.values import FactValue, SetValue, Tri, compare, compare_span
 
 NUMBER_OPS = ("ge", "gt", "le", "lt", "eq")
 CODE_OPS = ("eq", "in", "not_in")
@@ -156,6 +156,8 @@ def _test(actual: FactValue, op: str, expected: Any) -> Tri:
         return None
     if isinstance(actual, Interval):
         return compare(actual, op, expected)
+    if isinstance(actual, MonthSpan):
+        return compare_span(actual, op, expected)
     if isinstance(actual, SetValue):
         if op == "includes_any":
             return _any(actual.has(m) for m in expected)

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from crossroads.common.chronology import DayRange, narrow
 from crossroads.common.dates import PartialDate, age_on
 
 SCHEMA_ID = "crossroads.case/v1"
@@ -296,11 +297,50 @@ class Case(Record):
                     f"patient.age_years ({given}) does not match birth_date ({born}) on "
                     f"{on}, which gives {age}; correct one of them"
                 )
+        if self.lines:
+            ranges, before = line_chronology(self.lines)
+            try:
+                narrow(ranges, before)
+            except ValueError as error:
+                raise ValueError(
+                    f"the treatment dates cannot all be right: {error}; lines are listed oldest "
+                    "first and a line ends before the next one starts, so correct the dates or "
+                    "the order"
+                ) from None
         return self
 
     def to_data(self) -> dict[str, Any]:
         """The record as plain data in the public format (unknown fields left out)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def line_chronology(
+    lines: list[TreatmentLine],
+) -> tuple[dict[str, DayRange], list[tuple[str, str]]]:
+    """The dates of the systemic lines and the order they keep, named by their field path.
+
+    The order is how labels count lines: each line starts on or before it ends and before its
+    progression, and ends on or before the next line starts (maintenance and radiotherapy are
+    not lines and are left out). The engine bounds a date the record leaves open by these rules
+    (see :mod:`crossroads.common.chronology`), and the record is refused when its own dates break
+    them.
+    """
+    ranges: dict[str, DayRange] = {}
+    before: list[tuple[str, str]] = []
+    previous_end: str | None = None
+    for i, line in enumerate(lines):
+        if line.kind != "systemic":
+            continue
+        start, end = f"lines[{i}].start", f"lines[{i}].end"
+        ranges[start], ranges[end] = DayRange.of(line.start), DayRange.of(line.end)
+        before.append((start, end))
+        if line.progression is not None:
+            ranges[f"lines[{i}].progression"] = DayRange.of(line.progression)
+            before.append((start, f"lines[{i}].progression"))
+        if previous_end is not None:
+            before.append((previous_end, start))
+        previous_end = end
+    return ranges, before
 
 
 def case_json_schema() -> dict[str, Any]:

@@ -22,6 +22,7 @@ from crossroads.common.values import SetValue, Tri
 from crossroads.engine.classify import classify_facts
 from crossroads.engine.explain import ask_for
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase
+from crossroads.kb.class_sources import class_sources
 from crossroads.kb.models import Text
 from crossroads.kb.planning import ChecklistItem, JourneyStep, Planning, StepPart, planning_for
 from crossroads.logic.facts import CaseFacts, derive_facts
@@ -205,7 +206,7 @@ def readiness(
     ``jurisdiction`` overrides the place read from ``logistics.treatment_country``.
     """
     planning = planning_for(kb)
-    facts = derive_facts(case, kb.classes_of, PartialDate.parse(today or dt.date.today()))
+    facts = derive_facts(case, class_sources(kb), PartialDate.parse(today or dt.date.today()))
     place = jurisdiction or treatment_place(case, planning)
     border = cross_border(case)
     items = tuple(

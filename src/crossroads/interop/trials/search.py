@@ -33,6 +33,7 @@ from crossroads.interop.trials.eligibility import (
 )
 from crossroads.interop.trials.model import Study
 from crossroads.kb import KnowledgeBase
+from crossroads.kb.class_sources import class_sources
 from crossroads.kb.trial_terms import TrialTerms, load_trial_terms
 from crossroads.logic.facts import derive_facts
 from crossroads.record.case import Case
@@ -167,7 +168,7 @@ class _CaseView:
 
 def _view(case: Case, kb: KnowledgeBase, today: dt.date | None) -> _CaseView:
     on = PartialDate.parse(today or dt.date.today())
-    facts = derive_facts(case, kb.classes_of, on).values
+    facts = derive_facts(case, class_sources(kb), on).values
     age, lines = facts["age_years"], facts["prior_lines"]
     return _CaseView(
         case.diagnosis.disease,

@@ -1,0 +1,20 @@
+"""Which parts of a case record can add which drug classes, from the drug data.
+
+A medicine named in a line adds its classes (``drugs.yaml: drugs``); an earlier cellular therapy
+adds the classes whose ``cellular_targets`` name its target. The engine uses this to know a class
+is absent as soon as every part that could add it is known.
+"""
+
+from __future__ import annotations
+
+from crossroads.kb.base import KnowledgeBase
+from crossroads.logic.facts import ClassSources
+
+
+def class_sources(kb: KnowledgeBase) -> ClassSources:
+    """The class sources of this knowledge base (cheap: a few dozen classes)."""
+    by_target: dict[str, set[str]] = {}
+    for cls in kb.drug_classes.values():
+        for target in cls.cellular_targets:
+            by_target.setdefault(target, set()).add(cls.code)
+    return ClassSources(kb.classes_of, {t: frozenset(c) for t, c in by_target.items()})
