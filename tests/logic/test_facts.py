@@ -196,14 +196,23 @@ def test_cellular_therapy_adds_its_classes_from_the_data(kb: KnowledgeBase) -> N
     }
 
 
-def test_lines_out_of_order_are_refused() -> None:
+def test_a_line_that_ends_before_it_starts_is_refused() -> None:
     from crossroads.common.errors import CrossroadsError
 
+    data = {"lines": [{"regimen": "R-CHOP", "start": "2024-05-10", "end": "2024-03"}]}
+    with pytest.raises(CrossroadsError, match=r"lines\[0\]: end \(2024-03\) is before start"):
+        case_from_data(data)
+
+
+def test_overlapping_lines_are_kept_and_not_used_to_bound_each_other(kb: KnowledgeBase) -> None:
+    """A real history may record a new line before the old one's end: keep it, infer nothing."""
     data = {
+        "diagnosis": {"disease": "lbcl"},
         "lines": [
             {"regimen": "R-CHOP", "start": "2024-01", "end": "2024-09"},
             {"regimen": "R-ICE", "start": "2024-05-01"},
-        ]
+        ],
     }
-    with pytest.raises(CrossroadsError, match=r"lines\[0\]\.end must be on or before"):
-        case_from_data(data)
+    case = case_from_data(data)
+    assert [line.regimen for line in case.lines or []] == ["R-CHOP", "R-ICE"]
+    assert facts(kb, data)["prior_lines"] == Interval(2, 2)

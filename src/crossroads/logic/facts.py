@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from crossroads.common.chronology import DayRange, narrow, span
 from crossroads.common.dates import Interval, MonthSpan, PartialDate, age_on
 from crossroads.common.values import FactValue, SetValue, Tri, tri_and, tri_or
-from crossroads.record.case import Case, TreatmentLine, line_chronology
+from crossroads.record.case import Case, TreatmentLine, line_chronology, within_line
 
 Facts = dict[str, FactValue]
 ClassLookup = Callable[[str], frozenset[str]]
@@ -161,8 +161,8 @@ def _chronology(lines: list[TreatmentLine]) -> dict[str, DayRange]:
     ranges, before = line_chronology(lines)
     try:
         return narrow(ranges, before)
-    except ValueError:  # pragma: no cover - the case model refuses such records
-        return ranges
+    except ValueError:  # lines that overlap: bound each line by its own dates only
+        return narrow(ranges, within_line(before))
 
 
 def _months_to_progression(
