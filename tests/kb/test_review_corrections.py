@@ -31,12 +31,8 @@ def _indication(kb: KnowledgeBase, product: str, ident: str) -> Indication:
 def test_zuma_3_is_cr_cri_73_with_cr_60(kb: KnowledgeBase) -> None:
     evidence = _option(kb, "ball_rr", "car_t").evidence
     figures = {f.label.en: f.value for f in evidence.figures}
-    assert (
-        figures[
-            "remission, complete or with counts still recovering (CR/CRi), brexu-cel (ZUMA-3, 78 adults)"
-        ]
-        == "73%"
-    )
+    cr_cri = "remission, complete or with counts still recovering (CR/CRi), brexu-cel"
+    assert figures[f"{cr_cri} (ZUMA-3, 78 adults)"] == "73%"
     assert figures["complete remission (CR), brexu-cel (ZUMA-3, 78 adults)"] == "60%"
     assert "complete remission, brexu-cel (ZUMA-3, 78 adults)" not in figures
     assert (
