@@ -15,6 +15,9 @@ EXAMPLES = ROOT / "examples"
 TODAY = dt.date(2026, 11, 30)
 
 os.environ.setdefault("CROSSROADS_CACHE_DIR", str(ROOT / ".cache"))
+# A fixed installation secret, so calendar ids are stable and no test writes a key file into the
+# home folder; the key-file tests unset it and point CROSSROADS_CONFIG_DIR at a temporary folder.
+os.environ.setdefault("CROSSROADS_SECRET_KEY", "crossroads-test-installation-secret-0123456789")
 
 
 @pytest.fixture(scope="session")

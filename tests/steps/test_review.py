@@ -113,6 +113,8 @@ def test_base_case_fires_no_rule(kb: KnowledgeBase) -> None:
         "conflicting_advice": False,
         "many_prior_lines": False,
         "prior_car_t": False,
+        "prior_cd19_therapy_failed": False,
+        "first_line_window_reading": False,
         "cns_disease": False,
         "cross_border": False,
         "answer_differs_by_place": False,
@@ -179,6 +181,66 @@ def test_prior_car_t_fires_after_earlier_car_t(kb: KnowledgeBase) -> None:
 
     assert "prior_car_t" in fired(kb, edit)
     assert outcome(kb, lambda d: d.pop("prior_cellular_therapy"))["prior_car_t"] is None
+
+
+@pytest.mark.parametrize(
+    "agents",
+    [
+        ["blinatumomab"],
+        ["tafasitamab", "lenalidomide"],
+        ["loncastuximab tesirine"],
+    ],
+)
+def test_prior_cd19_therapy_failed_fires_after_any_cd19_directed_drug(
+    kb: KnowledgeBase, agents: list[str]
+) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["lines"].append(
+            {"agents": agents, "start": "2026-09", "end": "2026-10", "best_response": "PD"}
+        )
+        d["disease_status"]["state"] = "refractory"
+
+    result = outcome(kb, edit)
+    assert result["prior_cd19_therapy_failed"] is True
+    assert result["prior_car_t"] is False  # not a CAR-T, yet a review is advised
+
+
+def test_prior_cd19_therapy_failed_fires_after_cd19_car_t(kb: KnowledgeBase) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["prior_cellular_therapy"] = [{"target": "CD19", "date": "2026-05"}]
+
+    assert {"prior_car_t", "prior_cd19_therapy_failed"} <= set(fired(kb, edit))
+
+
+def test_prior_cd19_therapy_failed_unknown_when_agents_unknown(kb: KnowledgeBase) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["lines"][0].pop("agents")
+
+    assert outcome(kb, edit)["prior_cd19_therapy_failed"] is None
+
+
+def test_first_line_window_reading_fires_even_when_on_label(kb: KnowledgeBase) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["diagnosis"]["diagnosed"] = "2025-07"
+        d["lines"][0]["start"] = "2025-08"  # start to relapse 13 months, end to relapse 6
+
+    _case, result = make(kb, edit)
+    assert [r.category for r in result.jurisdictions] == ["established"] * 3
+    assert fired(kb, edit) == ["first_line_window_reading"]
+
+
+def test_first_line_window_reading_not_fired_when_both_readings_agree(kb: KnowledgeBase) -> None:
+    def edit(d: dict[str, Any]) -> None:
+        d["lines"][0]["start"] = "2025-10"  # start to relapse 11 months: inside either way
+
+    assert outcome(kb, edit)["first_line_window_reading"] is False
+
+
+def test_first_line_window_reading_unknown_when_start_unknown(kb: KnowledgeBase) -> None:
+    case, result = make(kb, lambda d: d["lines"][0].pop("start"))
+    rule = next(r for r in triage(case, kb, result) if r.rule.id == "first_line_window_reading")
+    assert rule.result is None
+    assert rule.missing() == ["months_first_line_start_to_relapse"]
 
 
 def test_cns_disease_fires_on_cns_involvement_or_pcnsl(kb: KnowledgeBase) -> None:
@@ -351,6 +413,8 @@ def test_question_adds_one_focus_per_fired_rule_in_chinese(kb: KnowledgeBase) ->
         "在美国、欧盟和中国，CAR-T 符合大 B 细胞淋巴瘤（LBCL）的获批用途。现在 CAR-T 是否是合适的"
         "下一步？还是应先进行其他治疗？",
         "在接受过 CAR-T 之后，哪种治疗仍可能有效：再次 CAR-T、针对其他靶点的治疗，还是其他方案？",
+        "针对 CD19 的治疗失效后，肿瘤细胞上是否仍有 CD19（需重新活检或检测）？哪种治疗仍可能有效："
+        "CD19 CAR-T、针对其他靶点的治疗，还是其他方案？",
         "对这位患者来说，去国外治疗是否安全可行？回国后如何把照护交还给本地医生？",
     ]
 

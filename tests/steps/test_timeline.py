@@ -83,8 +83,44 @@ def test_may_not_wait_raised_when_team_notes_rapid_growth(kb: KnowledgeBase) -> 
 
 
 def test_may_not_wait_raised_when_refractory_and_grew_1_month_ago(kb: KnowledgeBase) -> None:
-    case = make_case(kb, state="refractory", last_progression="2026-10", rapid_progression=False)
+    case = make_case(
+        kb,
+        state="refractory",
+        last_progression="2026-10",
+        rapid_progression=False,
+        progression_kind="clinical",
+    )
     assert tl_flag(kb, case, "may_not_wait") is True  # 2026-10 to 2026-11-01: exactly 1 month
+
+
+def test_may_not_wait_not_raised_for_laboratory_only_progression(kb: KnowledgeBase) -> None:
+    # e.g. myeloma: a rising paraprotein, organ function and performance status normal
+    case = make_case(
+        kb,
+        state="refractory",
+        last_progression="2026-10",
+        rapid_progression=False,
+        progression_kind="laboratory",
+    )
+    tl = build(kb, case)
+    assert tl.flag("may_not_wait").result is False
+    assert tl.flag("bridging_likely").result is True  # still refractory: bridging is discussed
+
+
+def test_may_not_wait_unknown_when_kind_of_progression_unknown(kb: KnowledgeBase) -> None:
+    case = make_case(kb, state="refractory", last_progression="2026-10", rapid_progression=False)
+    tl = build(kb, case)
+    assert tl.flag("may_not_wait").result is None  # unknown kind is not taken as clinical
+    data = timeline_data(tl, kb)["flags"][0]
+    assert data["status"] == "cannot_tell"
+    assert data["needs"] == [
+        {
+            "fact": "clinical_progression",
+            "ask": "whether the latest growth showed only in blood or urine tests (for example a "
+            "rising paraprotein with normal organ function and daily activity) or as symptoms, "
+            "organ damage or on scans",
+        }
+    ]
 
 
 def test_may_not_wait_not_raised_when_refractory_and_grew_2_months_ago(kb: KnowledgeBase) -> None:
@@ -113,7 +149,13 @@ def test_may_not_wait_unknown_names_rapid_progression(kb: KnowledgeBase) -> None
 
 def test_may_not_wait_unknown_when_year_only_straddles_1_month(kb: KnowledgeBase) -> None:
     # "2026" to 2026-11-01 is -1 to 10 months: it may or may not be 1 month or less.
-    case = make_case(kb, state="refractory", last_progression="2026", rapid_progression=False)
+    case = make_case(
+        kb,
+        state="refractory",
+        last_progression="2026",
+        rapid_progression=False,
+        progression_kind="clinical",
+    )
     tl = build(kb, case)
     assert tl.flag("may_not_wait").result is None
     assert [n["fact"] for n in timeline_data(tl, kb)["flags"][0]["needs"]] == [

@@ -112,3 +112,10 @@ class RegistryUnreachableError(UserError):
     """The trial registry could not be reached (no network); saved study files still work."""
 
     code = "registry-unreachable"
+
+
+class InstallationKeyError(CrossroadsError):
+    """This installation's secret key (for calendar ids) is missing, unreadable or too short."""
+
+    code = "installation-key"
+    exit_code = 3

@@ -293,5 +293,8 @@ def derive_facts(case: Case, classes: ClassLookup | ClassSources, today: Partial
         "cd19_negative": _antigen_lost(antigens.cd19 if antigens else None),
         "bcma_negative": _antigen_lost(antigens.bcma if antigens else None),
         "rapid_progression": status.rapid_progression,
+        "clinical_progression": None
+        if status.progression_kind is None
+        else status.progression_kind == "clinical",
     }
     return CaseFacts(values, on)

@@ -123,6 +123,15 @@ class DiseaseStatus(Record):
     rapid_progression: bool | None = Field(
         None, description="The treating team notes that the disease is growing fast"
     )
+    progression_kind: Literal["laboratory", "clinical"] | None = Field(
+        None,
+        description=(
+            "How the latest progression showed: 'laboratory' when only tests show it (for example"
+            " a rising paraprotein in myeloma, with normal organ function and performance"
+            " status); 'clinical' when there are symptoms, organ damage, new lesions or growth on"
+            " scans. Missing means unknown."
+        ),
+    )
 
 
 class Transplant(Record):

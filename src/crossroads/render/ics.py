@@ -1,7 +1,7 @@
 """The timeline as an iCalendar file (RFC 5545): one all-day event per dated milestone.
 
 An event spans the whole range in which a step could fall (earliest start to latest end), and its
-description says so. Event ids are stable per case and milestone (a hash, see
+description says so. Event ids are stable per case and milestone (a keyed hash, see
 :func:`crossroads.steps.timeline.case_key`), so importing a new version of the plan updates the
 events
 instead of adding copies. The calendar never holds the patient's name or any other identifier:

@@ -266,7 +266,7 @@ def review_data(
             "source": result.rule.source,
             "as_of": result.rule.as_of.isoformat(),
             "confidence": result.rule.confidence,
-            "flag": result.rule.flag,
+            "flag": result.rule.flag_text(lang),
         }
 
     own = (case.review.specific_question or "").strip() or None
