@@ -40,12 +40,14 @@ _NOT_NAME = (
     "Each|Every|No|Which|What|Any|Some|Both|One|Then|When|After|Before|Since|Back|Big|Main|Nearest"
 )
 _CAP = rf"(?!(?:{_NOT_NAME})\s)[A-Z][{LATIN}'’.&\-]{{0,30}}"
-EN_FACILITY = (
-    rf"(?<![{LATIN}])(?:{_CAP}\s{{1,3}}(?:{_CONNECT}\s{{1,3}})?){{1,6}}(?i:{EN_GENERIC})"
-    rf"(?![{LATIN}])"
-    rf"|(?<![{LATIN}])(?i:Hospital|Clinic|Infirmary|Institute|Medical Cent(?:er|re))"
+_OF_NAME = (
     rf"\s{{1,3}}(?:of|for)\s{{1,3}}(?:the\s{{1,3}})?{_CAP}"
     rf"(?:\s{{1,3}}(?:{_CONNECT}\s{{1,3}})?{_CAP}){{0,4}}"
+)
+EN_FACILITY = (
+    rf"(?<![{LATIN}])(?:{_CAP}\s{{1,3}}(?:{_CONNECT}\s{{1,3}})?){{1,6}}(?i:{EN_GENERIC})"
+    rf"(?:{_OF_NAME})?(?![{LATIN}])"
+    rf"|(?<![{LATIN}])(?i:Hospital|Clinic|Infirmary|Institute|Medical Cent(?:er|re)){_OF_NAME}"
 )
 # Characters that end a Chinese facility name's prefix: prepositions and particles ("在", "去",
 # "的"), so "在北京协和医院" removes "北京协和医院" and keeps "在".

@@ -127,11 +127,26 @@ def known_codes(case: Case, kb: KnowledgeBase) -> tuple[str | None, str | None, 
     return disease, subtype, left_out
 
 
+def with_known_codes(case: Case, kb: KnowledgeBase) -> tuple[Case, list[str]]:
+    """The case with unknown disease or subtype codes removed, and the fields removed."""
+    disease, subtype, left_out = known_codes(case, kb)
+    if not left_out:
+        return case, []
+    diagnosis = case.diagnosis.model_copy(update={"disease": disease, "subtype": subtype})
+    return case.model_copy(update={"diagnosis": diagnosis}), left_out
+
+
 def _diagnosis(
-    case: Case, kb: KnowledgeBase, labels: PacketFile, lang: str, clock: Clock, scrub: Scrubber
+    case: Case,
+    left_out: list[str],
+    kb: KnowledgeBase,
+    labels: PacketFile,
+    lang: str,
+    clock: Clock,
+    scrub: Scrubber,
 ) -> dict[str, Any]:
     diagnosis = case.diagnosis
-    disease, subtype, left_out = known_codes(case, kb)
+    disease, subtype = diagnosis.disease, diagnosis.subtype
     antigens = diagnosis.target_antigens
     return {
         "disease": disease,
@@ -161,12 +176,17 @@ def deidentify(
     """The packet data for reviewers (``crossroads.packet/v1``), with no direct identifiers.
 
     ``classification`` is computed when not given. ``shift_seed`` adds shifted dates next to the
-    month counts; keep the seed secret, like any re-identification key. Raises
+    month counts; keep the seed secret, like any re-identification key. A disease or subtype the
+    knowledge base does not know is left out, and then the classification is made again without
+    it (the one given would quote it). Raises
     :class:`~crossroads.common.errors.FreeTextTooLongError` for a case with more free text than
     :data:`MAX_FREE_TEXT`.
     """
     check_free_text(case)
-    classification = classification or classify(case, kb, jurisdictions, today)
+    case, left_out = with_known_codes(case, kb)
+    if left_out or classification is None:
+        # A classification made with an unknown code would quote it in its reasons.
+        classification = classify(case, kb, jurisdictions, today)
     data = load_review_data(kb)
     labels = data.packet
     scrub = Scrubber(case, redaction_marks(labels, lang))
@@ -194,7 +214,7 @@ def deidentify(
             "country": case.patient.country,
             "language": case.patient.language,
         },
-        "diagnosis": _diagnosis(case, kb, labels, lang, clock, scrub),
+        "diagnosis": _diagnosis(case, left_out, kb, labels, lang, clock, scrub),
         "lines": _lines(case, clock, scrub) if case.lines is not None else None,
         "disease_status": {
             "state": status.state,
@@ -266,4 +286,11 @@ def deidentify(
     return packet
 
 
-__all__ = ["MAX_FREE_TEXT", "PACKET_SCHEMA_ID", "check_free_text", "deidentify", "known_codes"]
+__all__ = [
+    "MAX_FREE_TEXT",
+    "PACKET_SCHEMA_ID",
+    "check_free_text",
+    "deidentify",
+    "known_codes",
+    "with_known_codes",
+]

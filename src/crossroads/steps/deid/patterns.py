@@ -147,9 +147,9 @@ def generic_rules(extra_surnames: str) -> tuple[Rule, ...]:
             re.compile(rf"[{HAN}]{{2,12}}(?:路|街|道|巷|弄)\s{{0,3}}\d{{1,6}}\s{{0,3}}号"),
             "address",
         ),
-        Rule(re.compile(_known_facilities(), re.IGNORECASE), "facility"),
         Rule(re.compile(EN_FACILITY), "facility"),
         Rule(re.compile(ZH_FACILITY), "facility"),
+        Rule(re.compile(_known_facilities(), re.IGNORECASE), "facility"),
         Rule(
             re.compile(
                 rf"(?<![A-Za-z])(?i:{PLACE_CUES})\s{{1,5}}(?i:in|near|at|to)\s{{1,5}}"
@@ -170,6 +170,12 @@ def generic_rules(extra_surnames: str) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+def runs_first(rule: Rule) -> bool:
+    """E-mail addresses and links are removed whole before the record's own words, so
+    "qz.vosk(at)example.net" goes as one address, not as a name and a leftover domain."""
+    return rule.kind in ("email", "link")
+
+
 def cue_rules(rules: tuple[Rule, ...]) -> list[Rule]:
     """The rules whose group ``x`` is a name or place worth learning for the whole record."""
     return [rule for rule in rules if "x" in rule.pattern.groupindex and rule.kind != "id"]
@@ -180,4 +186,11 @@ def facility_rules(rules: tuple[Rule, ...]) -> list[Rule]:
     return [rule for rule in rules if rule.kind == "facility"]
 
 
-__all__ = ["DATE_PATTERNS", "OBFUSCATED_EMAIL", "cue_rules", "facility_rules", "generic_rules"]
+__all__ = [
+    "DATE_PATTERNS",
+    "OBFUSCATED_EMAIL",
+    "cue_rules",
+    "facility_rules",
+    "generic_rules",
+    "runs_first",
+]

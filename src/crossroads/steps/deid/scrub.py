@@ -16,7 +16,7 @@ from crossroads.kb.review_data import PacketFile
 from crossroads.record.case import Case
 from crossroads.steps.deid.identifiers import record_rules
 from crossroads.steps.deid.normalise import normalise, strip_invisible
-from crossroads.steps.deid.patterns import cue_rules, facility_rules, generic_rules
+from crossroads.steps.deid.patterns import cue_rules, facility_rules, generic_rules, runs_first
 from crossroads.steps.deid.vocab import KINDS, Matcher, Span, han_runs
 
 _MASK = "\ue000"  # a private-use character: no rule matches it as a letter, digit or space
@@ -32,7 +32,9 @@ class Scrubber:
             surname = runs[0][0] if runs else ""
         generic = generic_rules(surname)
         own = record_rules(case, cue_rules(generic), facility_rules(generic))
-        self._rules: tuple[Matcher, ...] = (*own, *generic)
+        first = [rule for rule in generic if runs_first(rule)]
+        rest = [rule for rule in generic if not runs_first(rule)]
+        self._rules: tuple[Matcher, ...] = (*first, *own, *rest)
         self._marks = dict(marks)
         self._marks.setdefault("facility", self._marks.get("address", "[place]"))
 
