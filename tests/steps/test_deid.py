@@ -15,6 +15,8 @@ import os
 import re
 import shutil
 import subprocess
+import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +25,17 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from crossroads.common.dates import PartialDate, months_between
+from crossroads.common.errors import CaseFileError, FreeTextTooLongError
 from crossroads.engine.classify import classify
 from crossroads.engine.codes import check_codes
+from crossroads.interop.fhir.export import case_data_extension
+from crossroads.interop.fhir.importer import import_bundle
 from crossroads.kb import KnowledgeBase, load_kb
 from crossroads.record.case import Case
 from crossroads.record.load import case_from_data
 from crossroads.render.packet import packet_html, packet_pdf
 from crossroads.steps.assess import prepare_case
-from crossroads.steps.deid import Scrubber, deidentify, shift_months, shifted
+from crossroads.steps.deid import MAX_FREE_TEXT, Scrubber, deidentify, shift_months, shifted
 from tests.conftest import TODAY, example_files
 
 pytestmark = pytest.mark.integration
@@ -41,6 +46,7 @@ MARKS = {
     "phone": "[phone]",
     "email": "[email]",
     "address": "[place]",
+    "facility": "[hospital]",
     "id": "[number]",
     "date": "[date]",
     "link": "[link]",
@@ -482,6 +488,283 @@ def test_random_identifiers_never_leak(
     assume(not leaks(baseline, planted))
     packet = deidentify(case_from_data(data), kb, today=TODAY)
     assert leaks(json.dumps(packet, ensure_ascii=False), planted) == []
+
+
+# -- H1: codes the knowledge base does not know never reach a reviewer (issue 17) ---------------
+SUBTYPE_TEXT = "Margaret Hayes, MRN 4471902, SSN 123-45-6789, maggie@example.com"
+SUBTYPE_PLANTED = ["Margaret", "Hayes", "4471902", "123-45-6789", "maggie@example.com", "maggie"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_unknown_subtype_without_disease_is_left_out_in_every_format(
+    kb: KnowledgeBase, tmp_path: Path, lang: str
+) -> None:
+    case = case_from_data({"diagnosis": {"subtype": SUBTYPE_TEXT}})
+    packet = deidentify(case, kb, today=TODAY, lang=lang)
+    left_out_text = {
+        "en": "The subtype was left out: it is not a subtype code Crossroads knows, so it may "
+        "hold personal details. Check the record.",
+        "zh-Hans": "亚型一项未列出：它不是 Crossroads 认识的亚型代码，可能含有个人信息。"
+        "请核对记录。",
+    }[lang]
+    assert (
+        packet["diagnosis"]["disease"],
+        packet["diagnosis"]["subtype"],
+        packet["diagnosis"]["subtype_name"],
+        packet["diagnosis"]["left_out"],
+    ) == (None, None, None, [{"field": "subtype", "text": left_out_text}])
+    outputs = renders(packet, kb, tmp_path)
+    for fmt, text in outputs.items():
+        assert leaks(text, SUBTYPE_PLANTED) == [], fmt
+    assert left_out_text in outputs["html_text"]
+
+
+def test_unknown_subtype_arriving_through_fhir_case_data_is_left_out(kb: KnowledgeBase) -> None:
+    patient = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "extension": [case_data_extension("diagnosis.subtype", SUBTYPE_TEXT)],
+    }
+    case = import_bundle(patient, kb).case
+    assert case.diagnosis.subtype == SUBTYPE_TEXT  # the importer keeps it; the packet must not
+    packet = deidentify(case, kb, today=TODAY)
+    assert packet["diagnosis"]["subtype"] is None
+    assert leaks(json.dumps(packet, ensure_ascii=False), SUBTYPE_PLANTED) == []
+
+
+def test_known_subtype_without_disease_is_kept(kb: KnowledgeBase) -> None:
+    packet = deidentify(case_from_data({"diagnosis": {"subtype": "dlbcl_nos"}}), kb, today=TODAY)
+    assert (packet["diagnosis"]["subtype"], packet["diagnosis"]["left_out"]) == ("dlbcl_nos", [])
+
+
+def test_subtype_of_another_disease_and_unknown_disease_are_left_out(kb: KnowledgeBase) -> None:
+    unchecked = case_from_data({"diagnosis": {"disease": "mm", "subtype": "dlbcl_nos"}})
+    diagnosis = deidentify(unchecked, kb, today=TODAY)["diagnosis"]
+    assert (diagnosis["disease"], diagnosis["subtype"]) == ("mm", None)
+    assert [item["field"] for item in diagnosis["left_out"]] == ["subtype"]
+    unknown = case_from_data({"diagnosis": {"disease": "Margaret Hayes"}})
+    diagnosis = deidentify(unknown, kb, today=TODAY)["diagnosis"]
+    assert (diagnosis["disease"], diagnosis["disease_name"]) == (None, None)
+    assert [item["field"] for item in diagnosis["left_out"]] == ["disease"]
+
+
+def test_codes_have_a_length_limit() -> None:
+    with pytest.raises(CaseFileError) as error:
+        case_from_data({"diagnosis": {"subtype": "x" * 65}})
+    assert "diagnosis.subtype" in str(error.value)
+
+
+# -- M2: variants of identifiers (issue 17) -------------------------------------------------------
+VARIANT_PATIENT: dict[str, Any] = {
+    "name": "Quillon Marchetti-Vosk",
+    "birth_date": "1961-07-03",
+    "record_numbers": [{"system": "Wrenfield Infirmary MRN", "value": "MRN-88421907"}],
+    "contact": {"phone": "+86 138 1234 5678", "email": "qz.vosk@example.net"},
+    "city": "Brackenfield",
+    "country": "GB",
+}
+SCRUBBED_VARIANTS = [
+    # the record's own identifiers with dash variants, invisible characters, look-alikes
+    ("MRN\u201388421907", "[number]"),  # en dash
+    ("MRN\u201188421907", "[number]"),  # non-breaking hyphen
+    ("ＭＲＮ－８８４２１９０７", "[number]"),  # full-width
+    ("Quil\u200blon", "[name]"),  # zero-width space
+    ("Vo\u00adsk", "[name]"),  # soft hyphen
+    ("Qu\u0456llon V\u043esk", "[name] [name]"),  # Cyrillic і and о
+    ("ＱＵＩＬＬＯＮ", "[name]"),  # full-width letters
+    ("Marchetti\u2013Vosk", "[name]"),
+    ("Qu\u200bil\u00adl\u043e\u2060n", "[name]"),  # several at once
+    ("2024\u201302\u201314", "[date]"),
+    # generic patterns
+    ("old MRN 44719 here", "old MRN [number] here"),  # 5-digit record number
+    ("病历号 44719，住院号：A12345", "病历号 [number]，住院号：[number]"),
+    ("born 03/07/61", "born [date]"),  # two-digit year
+    ("born 7/3/61", "born [date]"),
+    ("write qz.vosk(at)example.net", "write [email]"),
+    ("or wren [at] example dot org.", "or [email]."),
+    ("or wren at example dot org", "or [email]"),
+    ("手机138 1234 5678", "手机[phone]"),  # Chinese mobile, whole
+    ("电话：138-1234-5678。", "电话：[phone]。"),
+    # facilities: dictionary patterns, known names, and the record's own
+    ("Seen at Massachusetts General.", "Seen at [hospital]."),
+    ("Ruijin Hospital said yes", "[hospital] said yes"),
+    ("Stanford Cancer Center", "[hospital]"),
+    ("Hospital of the University of Pennsylvania", "[hospital]"),
+    ("Dana-Farber said", "[hospital] said"),
+    ("在北京协和医院复查", "在[hospital]复查"),
+    ("河南省肿瘤医院", "[hospital]"),
+    ("陆道培医疗中心", "[hospital]"),
+    ("back to Wrenfield next week", "back to [hospital] next week"),
+]
+KEPT_TEXTS = [
+    "given at 2.5 mg/kg at 10.30",
+    "The hospital said CR",
+    "以患者为中心",
+    "R-CHOP 21 x6, ECOG 1, CD19 positive",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SCRUBBED_VARIANTS)
+def test_variant_is_scrubbed_exactly(text: str, expected: str) -> None:
+    scrub = Scrubber(case_from_data({"patient": VARIANT_PATIENT}), MARKS)
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", KEPT_TEXTS)
+def test_clinical_text_near_the_new_patterns_is_kept(text: str) -> None:
+    assert Scrubber(case_from_data({"patient": VARIANT_PATIENT}), MARKS)(text) == text
+
+
+# Look-alikes folded by the test itself (not by the code under test), to find variant leaks.
+_TEST_FOLD = str.maketrans("\u0430\u0435\u0456\u043e\u0440\u0441\u0443\u0445", "aeiopcyx")
+
+
+def folded(text: str) -> str:
+    """NFKC, no format characters, look-alikes and dashes folded, no spaces, dots or dashes."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf").translate(_TEST_FOLD)
+    return re.sub(r"[\s.\-\u2010-\u2015\u2212]+", "", text).lower()
+
+
+def variant_leaks(output: str, planted: list[str]) -> list[str]:
+    flat = folded(output)
+    return [p for p in planted if folded(p) in flat]
+
+
+VARIANT_NOTES = " ".join(text for text, _ in SCRUBBED_VARIANTS)
+VARIANT_PLANTED = [
+    "Quillon",
+    "Marchetti",
+    "Vosk",
+    "88421907",
+    "44719",
+    "A12345",
+    "03/07/61",
+    "7/3/61",
+    "qzvosk",
+    "wren",
+    "example dot org",
+    "13812345678",
+    "Massachusetts",
+    "Ruijin",
+    "Stanford",
+    "Pennsylvania",
+    "Dana-Farber",
+    "协和",
+    "北京",
+    "河南",
+    "道培",
+    "Wrenfield",
+    "Brackenfield",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_no_variant_leaks_in_any_format(kb: KnowledgeBase, tmp_path: Path, lang: str) -> None:
+    baseline = deidentify(case_from_data({"diagnosis": {"disease": "lbcl"}}), kb, lang=lang)
+    assert variant_leaks(json.dumps(baseline, ensure_ascii=False), VARIANT_PLANTED) == []
+    case = case_from_data(
+        {
+            "patient": VARIANT_PATIENT,
+            "diagnosis": {"disease": "lbcl"},
+            "notes": VARIANT_NOTES,
+            "preferences": {"fears": ["Going back to Wrenfield", "ＱＵＩＬＬＯＮ alone"]},
+            "review": {"specific_question": "Can Quil\u200blon (MRN\u201188421907) go home?"},
+            "extensions": {"referrer": "北京协和医院 手机138 1234 5678"},
+        }
+    )
+    packet = deidentify(case, kb, today=TODAY, lang=lang)
+    for fmt, text in renders(packet, kb, tmp_path).items():
+        assert variant_leaks(text, VARIANT_PLANTED) == [], fmt
+
+
+_plain = st.text(alphabet="bcdfghjklmnprstvz", min_size=5, max_size=9)
+_invisible = st.sampled_from(["\u200b", "\u00ad", "\u2060", "\ufeff", "\u200d"])
+_dashes = st.sampled_from(["-", "\u2010", "\u2011", "\u2013", "\u2014", "\u2212", "\uff0d"])
+
+
+_LOOKALIKES = str.maketrans("aeopcxy", "\u0430\u0435\u043e\u0440\u0441\u0445\u0443")
+
+
+@st.composite
+def _variant(draw: st.DrawFn, word: str) -> str:
+    """``word`` as someone might disguise it: invisible characters, full-width, look-alikes."""
+    how = draw(st.sampled_from(["invisible", "fullwidth", "lookalike", "plain"]))
+    if how == "invisible":
+        at = draw(st.integers(1, len(word) - 1))
+        return word[:at] + draw(_invisible) + word[at:]
+    if how == "fullwidth":
+        return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in word)
+    if how == "lookalike":
+        return word.translate(_LOOKALIKES)
+    return word
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), first=_plain, last=_plain, number=st.integers(10_000, 99_999_999))
+def test_planted_identifiers_in_any_variant_never_leak(
+    data: st.DataObject, first: str, last: str, number: int
+) -> None:
+    kb = load_kb()
+    first, last = first.title() + "a", last.title() + "o"  # vowels give look-alikes a target
+    record = f"PAT-{number}"
+    dash = data.draw(_dashes)
+    disguised = [
+        data.draw(_variant(first)),
+        data.draw(_variant(last)),
+        data.draw(_variant(f"PAT{dash}{number}")),
+        data.draw(_variant(f"{first.lower()}(at)example.org")),
+    ]
+    case = case_from_data(
+        {
+            "patient": {"name": f"{first} {last}", "record_numbers": [{"value": record}]},
+            "diagnosis": {"disease": "lbcl"},
+            "notes": " and ".join(disguised) + ".",
+        }
+    )
+    planted = [first, last, str(number), f"{first}atexampleorg"]
+    baseline = json.dumps(deidentify(case_from_data({}), kb, today=TODAY), ensure_ascii=False)
+    assume(not variant_leaks(baseline, planted))
+    packet = deidentify(case, kb, today=TODAY)
+    assert variant_leaks(json.dumps(packet, ensure_ascii=False), planted) == []
+
+
+# -- M5: linear time and a cap on free text (issue 17) -------------------------------------------
+def _seconds(scrub: Scrubber, text: str) -> float:
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        scrub(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize(
+    "unit", ["患", "1", "www." + "." * 20, "Dr Aaaa ", "1 1 1 1 x"], ids=lambda u: repr(u[:4])
+)
+def test_scrubbing_time_grows_linearly_with_text(unit: str) -> None:
+    """Quadratic patterns took 0.9 s for 8,000 Chinese characters and 60 s for 64,000."""
+    scrub = Scrubber(case_from_data({"patient": {"name": "Li Na"}}), MARKS)
+    small = (unit * (16_000 // len(unit) + 1))[:16_000]
+    large = (unit * (64_000 // len(unit) + 1))[:64_000]
+    assert _seconds(scrub, large) < 8 * _seconds(scrub, small) + 0.05  # linear: about 4 times
+
+
+def test_free_text_over_the_cap_is_refused_naming_the_field(kb: KnowledgeBase) -> None:
+    case = case_from_data({"notes": "x" * 20_000, "extensions": {"log": "y" * MAX_FREE_TEXT}})
+    with pytest.raises(FreeTextTooLongError) as error:
+        deidentify(case, kb, today=TODAY)
+    assert str(error.value) == (
+        "extensions: The case holds 120,003 characters of free text; a specialist packet takes "
+        "at most 100,000. Shorten extensions (100,003 characters, the longest) and build the "
+        "packet again."
+    )
+    assert error.value.code == "free-text-too-long"
+
+
+def test_free_text_at_the_cap_is_accepted(kb: KnowledgeBase) -> None:
+    case = case_from_data({"extensions": {"log": "y" * (MAX_FREE_TEXT - 3)}})
+    assert deidentify(case, kb, today=TODAY)["extensions"] == {"log": "y" * (MAX_FREE_TEXT - 3)}
 
 
 # -- goldens ------------------------------------------------------------------------------------

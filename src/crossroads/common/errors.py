@@ -62,6 +62,16 @@ class UnknownCodeError(CaseFileError):
     code = "unknown-code"
 
 
+class FreeTextTooLongError(CaseFileError):
+    """A case holds more free text than one specialist packet takes (the field to shorten is named).
+
+    Why a cap: every character of free text is scrubbed for identifiers before a reviewer sees it;
+    a bound keeps one packet build quick for everyone else on the server.
+    """
+
+    code = "free-text-too-long"
+
+
 class BadOptionError(UserError):
     """A command-line or API option has a value Crossroads cannot use (e.g. a jurisdiction)."""
 

@@ -200,6 +200,7 @@ class Redacted(Data):
     phone: Text
     email: Text
     address: Text
+    facility: Text
     id: Text
     date: Text
     link: Text

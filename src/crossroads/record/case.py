@@ -24,6 +24,7 @@ from crossroads.common.chronology import DayRange, narrow
 from crossroads.common.dates import PartialDate, age_on
 
 SCHEMA_ID = "crossroads.case/v1"
+CODE_LENGTH = 64  # a knowledge-base code is short; a longer value is text, not a code
 
 DateField = Annotated[
     PartialDate,
@@ -51,7 +52,7 @@ class Record(BaseModel):
 
 
 class RecordNumber(Record):
-    system: str | None = None
+    system: str | None = Field(None, max_length=100)
     value: str = Field(min_length=1, max_length=100)
 
 
@@ -83,8 +84,12 @@ class TargetAntigens(Record):
 
 
 class Diagnosis(Record):
-    disease: str | None = Field(None, description="Disease code from the knowledge base")
-    subtype: str | None = Field(None, description="Subtype code from the knowledge base")
+    disease: str | None = Field(
+        None, max_length=CODE_LENGTH, description="Disease code from the knowledge base"
+    )
+    subtype: str | None = Field(
+        None, max_length=CODE_LENGTH, description="Subtype code from the knowledge base"
+    )
     stage: str | None = Field(None, max_length=20)
     diagnosed: DateField | None = None
     cns_involvement: bool | None = None
@@ -172,7 +177,9 @@ class Preferences(Record):
     importance: dict[Attribute, int] | None = Field(
         None, description="How much each attribute matters: 0 (not at all) to 3 (very much)"
     )
-    fears: list[str] | None = Field(None, description="What the person fears most, in their words")
+    fears: list[Annotated[str, Field(max_length=1000)]] | None = Field(
+        None, description="What the person fears most, in their words"
+    )
 
     @model_validator(mode="after")
     def _importance_range(self) -> Preferences:
