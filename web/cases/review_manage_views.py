@@ -126,7 +126,7 @@ def review_edit(request: HttpRequest, case: CaseRecord, request_id: int) -> Http
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            review_actions.edit(
+            edited = review_actions.edit(
                 Actor.from_request(request),
                 request.user,  # type: ignore[arg-type]
                 review,
@@ -138,7 +138,9 @@ def review_edit(request: HttpRequest, case: CaseRecord, request_id: int) -> Http
             messages.info(request, _("This request was sent already, so it cannot change."))
         else:
             if request.POST.get("action") == "send":
-                _send(request, case, review)
+                # Send the request as just saved: ``review`` still holds the question from before
+                # the edit, which may be the coordinator's own redaction (issue 17 M1).
+                _send(request, case, edited)
                 messages.success(
                     request, _("Sent. The reviewers see only the de-identified packet.")
                 )
