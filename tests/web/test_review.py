@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.models import CaseRecord, ReviewAnswer, ReviewRequest
+from cases.models import CaseRecord
+from review.models import ReviewAnswer, ReviewRequest
 from tests.web.conftest import World
 from tests.web.factories import UserFactory
 from tests.web.review_world import request_in

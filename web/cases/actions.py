@@ -1,7 +1,7 @@
 """Every change to a case goes through here, together with its audit event.
 
 Views parse and check permission; these functions change state inside one transaction and record
-who did it (review requests have their own module, :mod:`cases.review_actions`). Case records
+who did it (review requests have their own module, :mod:`review.actions`). Case records
 are validated by the core's model before they are written, and a save that started from an
 older version of the record is refused rather than silently overwriting someone else's work.
 """
