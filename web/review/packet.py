@@ -1,8 +1,8 @@
 """The de-identified packet a reviewer receives, made by the core (``crossroads.steps.deid``).
 
-The packet is frozen when it is sent: the reviewer reads what the coordinator saw and sent. If
-this build of the core has no de-identification yet, an allow-list stands in: only the listed
-clinical fields leave, dates keep only their year, and nothing free-text or identifying is kept.
+The packet is frozen when it is sent: the reviewer reads what the coordinator saw and sent.
+Packets frozen before the core made them (an allow-list of fields, schema
+``crossroads-web.allow-list/v1``) are still shown, as plain data (:func:`packet_page` gives None).
 """
 
 from __future__ import annotations
@@ -11,47 +11,15 @@ from typing import Any
 
 from cases import results
 from cases.models import CaseRecord
-
-_DATE_FIELDS = {"diagnosed", "start", "end", "progression", "last_progression", "date"}
-_ALLOWED = (
-    "diagnosis",
-    "lines",
-    "disease_status",
-    "transplants",
-    "transplant_eligible",
-    "transplant_ineligible_reasons",
-    "prior_cellular_therapy",
-    "fitness",
-)
-
-
-def _year_only(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: (str(v)[:4] if k in _DATE_FIELDS and v is not None else _year_only(v))
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_year_only(v) for v in value]
-    return value
-
-
-def allow_listed(data: dict[str, Any]) -> dict[str, Any]:
-    patient = data.get("patient") or {}
-    kept = {key: data.get(key) for key in _ALLOWED}
-    kept["age_years"] = patient.get("age_years")
-    kept["sex"] = patient.get("sex")
-    return {"schema": "crossroads-web.allow-list/v1", "case": _year_only(kept)}
+from crossroads.kb.review_data import load_review_data
+from crossroads.render.packet import packet_html
+from crossroads.steps.deid import Scrubber, deidentify, redaction_marks
 
 
 def build_packet(record: CaseRecord, lang: str) -> dict[str, Any]:
     """What a reviewer may see of this case, as of now."""
-    deidentify = results.optional("crossroads.steps.deid", "deidentify")
-    case = results.core_case(record)
-    if deidentify is None:
-        return allow_listed(case.to_data())
-    return deidentify(  # type: ignore[no-any-return]
-        case,
+    return deidentify(
+        results.core_case(record),
         results.kb(),
         results.classification(record),
         jurisdictions=results.jurisdictions(record),
@@ -65,22 +33,15 @@ def scrub_question(record: CaseRecord, text: str, lang: str) -> str:
 
     A question typed in a hurry can name the person ("Can Mrs Chen have CAR-T?"); reviewers must
     not see it. The core's scrubber knows the record's name, numbers, contacts and dates, and the
-    usual patterns. Without it, the question goes unchanged (the coordinator sees it before
-    sending, next to the reminder to check).
+    usual patterns.
     """
-    scrubber = results.optional("crossroads.steps.deid", "Scrubber")
-    marks = results.optional("crossroads.steps.deid", "redaction_marks")
-    review_data = results.optional("crossroads.kb.review_data", "load_review_data")
-    if scrubber is None or marks is None or review_data is None:
-        return text
-    labels = review_data(results.kb()).packet
-    scrub = scrubber(results.core_case(record), marks(labels, lang))
-    return str(scrub(text))
+    labels = load_review_data(results.kb()).packet
+    scrub = Scrubber(results.core_case(record), redaction_marks(labels, lang))
+    return scrub(text)
 
 
 def packet_page(packet: dict[str, Any]) -> str | None:
-    """The packet as one HTML page (from the core's packet renderer), if this build has one."""
-    render = results.optional("crossroads.render.packet", "packet_html")
-    if render is None or packet.get("schema") != "crossroads.packet/v1":
+    """The packet as one HTML page (the core's packet renderer); None for an older packet."""
+    if packet.get("schema") != "crossroads.packet/v1":
         return None
-    return render(packet, results.kb())  # type: ignore[no-any-return]
+    return packet_html(packet, results.kb())
