@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cases.notes import read_notes, with_checked_notes
 from crossroads.record.case import Case
 
 
@@ -47,10 +48,13 @@ class CaseRecord(models.Model):
 
     @property
     def web(self) -> dict[str, Any]:
-        """This app's own notes inside the record (``extensions.crossroads_web``)."""
-        extensions = self.data.get("extensions") or {}
-        value = extensions.get("crossroads_web") or {}
-        return value if isinstance(value, dict) else {}
+        """This app's own notes inside the record (``extensions.crossroads_web``), each checked:
+        a note of the wrong shape is left out and logged (:mod:`cases.notes`)."""
+        return read_notes(self.data, f"case {self.pk}")
+
+    def form_data(self) -> dict[str, Any]:
+        """The record for the step forms: as stored, with only the notes that pass their check."""
+        return with_checked_notes(self.data, f"case {self.pk}")
 
 
 class CaregiverGrant(models.Model):

@@ -104,7 +104,7 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
         actor = Actor.from_request(request)
         if not perms_for(request.user, case) >= {Perm.EDIT}:  # type: ignore[arg-type]
             raise Http404("no such case")
-        form = StepForm(spec, case.data, dont_know, results.kb(), lang, data=request.POST)
+        form = StepForm(spec, case.form_data(), dont_know, results.kb(), lang, data=request.POST)
         version = _int(request.POST.get("version"))
         if form.is_valid():
             try:
@@ -143,7 +143,7 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
             case_id=case.pk,
             detail={"page": f"step{number}"},
         )
-        form = StepForm(spec, case.data, dont_know, results.kb(), lang)
+        form = StepForm(spec, case.form_data(), dont_know, results.kb(), lang)
         if number == 6:
             prefill_drafts(form, case, lang)
     context = base_context(
