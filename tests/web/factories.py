@@ -10,15 +10,9 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import (
-    CaregiverGrant,
-    CaseRecord,
-    Invite,
-    ReviewAnswer,
-    ReviewAssignment,
-    ReviewRequest,
-)
+from cases.models import CaregiverGrant, CaseRecord, Invite
 from crossroads.record.case import Case
+from review.models import ReviewAnswer, ReviewAssignment, ReviewRequest
 
 CASE_DATA: dict[str, Any] = {
     "schema": "crossroads.case/v1",

@@ -10,7 +10,7 @@ from typing import Any
 
 from api import tokens
 from audit.actions import Actor
-from cases.models import ReviewRequest
+from review.models import ReviewRequest
 from tests.web.conftest import World
 from tests.web.factories import ReviewAnswerFactory, ReviewRequestFactory
 

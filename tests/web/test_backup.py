@@ -17,9 +17,10 @@ from django.core.management.base import CommandError
 from api import tokens
 from audit.actions import Actor, verify_chain
 from audit.models import AuditEvent
-from cases import review_actions
 from cases.backup import BackupError, read_backup, restore
-from cases.models import CaseRecord, ReviewAnswer, ReviewRequest
+from cases.models import CaseRecord
+from review import actions as review_actions
+from review.models import ReviewAnswer, ReviewRequest
 from tests.web.conftest import WEB, World
 from tests.web.review_world import request_in
 

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases.models import CaseRecord, ReviewRequest
+from cases.models import CaseRecord
 from cases.next_steps import next_steps_for
+from review.models import ReviewRequest
 from tests.web.conftest import World
 from tests.web.review_world import request_in
 

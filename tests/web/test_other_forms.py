@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditEvent
-from cases.models import CaseRecord, Invite, ReviewAnswer, ReviewRequest
+from cases.models import CaseRecord, Invite
+from review.models import ReviewAnswer, ReviewRequest
 from tests.web.conftest import INVITE_TOKEN, World
 from tests.web.formdata import form_data
 

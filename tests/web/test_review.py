@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.models import CaseRecord, ReviewAnswer, ReviewRequest
+from cases.models import CaseRecord
+from review.models import ReviewAnswer, ReviewRequest
 from tests.web.conftest import World
 from tests.web.factories import UserFactory
 from tests.web.review_world import request_in
@@ -267,3 +268,25 @@ def test_team_does_not_see_drafts(world: World) -> None:
         404,
         200,
     ]
+
+
+def test_save_and_send_sends_the_question_as_edited(world: World) -> None:
+    """Issue 17 M1: the coordinator's redaction on the edit page is what reviewers receive."""
+    draft = _send(world, "Can Zed Quillborne from ward 7 have CAR-T now?")
+    kwargs = {"case_id": world.case.pk, "request_id": draft.pk}
+    response = world.client("coordinator").post(
+        reverse("cases:review_edit", kwargs=kwargs),
+        {
+            "reviewers": [world.users["reviewer"].pk],
+            "question": "Can this patient have CAR-T now?",
+            "action": "send",
+        },
+    )
+    draft.refresh_from_db()
+    assert (response.status_code, draft.state, draft.question) == (
+        302,
+        "sent",
+        "Can this patient have CAR-T now?",
+    )
+    page = world.client("reviewer").get(_answer_url(draft)).content.decode()
+    assert ("Can this patient have CAR-T now?" in page, "Quillborne" in page) == (True, False)

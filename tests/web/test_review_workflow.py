@@ -1,7 +1,7 @@
 """The review life cycle, exhaustively: every move from every state, and every persona trying
 every move it must not make (through the actions that pages and API share).
 
-The expected table is written out here by hand, not read from ``cases.workflow``, so a change to
+The expected table is written out here by hand, not read from ``review.workflow``, so a change to
 the code's table fails a test until this one is changed too.
 """
 
@@ -16,10 +16,11 @@ import pytest
 from accounts.models import User
 from audit.actions import Actor
 from audit.models import AuditEvent
-from cases import review_actions, workflow
-from cases.models import ReviewRequest
-from cases.permissions import review_party
-from cases.workflow import Party
+from review import actions as review_actions
+from review import workflow
+from review.models import ReviewRequest
+from review.permissions import review_party
+from review.workflow import Party
 from tests.web.conftest import PERSONAS, World
 from tests.web.review_world import STATES, request_in
 

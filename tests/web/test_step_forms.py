@@ -190,6 +190,11 @@ BAD_INPUTS = [
     (4, "logistics.treatment_country", "U5", "Write the two-letter country code"),
     (5, "review.specific_question", "q" * 2001, "This is too long: 2001 characters."),
     (6, "decision.sentences.status", "s" * 1001, "This is too long: 1001 characters."),
+    # Issue 17 (Low): direction overrides and zero-width characters are refused like controls.
+    (1, "patient.city", "Lon\u202edon", "Please remove the special characters from this text."),
+    (1, "notes", "Ann\u200bEve", "Please remove the special characters from this text."),
+    (3, "preferences.fears", "pain\u2066", "Please remove the special characters from this text."),
+    (5, "review.specific_question", "Is\u200f it?", "Please remove the special characters"),
 ]
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language, Role, User
+from crossroads.common.text import forbidden_character
 
 _USERNAME_HELP = _("Letters, digits and @ . + - _ only; 150 characters at most.")
 
@@ -125,6 +126,13 @@ class StaffUserForm(forms.Form):
             raise forms.ValidationError(_USERNAME_HELP) from None
         if User.objects.filter(username__iexact=name).exists():
             raise forms.ValidationError(_("This user name is taken. Please choose another."))
+        return name
+
+    def clean_full_name(self) -> str:
+        """A name shown on review pages: no control or direction-changing characters."""
+        name: str = self.cleaned_data["full_name"]
+        if forbidden_character(name):
+            raise forms.ValidationError(_("Please remove the special characters from this text."))
         return name
 
     def clean(self) -> dict[str, Any]:

@@ -34,7 +34,6 @@ from audit.actions import Actor, record
 from cases import actions, results, steps
 from cases.access import checked_case
 from cases.models import CaseRecord
-from cases.packet import build_packet
 from cases.permissions import Perm, can, listed_cases, relation
 from crossroads.engine.classify import classify
 from crossroads.engine.codes import check_codes
@@ -42,6 +41,7 @@ from crossroads.kb import JURISDICTIONS
 from crossroads.render.data import assessment_data
 from crossroads.steps.compare import compare, grid_data
 from crossroads.steps.timeline import build_timeline, timeline_data
+from review.packet import build_packet
 
 router = Router(tags=["cases"])
 

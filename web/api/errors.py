@@ -17,10 +17,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cases.access import deny
 from cases.actions import VersionConflictError
-from cases.review_actions import MoveRefusedError, WrongStateError
 from crossroads.common.errors import CaseFileError, CrossroadsError, UserError
 from crossroads.common.messages import location, problem_from_error
 from crossroads.record.load import fields_at
+from review.actions import MoveRefusedError, WrongStateError
 
 log = logging.getLogger(__name__)
 # Where a request value came from, as ninja names it; the first part of an error's location.

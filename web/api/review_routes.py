@@ -25,20 +25,24 @@ from api.schemas import (
     answers,
 )
 from audit.actions import Actor, record
-from cases import results, review_actions, review_fields
-from cases.access import checked_case, checked_review, deny
-from cases.models import CaseRecord, ReviewRequest
-from cases.packet import build_packet, scrub_question
-from cases.permissions import (
-    Perm,
+from cases import results
+from cases.access import checked_case, deny
+from cases.models import CaseRecord
+from cases.permissions import Perm
+from cases.stepform import FieldError
+from review import actions as review_actions
+from review import fields as review_fields
+from review.access import checked_review
+from review.models import ReviewRequest
+from review.packet import build_packet, scrub_question
+from review.permissions import (
     can_read_packet,
     can_view_review,
     review_moves,
     review_party,
     visible_reviews,
 )
-from cases.stepform import FieldError
-from cases.workflow import Party
+from review.workflow import Party
 
 router = Router(tags=["reviews"])
 

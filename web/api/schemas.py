@@ -2,7 +2,7 @@
 
 Case records are the core's own model (:class:`crossroads.record.case.Case`), so the API accepts and
 returns exactly the public case format and refuses what the command line refuses. Text a person
-types goes through the same rules as the page forms (:mod:`cases.review_fields`).
+types goes through the same rules as the page forms (:mod:`review.fields`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field
 
-from cases import review_fields
 from cases.stepform import clean_text
 from crossroads.record.case import Case
+from review import fields as review_fields
 
 Lang = Literal["en", "zh-Hans"]
 Place = Literal["US", "EU", "CN"]

@@ -17,8 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 
 from audit.actions import Actor, record
 from audit.models import Outcome
-from cases.models import CaseRecord, ReviewRequest
-from cases.permissions import Perm, can, can_view_review
+from cases.models import CaseRecord
+from cases.permissions import Perm, can
 
 View = Callable[..., HttpResponseBase]
 
@@ -42,15 +42,6 @@ def checked_case(request: HttpRequest, case_id: int, perm: Perm) -> CaseRecord |
     found = CaseRecord.objects.select_related("owner", "coordinator").filter(pk=case_id).first()
     if found is None or not can(request.user, perm, found):  # type: ignore[arg-type]
         deny(request, case_id, str(perm))
-        return None
-    return found
-
-
-def checked_review(request: HttpRequest, request_id: int) -> ReviewRequest | None:
-    """The review request, if it exists and the person may read it now; else None (logged)."""
-    found = ReviewRequest.objects.select_related("case").filter(pk=request_id).first()
-    if found is None or not can_view_review(request.user, found):  # type: ignore[arg-type]
-        deny(request, found.case_id if found else None, "review")
         return None
     return found
 

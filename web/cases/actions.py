@@ -1,7 +1,7 @@
 """Every change to a case goes through here, together with its audit event.
 
 Views parse and check permission; these functions change state inside one transaction and record
-who did it (review requests have their own module, :mod:`cases.review_actions`). Case records
+who did it (review requests have their own module, :mod:`review.actions`). Case records
 are validated by the core's model before they are written, and a save that started from an
 older version of the record is refused rather than silently overwriting someone else's work.
 """
@@ -23,9 +23,8 @@ from django.utils import timezone
 from accounts.models import Role, User
 from audit.actions import Actor, record
 from cases.models import CaregiverGrant, CaseRecord, Invite
+from cases.notes import read_notes, with_notes, without_notes
 from crossroads.record.case import SCHEMA_ID, Action, Case
-
-WEB = "crossroads_web"
 
 
 class ActionError(Exception):
@@ -37,46 +36,23 @@ class VersionConflictError(ActionError):
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def web_notes(data: Mapping[str, Any]) -> dict[str, Any]:
-    extensions = data.get("extensions") or {}
-    notes = extensions.get(WEB) if isinstance(extensions, Mapping) else None
-    return dict(notes) if isinstance(notes, Mapping) else {}
-
-
 def with_web_notes(data: Mapping[str, Any], **changes: Any) -> dict[str, Any]:
-    """A copy of the record with this app's notes updated (None removes a note)."""
-    new = copy.deepcopy(dict(data))
-    notes = web_notes(new)
+    """A copy of the record with this app's notes updated (None removes a note).
+
+    Notes of the wrong shape already in ``data`` are dropped (:mod:`cases.notes`).
+    """
+    notes = read_notes(data)
     for key, value in changes.items():
         if value is None:
             notes.pop(key, None)
         else:
             notes[key] = value
-    extensions = dict(new.get("extensions") or {})
-    if notes:
-        extensions[WEB] = notes
-    else:
-        extensions.pop(WEB, None)
-    if extensions:
-        new["extensions"] = extensions
-    else:
-        new.pop("extensions", None)
-    return new
+    return with_notes(data, notes)
 
 
 def with_own_notes(data: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
     """``data`` with this app's notes taken from ``stored`` (none if it has none)."""
-    new = copy.deepcopy(dict(data))
-    extensions = dict(new.get("extensions") or {})
-    extensions.pop(WEB, None)
-    notes = web_notes(stored)
-    if notes:
-        extensions[WEB] = notes
-    if extensions:
-        new["extensions"] = extensions
-    else:
-        new.pop("extensions", None)
-    return new
+    return with_notes(data, read_notes(stored))
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -130,9 +106,14 @@ def create_case(actor: Actor, owner: User, title: str) -> CaseRecord:
 
 
 def import_case(actor: Actor, owner: User, title: str, data: Mapping[str, Any]) -> CaseRecord:
-    """A case from an existing record (the demo data and file imports)."""
+    """A case from an existing record (the demo data, FHIR import, the API).
+
+    A record from outside never brings this app's notes (:func:`cases.notes.without_notes`):
+    they are the pages' to write, and a forged one could claim a decision or break the pages.
+    """
     with transaction.atomic():
-        case = CaseRecord.objects.create(owner=owner, title=title, data=_validated(data))
+        record_data = _validated(without_notes(data))
+        case = CaseRecord.objects.create(owner=owner, title=title, data=record_data)
         record(actor, "case.import", case_id=case.pk)
     return case
 
@@ -153,11 +134,7 @@ def save_step(
 ) -> list[str]:
     """Save one step's fields and its "I don't know" marks; return the changed paths."""
     owned_keys = set(owned)
-    kept = [
-        key
-        for key in web_notes(case.data).get("dont_know", [])
-        if not owned_by_step(key, owned_keys)
-    ]
+    kept = [key for key in case.web.get("dont_know", []) if not owned_by_step(key, owned_keys)]
     marks = sorted(set(kept) | set(dont_know))
     data = _validated(with_web_notes(new_data, dont_know=marks or None))
     changed = changed_paths(case.data, data)
@@ -178,7 +155,8 @@ def replace_record(
 
     Like a step save, it is refused when the stored version moved on since the caller read it.
     This app's own notes (``extensions.crossroads_web``: "I don't know" marks, chosen places,
-    the decision note) stay as stored: the pages write them, and they trust their shape.
+    the decision note) stay as stored: only the pages write them; any the caller sent are
+    dropped.
     """
     data = _validated(with_own_notes(new_data, case.data))
     changed = changed_paths(case.data, data)

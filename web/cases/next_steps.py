@@ -20,12 +20,13 @@ from accounts.models import Role, User
 from audit.actions import Actor, record
 from cases import results
 from cases.access import role_view
-from cases.models import CaseRecord, ReviewRequest
+from cases.models import CaseRecord
 from cases.permissions import visible_cases
 from cases.steps import action_plan
 from cases.views import lang_of
-from cases.workflow import ReviewState
 from crossroads.common.dates import PartialDate
+from review.models import ReviewRequest
+from review.workflow import ReviewState
 
 WAITING = (ReviewState.DRAFT, ReviewState.SENT, ReviewState.ANSWERED)
 

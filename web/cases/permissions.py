@@ -1,10 +1,10 @@
 """The one permission layer: who may do what with which case.
 
 The pages and the JSON API both ask :func:`can` before they touch a case, and list cases only
-through :func:`visible_cases`; review requests go through :func:`review_party` and the transition
-table of :mod:`cases.workflow`. A person's *relation* to a case follows from their role and the
-rows that link them to it (design section 1); the policy table below is the single source of
-truth, and the permission matrices (pages and API) check every URL against it.
+through :func:`visible_cases`; review requests build on it (:mod:`review.permissions`). A
+person's *relation* to a case follows from their role and the rows that link them to it (design
+section 1); the policy table below is the single source of truth, and the permission matrices
+(pages and API) check every URL against it.
 
 Denied access to a case looks the same as a case that does not exist (404), so that nobody can
 learn which case numbers are in use.
@@ -17,9 +17,7 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role, User
-from cases import workflow
-from cases.models import CaseRecord, ReviewRequest
-from cases.workflow import Party
+from cases.models import CaseRecord
 
 
 class Relation(StrEnum):
@@ -116,64 +114,3 @@ def listed_cases(user: User) -> QuerySet[CaseRecord]:
     if user.is_authenticated and user.is_active and user.role == Role.ADMIN:
         return CaseRecord.objects.select_related("owner", "coordinator")
     return visible_cases(user)
-
-
-# -- review requests -----------------------------------------------------------------------------
-def review_party(user: User, request: ReviewRequest) -> Party:
-    """How this person stands to this review request (see :mod:`cases.workflow`).
-
-    Reviewers stand to a request only through an assignment; everyone else through the case:
-    its coordinator coordinates the request, its patient and their caregivers are the team.
-    Administrators have no party: they manage accounts, not cases.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return Party.NONE
-    if user.role == Role.REVIEWER:
-        assigned = request.assignments.filter(reviewer=user).exists()
-        return Party.REVIEWER if assigned else Party.NONE
-    rel = relation(user, request.case)
-    if rel == Relation.COORDINATOR:
-        return Party.COORDINATOR
-    if rel in (Relation.OWNER, Relation.CAREGIVER):
-        return Party.TEAM
-    return Party.NONE
-
-
-def can_view_review(user: User, request: ReviewRequest) -> bool:
-    return workflow.visible(review_party(user, request), request.state)
-
-
-def review_verdict(user: User, request: ReviewRequest, move: str) -> workflow.Verdict:
-    """May this person make ``move`` on this request now? (The table is in cases.workflow.)"""
-    return workflow.verdict(review_party(user, request), request.state, move)
-
-
-def review_moves(user: User, request: ReviewRequest) -> list[str]:
-    return workflow.moves(review_party(user, request), request.state)
-
-
-def can_read_packet(user: User, request: ReviewRequest) -> bool:
-    """The frozen packet: for the reviewers it was sent to while open, and its coordinator."""
-    party = review_party(user, request)
-    return party in (Party.REVIEWER, Party.COORDINATOR) and workflow.visible(party, request.state)
-
-
-def review_inbox(user: User) -> QuerySet[ReviewRequest]:
-    """The requests open to this reviewer (sent to them, not closed)."""
-    if not user.is_authenticated or not user.is_active or user.role != Role.REVIEWER:
-        return ReviewRequest.objects.none()
-    return ReviewRequest.objects.filter(
-        assignments__reviewer=user, state__in=workflow.VISIBLE_TO[Party.REVIEWER]
-    ).distinct()
-
-
-def visible_reviews(user: User) -> QuerySet[ReviewRequest]:
-    """Every request this person may read: a reviewer's inbox, or those on their cases."""
-    if not user.is_authenticated or not user.is_active:
-        return ReviewRequest.objects.none()
-    if user.role == Role.REVIEWER:
-        return review_inbox(user)
-    requests = ReviewRequest.objects.filter(case__in=visible_cases(user))
-    if user.role == Role.COORDINATOR:
-        return requests
-    return requests.filter(state__in=workflow.VISIBLE_TO[Party.TEAM])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,21 +13,39 @@ from cases.access import case_view
 from cases.models import CaseRecord
 from cases.permissions import Perm
 from crossroads.common.errors import CrossroadsError
+from crossroads.render.report import report_html as core_report_html
+from crossroads.render.report import report_pdf as core_report_pdf
 from crossroads_web.context import core_lang
 
 
-def _render(case: CaseRecord, lang: str, fmt: str) -> Any:
-    make = results.optional("crossroads.render.report", f"report_{fmt}")
-    if make is None:
+def _html(case: CaseRecord, lang: str) -> str | None:
+    """The patient report as HTML; None when the core cannot make it for this record."""
+    try:
+        return core_report_html(
+            results.core_case(case),
+            results.kb(),
+            lang,
+            "patient",
+            results.today(),
+            results.jurisdictions(case),
+        )
+    except CrossroadsError:
         return None
-    return make(
-        results.core_case(case),
-        results.kb(),
-        lang,
-        "patient",
-        results.today(),
-        results.jurisdictions(case),
-    )
+
+
+def _pdf(case: CaseRecord, lang: str) -> bytes | None:
+    """The patient report as PDF; None when the core cannot make it for this record."""
+    try:
+        return core_report_pdf(
+            results.core_case(case),
+            results.kb(),
+            lang,
+            "patient",
+            results.today(),
+            results.jurisdictions(case),
+        )
+    except CrossroadsError:
+        return None
 
 
 def _unavailable(request: HttpRequest, case: CaseRecord) -> HttpResponse:
@@ -40,10 +56,7 @@ def _unavailable(request: HttpRequest, case: CaseRecord) -> HttpResponse:
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # own styles
 def report_html(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     lang = core_lang(translation.get_language())
-    try:
-        html = _render(case, lang, "html")
-    except CrossroadsError:
-        html = None
+    html = _html(case, lang)
     if html is None:
         return _unavailable(request, case)
     download = request.GET.get("download") == "1"
@@ -62,10 +75,7 @@ def report_html(request: HttpRequest, case: CaseRecord) -> HttpResponse:
 @case_view(Perm.REPORT)
 def report_pdf(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     lang = core_lang(translation.get_language())
-    try:
-        pdf = _render(case, lang, "pdf")
-    except CrossroadsError:
-        pdf = None
+    pdf = _pdf(case, lang)
     if pdf is None:
         return _unavailable(request, case)
     record(

@@ -1,8 +1,8 @@
 """What the core says about a case, for the step pages: one adapter per core module.
 
 The web app computes nothing clinical itself: it calls the same functions as the command line,
-so both show the same results. Step modules that a given build of the core does not have yet are
-looked up by name and simply left out of the page (:func:`optional`).
+so both show the same results. It imports them directly: the web app ships with the core it was
+written for, so a missing core function is an error at start-up, not a part silently left out.
 
 Results are cached per process by case version, language and day, so reading a page again does
 not recompute them.
@@ -11,10 +11,9 @@ not recompute them.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -23,23 +22,16 @@ from cases.models import CaseRecord
 from crossroads.common.errors import CrossroadsError
 from crossroads.engine.classify import Classification, classify
 from crossroads.engine.codes import check_codes
-from crossroads.kb import JURISDICTIONS, KnowledgeBase, load_kb
+from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase, load_kb
+from crossroads.kb.planning import planning_for
 from crossroads.record.case import Case
 from crossroads.render.data import assessment_data
+from crossroads.steps.readiness import readiness as core_readiness
+from crossroads.steps.readiness import readiness_data
 
 log = logging.getLogger(__name__)
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_SIZE = 512
-
-
-def optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A core function if this build has it, else None (the page then leaves that part out)."""
-    try:
-        found = importlib.import_module(module)
-    except ImportError:
-        return None
-    value = getattr(found, name, None)
-    return value if callable(value) else None
 
 
 _KB: list[KnowledgeBase] = []
@@ -80,10 +72,10 @@ def cached(record: CaseRecord, what: str, lang: str, make: Callable[[], Any]) ->
     return _cached(_key(record, what, lang), make)
 
 
-def jurisdictions(record: CaseRecord) -> list[str]:
+def jurisdictions(record: CaseRecord) -> list[Jurisdiction]:
     chosen = record.web.get("jurisdictions")
     if isinstance(chosen, list):
-        picked: list[str] = [j for j in JURISDICTIONS if j in chosen]
+        picked: list[Jurisdiction] = [j for j in JURISDICTIONS if j in chosen]
         if picked:
             return picked
     return list(JURISDICTIONS)
@@ -96,8 +88,7 @@ def core_case(record: CaseRecord) -> Case:
 
 def classification(record: CaseRecord) -> Classification:
     def make() -> Classification:
-        places: Sequence[Any] = jurisdictions(record)
-        return classify(core_case(record), kb(), places, today())
+        return classify(core_case(record), kb(), jurisdictions(record), today())
 
     return _cached(_key(record, "classification"), make)  # type: ignore[no-any-return]
 
@@ -116,15 +107,11 @@ def assessment(record: CaseRecord, lang: str) -> dict[str, Any] | None:
 
 
 def readiness(record: CaseRecord, lang: str) -> dict[str, Any] | None:
-    """Checklist and per-step completeness from ``crossroads.steps.readiness`` (if present)."""
-    run = optional("crossroads.steps.readiness", "readiness")
-    data = optional("crossroads.steps.readiness", "readiness_data")
-    if run is None or data is None:
-        return None
+    """Checklist and per-step completeness from ``crossroads.steps.readiness``."""
 
     def make() -> dict[str, Any] | None:
         try:
-            return data(run(core_case(record), kb(), today()), kb(), lang)  # type: ignore[no-any-return]
+            return readiness_data(core_readiness(core_case(record), kb(), today()), kb(), lang)
         except CrossroadsError as exc:
             log.warning("case %s: no readiness: %s", record.pk, exc.code)
             return None
@@ -138,8 +125,4 @@ def phrase(key: str, lang: str) -> str:
 
 def checklist_ready_values() -> dict[str, bool]:
     """For each checklist item of the core, the field value that means "in place"."""
-    planning_for = optional("crossroads.kb.planning", "planning_for")
-    if planning_for is None:
-        return {}
-    items = planning_for(kb()).checklists.items
-    return {item.id: bool(getattr(item, "ready_when", True)) for item in items}
+    return {item.id: item.ready_when for item in planning_for(kb()).checklists.items}

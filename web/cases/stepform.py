@@ -22,13 +22,13 @@ from pydantic import ValidationError
 from cases.journey import Field, Group, Step
 from crossroads.common.dates import PartialDate
 from crossroads.common.messages import close_matches, problem_from_error
+from crossroads.common.text import forbidden_character
 from crossroads.kb import KnowledgeBase
 from crossroads.record.case import Case
 
 UNKNOWN = "unknown"  # the "I don't know" choice of radios and selects
 NONE = "none"  # the "none of these" choice of a clinical multiple choice
 _TAG = re.compile(r"<\s*[a-zA-Z!/?]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _INT = re.compile(r"^[+-]?\d{1,9}$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
@@ -79,7 +79,7 @@ def clean_text(raw: str, max_length: int, *, multiline: bool = False) -> str | N
         return None
     if _TAG.search(text):
         raise FieldError(_("Please write plain text without < and > around words."))
-    if _CONTROL.search(text) or (not multiline and "\n" in text):
+    if forbidden_character(text) or (not multiline and "\n" in text):
         raise FieldError(_("Please remove the special characters from this text."))
     if len(text) > max_length:
         raise FieldError(
@@ -136,7 +136,7 @@ def clean_drugs(raw: str, kb: KnowledgeBase, max_length: int) -> list[str] | Non
             _("This is too long: %(length)d characters. The most is %(max)d.")
             % {"length": len(text), "max": max_length}
         )
-    if _TAG.search(text) or _CONTROL.search(text):
+    if _TAG.search(text) or forbidden_character(text):
         raise FieldError(_("Please write plain text without < and > around words."))
     names = [name.strip() for name in _DRUG_SPLIT.split(text) if name.strip()]
     unknown = [name for name in names if kb.resolve_drug(name) is None]

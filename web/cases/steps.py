@@ -1,23 +1,34 @@
 """The core's results for each step page: one small adapter per journey step.
 
 Every function returns plain data from the core's own ``*_data`` functions (the same data the
-command line prints), or None when this build of the core does not have that step yet, so the
-page shows the step's fields and leaves that part out.
+command line prints), or None when the core cannot work that step out for this record (a
+:class:`CrossroadsError`, logged), so the page shows the step's fields and leaves that part out.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from cases import results
 from cases.models import CaseRecord
 from crossroads.common.errors import CrossroadsError
+from crossroads.kb.planning import planning_for
+from crossroads.render.svg import timeline_svg
+from crossroads.steps.actions import action_plan as core_action_plan
+from crossroads.steps.actions import actions_data
+from crossroads.steps.compare import compare, grid_data
+from crossroads.steps.review import review_data
+from crossroads.steps.summary import summary_data
+from crossroads.steps.timeline import build_timeline, timeline_data
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
 
-def _safely(what: str, case: CaseRecord, make: Any) -> Any:
+def _safely(what: str, case: CaseRecord, make: Callable[[], T]) -> T | None:
     """Run one core step; a problem with one step must not take the whole page down."""
     try:
         return make()
@@ -39,15 +50,10 @@ def records_to_request(case: CaseRecord, lang: str) -> list[dict[str, Any]]:
 
 
 def option_grid(case: CaseRecord, lang: str) -> dict[str, Any] | None:
-    compare = results.optional("crossroads.steps.compare", "compare")
-    grid_data = results.optional("crossroads.steps.compare", "grid_data")
-    if compare is None or grid_data is None:
-        return None
-
     def make() -> dict[str, Any]:
         kb = results.kb()
         grid = compare(results.core_case(case), kb, results.classification(case))
-        return grid_data(grid, kb, lang)  # type: ignore[no-any-return]
+        return grid_data(grid, kb, lang)
 
     return results.cached(case, "grid", lang, lambda: _safely("grid", case, make))  # type: ignore[no-any-return]
 
@@ -60,38 +66,25 @@ def timeline_place(case: CaseRecord, wanted: str | None) -> str:
     country = ((case.data.get("logistics") or {}).get("treatment_country") or "").upper()
     if country in ("US", "CN") and country in chosen:
         return country
-    planning_for = results.optional("crossroads.kb.planning", "planning_for")
-    if planning_for is not None and "EU" in chosen:
-        eu = getattr(planning_for(results.kb()).checklists, "eu_countries", ())
-        if country in eu:
-            return "EU"
+    if "EU" in chosen and country in planning_for(results.kb()).checklists.eu_countries:
+        return "EU"
     return chosen[0]
 
 
 def timeline(case: CaseRecord, lang: str, place: str) -> dict[str, Any] | None:
-    build = results.optional("crossroads.steps.timeline", "build_timeline")
-    data = results.optional("crossroads.steps.timeline", "timeline_data")
-    svg = results.optional("crossroads.render.svg", "timeline_svg")
-    if build is None or data is None:
-        return None
-
     def make() -> dict[str, Any]:
         kb = results.kb()
-        tl = build(results.core_case(case), kb, place, today=results.today())
-        out: dict[str, Any] = data(tl, kb, lang)
-        out["svg"] = svg(out, kb) if svg is not None else None
+        tl = build_timeline(results.core_case(case), kb, place, today=results.today())
+        out = timeline_data(tl, kb, lang)
+        out["svg"] = timeline_svg(out, kb)
         return out
 
     return results.cached(case, f"timeline-{place}", lang, lambda: _safely("timeline", case, make))  # type: ignore[no-any-return]
 
 
 def review(case: CaseRecord, lang: str) -> dict[str, Any] | None:
-    review_data = results.optional("crossroads.steps.review", "review_data")
-    if review_data is None:
-        return None
-
     def make() -> dict[str, Any]:
-        return review_data(  # type: ignore[no-any-return]
+        return review_data(
             results.core_case(case), results.kb(), results.classification(case), lang
         )
 
@@ -99,12 +92,8 @@ def review(case: CaseRecord, lang: str) -> dict[str, Any] | None:
 
 
 def summary(case: CaseRecord, lang: str) -> dict[str, Any] | None:
-    summary_data = results.optional("crossroads.steps.summary", "summary_data")
-    if summary_data is None:
-        return None
-
     def make() -> dict[str, Any]:
-        return summary_data(  # type: ignore[no-any-return]
+        return summary_data(
             results.core_case(case), results.kb(), results.classification(case), lang
         )
 
@@ -121,14 +110,9 @@ def decision_check(case: CaseRecord, lang: str) -> dict[str, Any] | None:
 
 
 def action_plan(case: CaseRecord, lang: str) -> list[dict[str, Any]] | None:
-    plan = results.optional("crossroads.steps.actions", "action_plan")
-    actions_data = results.optional("crossroads.steps.actions", "actions_data")
-    if plan is None or actions_data is None:
-        return None
-
     def make() -> list[dict[str, Any]]:
         kb, today = results.kb(), results.today()
-        planned = plan(results.core_case(case), kb, results.classification(case), today)
+        planned = core_action_plan(results.core_case(case), kb, results.classification(case), today)
         return list(actions_data(planned, kb, today, lang)["actions"])
 
     return results.cached(case, "plan", lang, lambda: _safely("actions", case, make))  # type: ignore[no-any-return]

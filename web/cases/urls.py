@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.urls import path
 
 from audit import views as audit_views
-from cases import next_steps, report_views, review_manage_views, views
+from cases import next_steps, report_views, views
+from review import urls as review_urls
 
 app_name = "cases"
 urlpatterns = [
@@ -26,35 +27,7 @@ urlpatterns = [
     ),
     path("<int:case_id>/assign/", views.assign, name="assign"),
     path("next-steps/", next_steps.next_steps_page, name="next_steps"),
-    path("<int:case_id>/review/send/", review_manage_views.review_send, name="review_send"),
-    path(
-        "<int:case_id>/review/preview/", review_manage_views.review_preview, name="review_preview"
-    ),
-    path(
-        "<int:case_id>/review/<int:request_id>/",
-        review_manage_views.review_detail,
-        name="review_detail",
-    ),
-    path(
-        "<int:case_id>/review/<int:request_id>/edit/",
-        review_manage_views.review_edit,
-        name="review_edit",
-    ),
-    path(
-        "<int:case_id>/review/<int:request_id>/send/",
-        review_manage_views.review_dispatch,
-        name="review_dispatch",
-    ),
-    path(
-        "<int:case_id>/review/<int:request_id>/withdraw/",
-        review_manage_views.review_withdraw,
-        name="review_withdraw",
-    ),
-    path(
-        "<int:case_id>/review/<int:request_id>/packet/",
-        review_manage_views.review_packet,
-        name="review_packet",
-    ),
+    *review_urls.case_patterns,  # the coordinator's side of review (review/)
     path("<int:case_id>/report/", report_views.report_html, name="report"),
     path("<int:case_id>/report.pdf", report_views.report_pdf, name="report_pdf"),
     path("<int:case_id>/audit/", audit_views.case_audit, name="audit"),

@@ -19,12 +19,13 @@ from cases.access import case_view, role_view, signed_in
 from cases.forms import AssignForm, InviteForm, NewCaseForm, TaskForm
 from cases.journey import LOGISTICS_CHECKS, RECORD_FIELDS, STEP_NUMBERS, build_steps
 from cases.models import CaregiverGrant, CaseRecord, Invite
-from cases.permissions import Perm, can_view_review, listed_cases, perms_for
+from cases.permissions import Perm, listed_cases, perms_for
 from cases.progress import progress
 from cases.stepform import StepForm, get_path
 from cases.steps import action_plan, decision_check, step_context
 from cases.steps import summary as steps_summary
 from crossroads_web.context import core_lang
+from review.permissions import can_view_review
 
 
 def lang_of(request: HttpRequest) -> str:
@@ -103,7 +104,7 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
         actor = Actor.from_request(request)
         if not perms_for(request.user, case) >= {Perm.EDIT}:  # type: ignore[arg-type]
             raise Http404("no such case")
-        form = StepForm(spec, case.data, dont_know, results.kb(), lang, data=request.POST)
+        form = StepForm(spec, case.form_data(), dont_know, results.kb(), lang, data=request.POST)
         version = _int(request.POST.get("version"))
         if form.is_valid():
             try:
@@ -142,7 +143,7 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
             case_id=case.pk,
             detail={"page": f"step{number}"},
         )
-        form = StepForm(spec, case.data, dont_know, results.kb(), lang)
+        form = StepForm(spec, case.form_data(), dont_know, results.kb(), lang)
         if number == 6:
             prefill_drafts(form, case, lang)
     context = base_context(
@@ -153,7 +154,7 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
         progress=progress(case, lang),
         **step_context(case, number, lang, request.GET.get("place")),
     )
-    if "review_requests" in context:  # drafts are the coordinator's (cases.workflow.VISIBLE_TO)
+    if "review_requests" in context:  # drafts are the coordinator's (review.workflow.VISIBLE_TO)
         user = request.user
         context["review_requests"] = [
             r

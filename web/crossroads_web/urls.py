@@ -27,7 +27,7 @@ urlpatterns = [
     path("invite/<str:token>/", account_views.invite, name="invite"),
     path("accounts/", include(accounts)),
     path("cases/", include("cases.urls")),
-    path("review/", include("cases.review_urls")),
+    path("review/", include("review.urls")),
     path("audit/", include("audit.urls")),
     path("", include("interop.urls")),  # CDS Hooks, FHIR export and import, trials
     path("api/v1/", api.urls),  # the JSON API (api/); its own matrix: tests/web/api/

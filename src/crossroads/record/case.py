@@ -17,11 +17,13 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
 from crossroads.common.chronology import DayRange, narrow
 from crossroads.common.dates import PartialDate, age_on
+from crossroads.common.text import problem_in, refusal
 
 SCHEMA_ID = "crossroads.case/v1"
 CODE_LENGTH = 64  # a knowledge-base code is short; a longer value is text, not a code
@@ -49,6 +51,22 @@ class Record(BaseModel):
     """Base for every part of the case: unknown keys are errors; assignments are checked."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_hidden_characters(cls, value: Any) -> Any:
+        """No text anywhere in the record holds a control or direction-changing character.
+
+        Nested parts check their own fields; this looks into strings, lists and free mappings
+        (``extensions``). See :mod:`crossroads.common.text` for which characters and why.
+        """
+        if isinstance(value, Record):
+            return value
+        found = problem_in(value)
+        if found is not None:
+            where, code = found
+            raise ValueError((f"{where}: " if where else "") + refusal(code))
+        return value
 
 
 class RecordNumber(Record):

@@ -16,6 +16,7 @@ import pytest
 
 from crossroads.common.errors import FhirInputError
 from crossroads.interop.fhir import ImportResult, import_bundle, import_resources, read_fhir_file
+from crossroads.interop.fhir.export import case_data_extension
 from crossroads.kb import KnowledgeBase
 
 pytestmark = pytest.mark.integration
@@ -525,3 +526,30 @@ def test_import_gives_chinese_messages(kb: KnowledgeBase) -> None:
         read_fhir_file(FIXTURES / "mef-csv-medication-request-bundle.json"), kb, lang="zh-Hans"
     )
     assert result.notes[0].message == "文件中没有 Patient 资源，因此姓名、出生日期和性别仍未知。"
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("extensions", {"crossroads_web": {"dont_know": 5}, "other_tool": {"x": 1}}),
+        ("extensions.crossroads_web", {"decided": {"on": "2020-01-01", "ready": True}}),
+        ("extensions.crossroads_web.jurisdictions", ["CN"]),
+    ],
+)
+def test_import_never_writes_an_applications_internal_notes(
+    kb: KnowledgeBase, path: str, value: Any
+) -> None:
+    """Issue 17 M3: a case-data extension cannot set the web app's notes; it is reported."""
+    patient = PATIENT | {"extension": [case_data_extension(path, value)]}
+    result = import_resources([patient], kb)
+    kept = {"other_tool": {"x": 1}} if path == "extensions" else {}
+    assert (result.case.extensions, [(n.kind, n.where, n.message) for n in result.notes]) == (
+        kept,
+        [
+            (
+                "not_used",
+                "Patient.extension",
+                "extensions.crossroads_web: Crossroads does not keep this, so it was not used.",
+            )
+        ],
+    )

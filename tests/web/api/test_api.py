@@ -20,12 +20,13 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from cases import results
-from cases.models import CaseRecord, ReviewRequest
+from cases.models import CaseRecord
 from crossroads.engine.classify import classify
 from crossroads.engine.codes import check_codes
 from crossroads.render.data import assessment_data
 from crossroads.steps.compare import compare, grid_data
 from crossroads.steps.timeline import build_timeline, timeline_data
+from review.models import ReviewRequest
 from tests.web.api.helpers import BASE, call
 from tests.web.conftest import World
 from tests.web.factories import CASE_DATA

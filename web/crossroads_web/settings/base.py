@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "cases",
+    "review",
     "audit",
     "interop",
     "api",

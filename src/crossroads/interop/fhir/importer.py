@@ -32,6 +32,7 @@ from crossroads.interop.fhir.elements import Json, codings
 from crossroads.interop.fhir.notes import ImportNote, Notes
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.fhir_maps import FhirMaps, load_fhir_maps
+from crossroads.record.app_notes import internal_notes_in, without_internal_notes
 from crossroads.record.case import Case
 
 _LANGUAGES = {"en": "en", "zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans"}
@@ -251,7 +252,20 @@ class _Importer:
             elif self._ours(res):
                 self.clinical.read(res)
         self.clinical.finish()
+        self._drop_internal_notes()
         return ImportResult(self._case(), tuple(self.notes.items))
+
+    def _drop_internal_notes(self) -> None:
+        """An application's own notes (``extensions.crossroads_web``) are never imported.
+
+        A case-data extension can carry any field, including the notes the web app writes and
+        trusts; a pasted Bundle must not be able to set them (:mod:`crossroads.record.app_notes`).
+        """
+        for key in internal_notes_in(self.data):
+            self.notes.add(
+                "not_used", "Patient.extension", "import.not_used", what=f"extensions.{key}"
+            )
+        self.data = without_internal_notes(self.data)
 
     def _case(self) -> Case:
         last = ""

@@ -17,10 +17,11 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from audit.actions import Actor
-from cases import actions, review_actions
+from cases import actions
 from cases.models import CaregiverGrant, CaseRecord
-from cases.packet import build_packet, scrub_question
 from crossroads.record.load import load_case
+from review import actions as review_actions
+from review.packet import build_packet, scrub_question
 
 ACCOUNTS = [
     ("demo-patient", Role.PATIENT, "Ana Demo", "en"),

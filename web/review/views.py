@@ -18,12 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role, User
 from audit.actions import Actor, record
-from cases import results, review_actions
+from cases import results
 from cases.access import deny, role_view
-from cases.forms import AnswerForm, ConsensusForm
-from cases.models import ReviewAnswer, ReviewRequest
-from cases.packet import packet_page
-from cases.permissions import can_read_packet, review_inbox, review_moves
+from review import actions as review_actions
+from review.forms import AnswerForm, ConsensusForm
+from review.models import ReviewAnswer, ReviewRequest
+from review.packet import packet_page
+from review.permissions import can_read_packet, review_inbox, review_moves
 
 
 def _sent_to_me(request: HttpRequest, request_id: int) -> ReviewRequest:

@@ -1,8 +1,8 @@
 """Review requests on the case's side: the coordinator prepares, sends and closes them; the
 patient and their caregivers read the outcome.
 
-Views check permission, call :mod:`cases.review_actions` and render; the life cycle itself is the
-table in :mod:`cases.workflow`.
+Views check permission, call :mod:`review.actions` and render; the life cycle itself is the
+table in :mod:`review.workflow`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.actions import Actor, record
-from cases import results, review_actions
+from cases import results
 from cases.access import case_view, deny
-from cases.forms import ReviewRequestForm
-from cases.models import CaseRecord, ReviewRequest
-from cases.packet import build_packet, packet_page, scrub_question
-from cases.permissions import Perm, can_view_review, review_moves
+from cases.models import CaseRecord
+from cases.permissions import Perm
 from cases.views import base_context, lang_of
+from review import actions as review_actions
+from review.forms import ReviewRequestForm
+from review.models import ReviewRequest
+from review.packet import build_packet, packet_page, scrub_question
+from review.permissions import can_view_review, review_moves
 
 
 def _request_on(request: HttpRequest, case: CaseRecord, request_id: int) -> ReviewRequest:
@@ -126,7 +129,7 @@ def review_edit(request: HttpRequest, case: CaseRecord, request_id: int) -> Http
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            review_actions.edit(
+            edited = review_actions.edit(
                 Actor.from_request(request),
                 request.user,  # type: ignore[arg-type]
                 review,
@@ -138,7 +141,9 @@ def review_edit(request: HttpRequest, case: CaseRecord, request_id: int) -> Http
             messages.info(request, _("This request was sent already, so it cannot change."))
         else:
             if request.POST.get("action") == "send":
-                _send(request, case, review)
+                # Send the request as just saved: ``review`` still holds the question from before
+                # the edit, which may be the coordinator's own redaction (issue 17 M1).
+                _send(request, case, edited)
                 messages.success(
                     request, _("Sent. The reviewers see only the de-identified packet.")
                 )

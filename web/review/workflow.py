@@ -4,10 +4,10 @@ A coordinator prepares a request (``draft``), sends it to one or more reviewers 
 reviewer answers (``answered``); one of them records the team's shared view (``consensus``); the
 coordinator closes it (``closed``), which can also happen earlier, to withdraw it. The table below
 is the only place that says which move starts from which state and who may make it; the actions
-(:mod:`cases.review_actions`), the pages and the API all ask it, and the tests walk it.
+(:mod:`review.actions`), the pages and the API all ask it, and the tests walk it.
 
 Nothing here touches the database: how a person stands to a request (their *party*) comes from
-the permission layer (:func:`cases.permissions.review_party`).
+the permission layer (:func:`review.permissions.review_party`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Every change to a review request goes through here, with its audit event.
 
-Each move of the life cycle is checked against the transition table (:mod:`cases.workflow`) for
+Each move of the life cycle is checked against the transition table (:mod:`review.workflow`) for
 this person, on the row as it is inside the transaction (locked on PostgreSQL; SQLite writers
 take turns), so two people clicking at once cannot both move it. A refused move changes nothing:
 :class:`MoveRefusedError` when this person may never make it, :class:`WrongStateError` when they
@@ -20,9 +20,11 @@ from django.utils import timezone
 from accounts.models import User
 from audit.actions import Actor, record
 from cases.actions import ActionError
-from cases.models import CaseRecord, ReviewAnswer, ReviewAssignment, ReviewRequest
-from cases.permissions import Perm, can, review_verdict
-from cases.workflow import TRANSITIONS, Verdict
+from cases.models import CaseRecord
+from cases.permissions import Perm, can
+from review.models import ReviewAnswer, ReviewAssignment, ReviewRequest
+from review.permissions import review_verdict
+from review.workflow import TRANSITIONS, Verdict
 
 
 class MoveRefusedError(ActionError):
@@ -122,7 +124,7 @@ def send(
     """Freeze the packet as it is now and open the request to its reviewers.
 
     ``question`` is the coordinator's question with the case's identifiers scrubbed out
-    (:func:`cases.packet.scrub_question`): reviewers never see who the case is about.
+    (:func:`review.packet.scrub_question`): reviewers never see who the case is about.
     """
     with transaction.atomic():
         fresh = _locked(request)
