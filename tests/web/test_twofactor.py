@@ -304,3 +304,14 @@ def test_load_demo_prints_each_staff_accounts_authenticator(world: World) -> Non
     again = io.StringIO()
     call_command("load_demo", stdout=again)
     assert secret in again.getvalue()  # the authenticator is kept across restarts
+
+
+def test_backup_keeps_the_authenticators_and_recovery_codes(world: World) -> None:
+    from cases.backup import snapshot
+
+    device, codes = enrol(world.users["coordinator"])
+    tables = snapshot()["tables"]
+    assert [row["fields"]["key"] for row in tables["otp_totp.totpdevice"]] == [device.key]
+    assert sorted(row["fields"]["token"] for row in tables["otp_static.statictoken"]) == sorted(
+        codes
+    )
