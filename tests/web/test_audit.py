@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from audit.actions import Actor, record, verify_chain
 from audit.models import AppendOnlyError, AuditEvent
-from tests.web.conftest import World
+from tests.web.conftest import World, sign_in
 
 pytestmark = pytest.mark.integration
 
@@ -124,7 +124,7 @@ def test_csv_defuses_spreadsheet_formulas(db: None) -> None:
 
     admin = User.objects.create(username="boss", role="admin")
     client = Client()
-    client.force_login(admin)
+    sign_in(client, admin)
     body = b"".join(client.get(reverse("audit:csv")).streaming_content).decode()
     row = next(r for r in csv.reader(io.StringIO(body)) if r[4] == "account.login_failed")
     assert row[2] == "'=HYPERLINK(1)"

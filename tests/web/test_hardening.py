@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.models import CaseRecord
-from tests.web.conftest import PERSONAS, WEB, World
+from tests.web.conftest import PERSONAS, WEB, World, sign_in
 from tests.web.test_permission_matrix import MATRIX
 
 pytestmark = pytest.mark.integration
@@ -49,7 +49,7 @@ def test_every_form_post_without_csrf_token_is_refused(
     url = reverse(name, kwargs={**row.kwargs(world), **variant})
     client = Client(enforce_csrf_checks=True)
     if persona != "anonymous":
-        client.force_login(world.users[persona])
+        sign_in(client, world.users[persona])
     response = client.post(url, row.data(world))
     assert response.status_code == 403
 

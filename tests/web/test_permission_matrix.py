@@ -88,6 +88,11 @@ MATRIX: dict[str, Row] = {
     "accounts:register": Row(get=PUBLIC),
     "accounts:password": Row(get=SIGNED_IN),
     "accounts:staff": Row(get=ADMIN_ROLE),
+    # Two-step sign-in: staff clients here have passed it (tests/web/conftest.py: sign_in);
+    # the gate itself is tested in tests/web/test_twofactor.py.
+    "accounts:twofactor_setup": Row(get=SIGNED_IN),
+    "accounts:twofactor_verify": Row(get=SIGNED_IN),
+    "accounts:twofactor_codes": Row(get=SIGNED_IN, post=SIGNED_IN),
     "cases:dashboard": Row(get=SIGNED_IN),
     "cases:new": Row(get=PATIENT_ROLE, post=PATIENT_ROLE, data=lambda w: {"title": "Mine"}),
     "cases:overview": Row(kwargs=case_a, get=CASE_TEAM),

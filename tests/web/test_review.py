@@ -14,7 +14,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from cases.models import CaseRecord
 from review.models import ReviewAnswer, ReviewRequest
-from tests.web.conftest import World
+from tests.web.conftest import World, sign_in
 from tests.web.factories import UserFactory
 from tests.web.review_world import request_in
 
@@ -143,7 +143,7 @@ def test_whole_review_through_the_pages(world: World) -> None:
     review.refresh_from_db()
     assert review.state == "answered"
     second_client = world.client("reviewer")
-    second_client.force_login(second)
+    sign_in(second_client, second)
     second_client.post(_answer_url(review), {**answer, "view": "disagree", "answer": "Not yet."})
     first_client.post(_answer_url(review), {**answer, "answer": "A CAR-T consult is right."})
     response = second_client.post(

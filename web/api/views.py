@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import twofactor
 from accounts.models import User
 from api import tokens
 from api.models import ApiToken
@@ -40,6 +41,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        if twofactor.required(user) and not twofactor.is_verified(request):
+            # The two-step gate (accounts.twofactor_middleware) stops this first; a token
+            # outlives the session, so it is never made on a password alone.
+            deny(request, None, "two_factor")
+            return redirect("accounts:twofactor_verify")
         if form.is_valid():
             _token, raw = tokens.issue(
                 Actor.from_request(request),

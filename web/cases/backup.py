@@ -47,13 +47,18 @@ class BackupError(Exception):
     """A backup file that cannot be restored here; the message says why and what to do."""
 
 
+# Apps from installed packages whose rows belong with the accounts: two-step sign-in devices
+# (without them a restored staff account could be set up again by anyone with its password).
+PACKAGE_APPS = ("otp_totp", "otp_static")
+
+
 def project_models() -> list[type[models.Model]]:
     """The models of this project's own apps, audit events excepted (they have their path)."""
     web = Path(settings.WEB_DIR).resolve()
+    configs = [c for c in apps.get_app_configs() if Path(c.path).resolve().is_relative_to(web)]
+    configs += [apps.get_app_config(label) for label in PACKAGE_APPS]
     found = []
-    for config in apps.get_app_configs():
-        if not Path(config.path).resolve().is_relative_to(web):
-            continue
+    for config in configs:
         for model in config.get_models():
             if model is not AuditEvent and not model._meta.proxy and model._meta.managed:
                 found.append(model)

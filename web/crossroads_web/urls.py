@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
+from accounts import twofactor_views
 from accounts import views as account_views
 from api.api import api
 from crossroads_web import views
@@ -16,6 +17,9 @@ accounts = (
         path("register/", account_views.register, name="register"),
         path("password/", account_views.password, name="password"),
         path("staff/", account_views.staff_users, name="staff"),
+        path("two-step/", twofactor_views.setup, name="twofactor_setup"),
+        path("two-step/code/", twofactor_views.verify, name="twofactor_verify"),
+        path("two-step/recovery-codes/", twofactor_views.codes, name="twofactor_codes"),
     ],
     "accounts",
 )

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.web.browser.authenticator import Authenticator
 from tests.web.browser.conftest import ARTIFACTS, CHROMIUM, _free_port, _wait
 from tests.web.conftest import WEB
 
@@ -27,8 +28,10 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    """A server with the demo accounts and cases; the demo passwords."""
+def demo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, dict[str, str], dict[str, str]]]:
+    """A server with the demo accounts and cases; the demo passwords and staff's keys."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: browser tests must run on CI")
@@ -49,6 +52,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
         [*manage, "load_demo"], cwd=WEB, env=env, check=True, capture_output=True, text=True
     ).stdout
     passwords = dict(re.findall(r"^\s+\w+\s+(demo-\w+)\s+(\S+)$", out, re.MULTILINE))
+    # Staff also pass the code step: load_demo prints each one's authenticator key.
+    keys = dict(re.findall(r"^\s+(demo-\w+)\s+([A-Z2-7]{32})\s+otpauth://", out, re.MULTILINE))
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     with (state / "gunicorn.log").open("w") as log:
         process = subprocess.Popen(
@@ -57,15 +62,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base + "/floor/")
-        yield base, passwords
+        yield base, passwords, keys
     finally:
         process.terminate()
         process.wait(timeout=20)
 
 
 class Pages:
-    def __init__(self, page: Any, base: str) -> None:
+    def __init__(self, page: Any, base: str, keys: dict[str, str]) -> None:
         self.page, self.base, self.count, self.axe = page, base, 0, Axe()
+        self.apps = {username: Authenticator(key) for username, key in keys.items()}
         self.folder = ARTIFACTS / "review"
         self.folder.mkdir(parents=True, exist_ok=True)
 
@@ -89,13 +95,21 @@ class Pages:
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password)
         self.page.click("main button[type=submit]")
+        app = self.apps.get(username)
+        if app is not None:  # staff: the code from their authenticator app
+            self.page.wait_for_url(re.compile(r"/accounts/two-step/code/"))
+            self.page.fill("#id_code", app.code())
+            self.page.click("main button[type=submit]")
         self.page.click("button[name=language][value=en]")  # the demo coordinator reads Chinese
 
 
-def test_review_life_cycle_pages(demo: tuple[str, dict[str, str]], browser: Any) -> None:
-    base, passwords = demo
+def test_review_life_cycle_pages(
+    demo: tuple[str, dict[str, str], dict[str, str]], browser: Any
+) -> None:
+    base, passwords, keys = demo
+    assert sorted(keys) == ["demo-admin", "demo-coordinator", "demo-reviewer"]
     context = browser.new_context()
-    pages = Pages(context.new_page(), base)
+    pages = Pages(context.new_page(), base, keys)
     page = pages.page
 
     pages.sign_in("demo-coordinator", passwords["demo-coordinator"])

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.web.conftest import sign_in
 from tests.web.factories import CaseFactory, GrantFactory, UserFactory
 
 
@@ -21,7 +22,7 @@ class Team:
     def client(self, persona: str) -> Client:
         client = Client()
         if persona != "anonymous":
-            client.force_login(self.users[persona])
+            sign_in(client, self.users[persona])
         return client
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts import twofactor
 from accounts.models import Role, User
 from audit.actions import Actor
 from cases import actions
@@ -52,6 +53,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = Actor.system("load_demo")
         passwords: list[tuple[str, str, str]] = []
+        authenticators: list[tuple[str, str, str]] = []
         with transaction.atomic():
             users = {}
             for username, role, name, language in ACCOUNTS:
@@ -64,6 +66,10 @@ class Command(BaseCommand):
                 user.save()
                 users[username] = user
                 passwords.append((role.value, username, password))
+                if twofactor.required(user):  # staff pass a code step after the password
+                    device = twofactor.demo_authenticator(user)
+                    key = twofactor.secret_text(device).replace(" ", "")
+                    authenticators.append((username, key, twofactor.otpauth_uri(device)))
             for extra in ("demo-patient-2", "demo-patient-3"):
                 user, created = User.objects.get_or_create(
                     username=extra, defaults={"role": Role.PATIENT, "first_name": extra}
@@ -75,7 +81,7 @@ class Command(BaseCommand):
             if not CaseRecord.objects.exists():
                 self._load_cases(actor, users)
         if not options["quiet"]:
-            self._print(passwords)
+            self._print(passwords, authenticators)
 
     def _load_cases(self, actor: Actor, users: dict[str, User]) -> None:
         examples = Path(settings.ROOT_DIR) / "examples"
@@ -109,11 +115,21 @@ class Command(BaseCommand):
             scrub_question(first, question, "en"),
         )
 
-    def _print(self, passwords: list[tuple[str, str, str]]) -> None:
+    def _print(
+        self, passwords: list[tuple[str, str, str]], authenticators: list[tuple[str, str, str]]
+    ) -> None:
         out = self.stdout
         out.write("")
         out.write("Crossroads demo accounts (new passwords at every start):")
         out.write(f"  {'role':<12} {'user name':<18} password")
         for role, username, password in passwords:
             out.write(f"  {role:<12} {username:<18} {password}")
+        out.write("")
+        out.write(
+            "Staff accounts also need a sign-in code: add the key to an authenticator app once"
+        )
+        out.write("(or make a QR code of the otpauth address); the keys stay the same at restarts.")
+        out.write(f"  {'user name':<18} {'key':<32} otpauth address")
+        for username, key, uri in authenticators:
+            out.write(f"  {username:<18} {key:<32} {uri}")
         out.write("")
