@@ -15,10 +15,10 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 
 from audit.actions import Actor, record
 from audit.models import Outcome
+from crossroads_web.limits import bump
 
 
 def _milestone(count: int) -> bool:
@@ -31,13 +31,7 @@ def count_refusal(address: str, now: float | None = None) -> tuple[int, int]:
     seconds = int(getattr(settings, "CROSSROADS_REFUSAL_WINDOW_SECONDS", 600))
     window = int((time.time() if now is None else now) // seconds)
     digest = hashlib.sha256(address.encode("utf-8")).hexdigest()[:32]
-    name = f"refused:{digest}:{window}"
-    cache.add(name, 0, timeout=seconds + 1)
-    try:
-        return int(cache.incr(name)), seconds
-    except ValueError:  # expired between add and incr: the window's first refusal
-        cache.set(name, 1, timeout=seconds + 1)
-        return 1, seconds
+    return bump(f"refused:{digest}:{window}", seconds + 1), seconds
 
 
 def record_anonymous(actor: Actor, case_id: int | None, why: str, method: str) -> None:

@@ -100,15 +100,25 @@ def over_limit(bucket: str, key: str, limit: Rate | None, now: float | None = No
     now = time.time() if now is None else now
     window = int(now // limit.seconds)
     name = f"rl:{bucket}:{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}:{window}"
-    cache.add(name, 0, timeout=limit.seconds + 1)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between add and incr: this is the window's first request
-        cache.set(name, 1, timeout=limit.seconds + 1)
-        count = 1
-    if count <= limit.count:
+    if bump(name, limit.seconds + 1) <= limit.count:
         return None
     return max(1, math.ceil((window + 1) * limit.seconds - now))
+
+
+def bump(name: str, timeout: int) -> int:
+    """Add one to a count in the shared cache and return it; a new count lives ``timeout`` s.
+
+    The usual case (the count exists) is one increment, which on the database cache is one
+    short transaction; only a window's first request also adds the entry.
+    """
+    for _attempt in range(3):
+        try:
+            return int(cache.incr(name))
+        except ValueError:  # no count yet (or it just expired)
+            if cache.add(name, 1, timeout=timeout):
+                return 1
+    cache.set(name, 1, timeout=timeout)  # pragma: no cover - the entry kept vanishing
+    return 1
 
 
 def bearer_token(request: HttpRequest) -> str | None:
