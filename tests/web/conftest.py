@@ -21,6 +21,9 @@ if str(WEB) not in sys.path:
     sys.path.insert(0, str(WEB))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crossroads_web.settings.test")
 os.environ.setdefault("CROSSROADS_VAR_DIR", str(ROOT / ".cache" / "web-test-var"))
+# One audit key for the tests and the servers and commands they start (a restore in a fresh
+# state directory must verify the events this process wrote).
+os.environ.setdefault("CROSSROADS_AUDIT_KEY", "test-audit-key-not-secret-0123456789abcdef")
 
 import django  # noqa: E402
 

@@ -115,7 +115,7 @@ CASES = {
             "password2": "tall ships sail 42",
             "language": "en",
         },
-        "This user name is taken.",
+        "We could not make an account with these details.",
         lambda w: (User.objects.count(), Invite.objects.filter(used_at__isnull=False).count()),
     ),
     "password-wrong-current": FormCase(

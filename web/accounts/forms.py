@@ -13,6 +13,10 @@ from accounts.models import Language, Role, User
 from crossroads.common.text import forbidden_character
 
 _USERNAME_HELP = _("Letters, digits and @ . + - _ only; 150 characters at most.")
+_SIGNUP_REFUSED = _(
+    "We could not make an account with these details. Please check them, or choose another "
+    "user name."
+)
 
 
 class SignInForm(AuthenticationForm):
@@ -55,8 +59,6 @@ class RegisterForm(forms.Form):
             validator(name)
         except forms.ValidationError:
             raise forms.ValidationError(_USERNAME_HELP) from None
-        if User.objects.filter(username__iexact=name).exists():
-            raise forms.ValidationError(_("This user name is taken. Please choose another."))
         return name
 
     def clean(self) -> dict[str, Any]:
@@ -70,6 +72,10 @@ class RegisterForm(forms.Form):
                 password_validation.validate_password(one, user)
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
+        # Whether a name is taken is asked last, only of an otherwise complete sign-up, so that
+        # probing names with a wrong password learns nothing (sign-ups are also rate-limited).
+        if not self.errors and User.objects.filter(username__iexact=data["username"]).exists():
+            self.add_error(None, _SIGNUP_REFUSED)
         return data
 
 

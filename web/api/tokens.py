@@ -64,3 +64,16 @@ def user_for(raw: str) -> User | None:
     if token is None or not token.usable() or not token.user.is_active:
         return None
     return token.user
+
+
+def revoke_all(actor: Actor, user: User, why: str) -> int:
+    """End every live token of ``user`` (for example when their password changes)."""
+    with transaction.atomic():
+        live = list(
+            ApiToken.objects.filter(user=user, revoked_at__isnull=True).values_list("pk", flat=True)
+        )
+        if not live:
+            return 0
+        ApiToken.objects.filter(pk__in=live).update(revoked_at=timezone.now())
+        record(actor, "api_token.revoke", detail={"tokens": live, "user": user.pk, "why": why})
+    return len(live)

@@ -8,16 +8,20 @@ Views call :func:`record` directly only for reads and refusals.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.models import AuditEvent, Outcome
+from audit import anchor
+from audit.keys import audit_key
+from audit.models import KEYED, AuditEvent, Outcome
 
 GENESIS = "0" * 64
 _LOCK_KEY = 7_301_177  # any constant: the PostgreSQL advisory lock that orders the chain
@@ -52,13 +56,17 @@ def client_ip(request: HttpRequest) -> str | None:
     return value if value and len(value) <= 45 else None
 
 
-def _digest(fields: dict[str, Any]) -> str:
+def _digest(fields: dict[str, Any], version: int | None) -> str:
+    """Version 2 (every new event): HMAC-SHA256 with the audit key. None: the plain SHA-256 of
+    events written before the key existed, checked as they were written."""
     text = json.dumps(fields, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
+    if version is None:
+        return hashlib.sha256(text.encode("ascii")).hexdigest()
+    return hmac.new(audit_key(), text.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def _link_fields(event: AuditEvent) -> dict[str, Any]:
-    return {
+    fields = {
         "at": event.at.isoformat(timespec="microseconds"),
         "actor_id": event.actor_id,
         "actor_name": event.actor_name,
@@ -71,6 +79,15 @@ def _link_fields(event: AuditEvent) -> dict[str, Any]:
         "path": event.path,
         "prev_hash": event.prev_hash,
     }
+    if event.hash_version is not None:  # keyed events also bind their version and position
+        fields["hash_version"] = event.hash_version
+        fields["seq"] = event.seq
+    return fields
+
+
+def event_hash(event: AuditEvent) -> str:
+    """The hash an event should carry, by the version it was written with."""
+    return _digest(_link_fields(event), event.hash_version)
 
 
 def _lock_chain() -> None:
@@ -92,7 +109,13 @@ def record(
     """Append one event. Runs inside the caller's transaction when there is one."""
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        last = AuditEvent.objects.order_by("-id").values_list("hash", "seq").first()
+        if last is None:
+            seq = 1
+        elif last[1] is None:  # the first keyed event after the unkeyed ones
+            seq = AuditEvent.objects.count() + 1
+        else:
+            seq = last[1] + 1
         event = AuditEvent(
             at=timezone.now(),
             actor_id=actor.user_id,
@@ -104,10 +127,15 @@ def record(
             detail=detail or {},
             ip=actor.ip,
             path=actor.path[:300],
-            prev_hash=last or GENESIS,
+            prev_hash=last[0] if last else GENESIS,
+            hash_version=KEYED,
+            seq=seq,
         )
-        event.hash = _digest(_link_fields(event))
+        event.hash = event_hash(event)
         event.save()
+        transaction.on_commit(
+            partial(anchor.append, "head", event.pk, seq, event.hash), robust=True
+        )
     return event
 
 
@@ -115,19 +143,40 @@ def record(
 class ChainReport:
     checked: int
     broken_at: int | None
+    why: str = ""
+    unkeyed: int = 0  # events written before the keyed hash, checked with plain SHA-256
+    head_id: int | None = None
+    head_hash: str = ""
 
     @property
     def ok(self) -> bool:
         return self.broken_at is None
 
 
+def _fault(event: AuditEvent, position: int, previous: str, keyed_seen: bool) -> str:
+    """Why this event breaks the chain, or "" when it holds."""
+    if event.prev_hash != previous:
+        return "it does not link to the event before it (one was removed, added or changed)"
+    if event.hash_version is None and keyed_seen:
+        return "it carries an unkeyed hash after keyed events (rewritten)"
+    if event.hash_version not in {None, KEYED}:
+        return f"it carries an unknown hash version {event.hash_version}"
+    if event.hash_version == KEYED and event.seq != position:
+        return f"it claims position {event.seq} but is number {position} in the chain"
+    if not hmac.compare_digest(event_hash(event), event.hash):
+        return "its content does not match its hash (changed, or rewritten without the key)"
+    return ""
+
+
 def verify_chain(events: Iterable[AuditEvent] | None = None) -> ChainReport:
-    """Walk the events in order; report the first whose link or content does not match."""
-    previous = GENESIS
-    count = 0
+    """Walk the events in order; report the first whose link, position or content is wrong."""
+    previous, position, unkeyed, keyed_seen, head_id = GENESIS, 0, 0, False, None
     for event in events if events is not None else AuditEvent.objects.order_by("id").iterator():
-        count += 1
-        if event.prev_hash != previous or _digest(_link_fields(event)) != event.hash:
-            return ChainReport(count, event.pk)
-        previous = event.hash
-    return ChainReport(count, None)
+        position += 1
+        why = _fault(event, position, previous, keyed_seen)
+        if why:
+            return ChainReport(position, event.pk, why, unkeyed, head_id, previous)
+        keyed_seen = keyed_seen or event.hash_version is not None
+        unkeyed += event.hash_version is None
+        previous, head_id = event.hash, event.pk
+    return ChainReport(position, None, "", unkeyed, head_id, previous)

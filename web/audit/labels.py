@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 LABELS: dict[str, Promise] = {
     "access.denied": _("was refused access"),
+    "access.denied_repeat": _("was refused access again, many times"),
     "account.create": _("created an account"),
     "account.language": _("changed the language"),
     "account.login": _("signed in"),

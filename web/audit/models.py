@@ -2,8 +2,11 @@
 
 Rows are append-only. The model refuses updates and deletes, the query set refuses bulk ones,
 and database triggers (migration 0002) refuse them even for raw SQL from the app's own account.
-Each row also carries a SHA-256 link to the row before it, so that a change made behind the
-app's back (for example with a database tool) shows up when the chain is checked.
+Each row also carries a keyed link (HMAC-SHA256, key outside the database: :mod:`audit.keys`)
+to the row before it and its position in the chain, so that a change made behind the app's back
+(for example with a database tool) shows up when the chain is checked; the head of the chain is
+also written outside the database (:mod:`audit.anchor`), which shows removed newest rows. Rows
+written before the key existed keep their plain SHA-256 link (``hash_version`` empty).
 
 Nothing here holds case content: ``detail`` names fields, never their values (no health data in
 logs).
@@ -28,6 +31,9 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("audit events cannot be deleted")
 
 
+KEYED = 2  # hash_version of HMAC-SHA256 events; empty: plain SHA-256 (before the key existed)
+
+
 class Outcome(models.TextChoices):
     OK = "ok", "ok"
     DENIED = "denied", "denied"
@@ -46,6 +52,9 @@ class AuditEvent(models.Model):
     path = models.CharField(max_length=300, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Nullable, so that adding them keeps the table (and its triggers) on SQLite.
+    hash_version = models.PositiveSmallIntegerField(null=True, blank=True)
+    seq = models.BigIntegerField(null=True, blank=True)
 
     objects: ClassVar[AuditQuerySet] = AuditQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -1,4 +1,7 @@
-"""The audit trail, for the patient (their own case) and administrators (everything)."""
+"""The audit trail, for the patient (their own case) and administrators (everything).
+
+The patient sees staff by role and no addresses (:mod:`audit.masking`); administrators see all.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from django.shortcuts import render
 
 from accounts.models import Role
 from audit.actions import Actor, record
+from audit.masking import Masker
 from audit.models import AuditEvent
 from cases.access import case_view, role_view
 from cases.models import CaseRecord
@@ -65,18 +69,25 @@ def _page(request: HttpRequest, events: QuerySet[AuditEvent]) -> Page[AuditEvent
 def case_audit(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     record(Actor.from_request(request), "audit.view", case_id=case.pk)
     events = AuditEvent.objects.filter(case_id=case.pk).order_by("-id")
-    return render(
-        request,
-        "audit/case.html",
-        {"case": case, "page": _page(request, events)},
-    )
+    page = _page(request, events)
+    if not _is_admin(request):
+        page.object_list = list(Masker(case).each(page.object_list))
+    return render(request, "audit/case.html", {"case": case, "page": page})
 
 
 @case_view(Perm.VIEW_AUDIT)
 def case_audit_csv(request: HttpRequest, case: CaseRecord) -> StreamingHttpResponse:
     record(Actor.from_request(request), "audit.export", case_id=case.pk)
-    events = AuditEvent.objects.filter(case_id=case.pk).order_by("id").iterator()
+    events: Iterable[AuditEvent] = (
+        AuditEvent.objects.filter(case_id=case.pk).order_by("id").iterator()
+    )
+    if not _is_admin(request):
+        events = Masker(case).each(events)
     return _csv(events, f"case-{case.pk}-audit.csv")
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    return getattr(request.user, "role", None) == Role.ADMIN
 
 
 @role_view(Role.ADMIN)

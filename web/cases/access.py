@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 
+from audit import refusals
 from audit.actions import Actor, record
 from audit.models import Outcome
 from cases.models import CaseRecord
@@ -24,8 +25,13 @@ View = Callable[..., HttpResponseBase]
 
 
 def deny(request: HttpRequest, case_id: int | None, why: str) -> None:
+    """Log a refusal; those of people not signed in are summarised (:mod:`audit.refusals`)."""
+    actor = Actor.from_request(request)
+    if actor.user_id is None:
+        refusals.record_anonymous(actor, case_id, why, str(request.method))
+        return
     record(
-        Actor.from_request(request),
+        actor,
         "access.denied",
         case_id=case_id,
         outcome=Outcome.DENIED,

@@ -1,14 +1,23 @@
-"""Request guards for the whole site: rate limits on sign-in and the API, and no file uploads.
+"""Request guards for the whole site: rate limits, and no file uploads.
 
 Rate limits count requests in fixed windows in Django's cache (one count per window and key).
-With the default in-process cache each server process counts on its own, so the effective limit
-is the configured one times the number of processes; a service with several machines should
-point ``CACHES`` at a shared cache. Limits come from ``CROSSROADS_RATE_LIMITS`` (settings), each
-``"<count>/<seconds>"``, or ``"off"``; the environment can override them (see settings).
+The cache is shared by every server process (settings ``CACHES``: a database table by default,
+Redis by configuration), so a limit holds for the whole service, not per process. Limits come
+from ``CROSSROADS_RATE_LIMITS`` (settings), each ``"<count>/<seconds>"``, or ``"off"``; the
+environment can override them (see settings and web/README.md):
+
+- ``login`` and ``signup``: sign-in attempts and sign-ups (also through an invitation) per
+  address; ``api``: API calls per token; ``api_ip``: API calls per address;
+- ``cds``: CDS Hooks calls per address; ``pdf``: report PDFs and ``packet``: review packet
+  builds, per person (per token for the API, per address for anyone not signed in).
+
+Over a limit the answer is 429 with ``Retry-After``: JSON under ``/api/`` and for CDS Hooks, a
+plain sentence for pages.
 
 File uploads are refused until a later release adds safe handling (scanning, size and type
 checks, storage outside the web root): any request that carries a file gets 415 and a plain
-sentence, before a view sees it.
+sentence, before a view sees it. CDS Hooks read their JSON body themselves and refuse any other
+body with a JSON 415 (:mod:`interop.cds`).
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +40,36 @@ from audit.actions import client_ip
 
 Handler = Callable[[HttpRequest], HttpResponse]
 API_PREFIX = "/api/"
+CDS_PREFIX = "/cds-services"
+SAFE = frozenset({"GET", "HEAD"})
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+EVERY = SAFE | WRITES
+
+
+@dataclass(frozen=True, slots=True)
+class ViewLimit:
+    """Which limit a view counts against, for which methods, keyed by person or by address."""
+
+    name: str
+    methods: frozenset[str]
+    by_person: bool
+
+
+# View names (``app:name``) and the limit each counts against. A test checks that every name
+# still resolves, so a renamed or moved view cannot silently lose its limit.
+VIEW_LIMITS: dict[str, ViewLimit] = {
+    "accounts:register": ViewLimit("signup", WRITES, by_person=False),
+    "invite": ViewLimit("signup", WRITES, by_person=False),
+    "interop:cds_service": ViewLimit("cds", WRITES, by_person=False),
+    "cases:report_pdf": ViewLimit("pdf", EVERY, by_person=True),
+    "cases:review_preview": ViewLimit("packet", EVERY, by_person=True),
+    "cases:review_packet": ViewLimit("packet", EVERY, by_person=True),
+    "cases:review_send": ViewLimit("packet", WRITES, by_person=True),
+    "cases:review_dispatch": ViewLimit("packet", WRITES, by_person=True),
+    "api:case_packet": ViewLimit("packet", EVERY, by_person=True),
+    "api:create_review": ViewLimit("packet", WRITES, by_person=True),
+    "api:send_review": ViewLimit("packet", WRITES, by_person=True),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +100,25 @@ def over_limit(bucket: str, key: str, limit: Rate | None, now: float | None = No
     now = time.time() if now is None else now
     window = int(now // limit.seconds)
     name = f"rl:{bucket}:{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}:{window}"
-    cache.add(name, 0, timeout=limit.seconds + 1)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between add and incr: this is the window's first request
-        cache.set(name, 1, timeout=limit.seconds + 1)
-        count = 1
-    if count <= limit.count:
+    if bump(name, limit.seconds + 1) <= limit.count:
         return None
     return max(1, math.ceil((window + 1) * limit.seconds - now))
+
+
+def bump(name: str, timeout: int) -> int:
+    """Add one to a count in the shared cache and return it; a new count lives ``timeout`` s.
+
+    The usual case (the count exists) is one increment, which on the database cache is one
+    short transaction; only a window's first request also adds the entry.
+    """
+    for _attempt in range(3):
+        try:
+            return int(cache.incr(name))
+        except ValueError:  # no count yet (or it just expired)
+            if cache.add(name, 1, timeout=timeout):
+                return 1
+    cache.set(name, 1, timeout=timeout)  # pragma: no cover - the entry kept vanishing
+    return 1
 
 
 def bearer_token(request: HttpRequest) -> str | None:
@@ -77,17 +127,32 @@ def bearer_token(request: HttpRequest) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def too_many(retry_after: int, api: bool) -> HttpResponse:
+def too_many(retry_after: int, api: bool, cds: bool = False) -> HttpResponse:
+    """429 with ``Retry-After``: JSON for programs (API, CDS Hooks), a plain sentence for pages."""
     message = _("Too many requests. Please wait %(seconds)d seconds and try again.") % {
         "seconds": retry_after
     }
     response: HttpResponse
-    if api:
+    if cds:
+        response = JsonResponse({"error": message}, status=429)
+        response["Access-Control-Allow-Origin"] = "*"
+    elif api:
         response = JsonResponse({"detail": message, "errors": []}, status=429)
     else:
         response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def _who(request: HttpRequest, by_person: bool) -> str:
+    """The key a limit counts by: the person (or their API token), else the address."""
+    user = getattr(request, "user", None)
+    if by_person and user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    token = bearer_token(request) if by_person else None
+    if token:
+        return f"token:{token}"
+    return f"ip:{client_ip(request) or 'unknown'}"
 
 
 class _RefuseFiles(FileUploadHandler):
@@ -118,7 +183,7 @@ def _carries_file(request: HttpRequest) -> bool:
 
 
 class RequestLimitsMiddleware:
-    """Rate limits (sign-in by address; API by token and by address) and the upload refusal."""
+    """Rate limits (sign-in, API and, per view, :data:`VIEW_LIMITS`) and the upload refusal."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -137,7 +202,12 @@ class RequestLimitsMiddleware:
             wait = over_limit("login", ip, rate("login"))
         if wait is not None:
             return too_many(wait, api)
-        if not api and request.method in {"POST", "PUT", "PATCH"} and _carries_file(request):
+        cds = request.path.startswith(CDS_PREFIX)
+        if (
+            not (api or cds)
+            and request.method in {"POST", "PUT", "PATCH"}
+            and _carries_file(request)
+        ):
             return HttpResponse(
                 _(
                     "Sending files is not possible yet. Please type the information into the "
@@ -147,3 +217,22 @@ class RequestLimitsMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        """The per-view limits, once the URL is resolved and the person is known."""
+        match = request.resolver_match
+        limit = VIEW_LIMITS.get(match.view_name) if match is not None else None
+        if limit is None or request.method not in limit.methods:
+            return None
+        wait = over_limit(limit.name, _who(request, limit.by_person), rate(limit.name))
+        if wait is None:
+            return None
+        return too_many(
+            wait, request.path.startswith(API_PREFIX), request.path.startswith(CDS_PREFIX)
+        )

@@ -114,6 +114,8 @@ def service_view(request: HttpRequest, service_id: str) -> HttpResponse:
         return _error(405, "call a CDS service with POST.", Allow="POST, OPTIONS")
     if service_id != SERVICE_ID:
         return _error(404, f"no CDS service '{service_id[:64]}'; see /cds-services.")
+    if (request.content_type or "").startswith("multipart/"):  # forms and files: not a hook call
+        return _error(415, "send the hook call as JSON (Content-Type: application/json).")
     actor = Actor.from_request(request)
     try:
         body = read_json(request)

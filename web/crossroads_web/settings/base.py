@@ -18,6 +18,7 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 WEB_DIR = Path(__file__).resolve().parents[2]
 ROOT_DIR = WEB_DIR.parent
@@ -60,11 +61,31 @@ def database_config(url: str | None) -> dict[str, Any]:
     return config
 
 
+def cache_config(url: str) -> dict[str, Any]:
+    """The shared cache: the database table by default, Redis when a ``redis://`` URL is given."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+    if url:
+        raise ImproperlyConfigured(
+            "CROSSROADS_CACHE_URL must be a redis:// URL (or empty for the database cache), "
+            f"not {url!r}."
+        )
+    return {
+        "default": {
+            "BACKEND": "crossroads_web.dbcache.AtomicDatabaseCache",
+            "LOCATION": "crossroads_cache",
+        }
+    }
+
+
 DEBUG = os.environ.get("CROSSROADS_DEBUG", "") == "1"
 SECRET_KEY = local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
+    "crossroads_web",  # the shared rate-limit cache table (crossroads_web.apps)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "crossroads_web.middleware.SessionTimeoutMiddleware",
     "crossroads_web.middleware.UserLanguageMiddleware",
+    "crossroads_web.nostore.NoStoreMiddleware",  # health data never kept in a cache
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.twofactor_middleware.TwoFactorMiddleware",  # staff pass a code step; after auth
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -213,13 +235,35 @@ CROSSROADS_JURISDICTIONS = ("US", "EU", "CN")
 # (empty: this server's own address as the request saw it).
 CROSSROADS_CDS_JURISDICTIONS = tuple(env_list("CROSSROADS_CDS_JURISDICTIONS", "US,EU,CN"))
 CROSSROADS_CDS_BASE_URL = os.environ.get("CROSSROADS_CDS_BASE_URL", "")
-# Rate limits, "<count>/<seconds>" or "off" (crossroads_web.limits): sign-in attempts per address
-# (django-axes also locks an account after five failures), API calls per token and per address.
+# Rate limits, "<count>/<seconds>" or "off" (crossroads_web.limits): sign-in attempts and sign-ups
+# per address (django-axes also locks an account after five failures), API calls per token and
+# per address, CDS Hooks calls per address, report PDFs and packet builds per person.
 CROSSROADS_RATE_LIMITS = {
     "login": os.environ.get("CROSSROADS_RATE_LOGIN", "20/60"),
+    "signup": os.environ.get("CROSSROADS_RATE_SIGNUP", "10/3600"),
     "api": os.environ.get("CROSSROADS_RATE_API", "300/60"),
     "api_ip": os.environ.get("CROSSROADS_RATE_API_IP", "1200/60"),
+    "cds": os.environ.get("CROSSROADS_RATE_CDS", "60/60"),
+    "pdf": os.environ.get("CROSSROADS_RATE_PDF", "6/60"),
+    "packet": os.environ.get("CROSSROADS_RATE_PACKET", "20/60"),
 }
+# The counts live in a cache that every server process shares (crossroads_web.ratelimit): a
+# table in the database by default (made by `manage.py migrate`), Redis when
+# CROSSROADS_CACHE_URL=redis://host:6379/0 is set (needs the `redis` package).
+CACHES = cache_config(os.environ.get("CROSSROADS_CACHE_URL", ""))
+# The audit trail's keyed hash (audit.keys) and its anchor (audit.anchor), both outside the
+# database: the key from CROSSROADS_AUDIT_KEY, else made once in var/audit_key (owner-only);
+# after every new event its number, position and hash are appended to the anchor file.
+CROSSROADS_AUDIT_KEY = os.environ.get("CROSSROADS_AUDIT_KEY", "")
+CROSSROADS_AUDIT_KEY_FILE = Path(
+    os.environ.get("CROSSROADS_AUDIT_KEY_FILE", str(VAR_DIR / "audit_key"))
+)
+CROSSROADS_AUDIT_ANCHOR = os.environ.get(
+    "CROSSROADS_AUDIT_ANCHOR", str(VAR_DIR / "audit-anchor.jsonl")
+)
+# Refusals of people who are not signed in: the first per address and window is recorded in
+# full, then one row when the count reaches 10, 100, 1000, ... (audit.refusals).
+CROSSROADS_REFUSAL_WINDOW_SECONDS = 600
 API_TOKEN_DAYS = 90  # how long a new API token is valid unless its maker says otherwise
 
 LOGGING = {

@@ -35,5 +35,6 @@ class Command(BaseCommand):
         else:
             raise CommandError(
                 f"Restored, but the audit chain breaks at event {report.audit_broken_at}: "
-                "the backup holds events changed outside the app."
+                "the backup holds events changed outside the app, or this server's audit key "
+                "(CROSSROADS_AUDIT_KEY or var/audit_key) is not the one that wrote them."
             )
