@@ -3,6 +3,12 @@
 A few processes with a few threads each: enough for a care team on one machine. The app is loaded
 before the workers fork (``preload_app``), so the knowledge base is read once.
 ``CROSSROADS_BIND`` and ``WEB_CONCURRENCY`` change the address and the number of processes.
+
+In production gunicorn listens on loopback only, behind nginx (deploy/nginx/crossroads.conf):
+gunicorn gives a connection a thread while it reads the request, so slow clients must meet
+nginx, which buffers whole requests, first. The timeouts below bound what gets through anyway:
+a request still running after ``timeout`` seconds has its worker restarted, an idle kept-alive
+connection is closed after ``keepalive`` seconds, and request heads are kept small.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ bind = os.environ.get("CROSSROADS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", str(min(4, multiprocessing.cpu_count() + 1))))
 worker_class = "gthread"
 threads = int(os.environ.get("CROSSROADS_THREADS", "4"))
-timeout = 60
+timeout = 60  # nginx waits 65 s (proxy_read_timeout) for an answer
 graceful_timeout = 20
-keepalive = 5
+keepalive = 5  # nginx keeps its upstream connections open; anyone else gets 5 s
+limit_request_line = 4094  # bytes in the request line (gunicorn's default, stated)
+limit_request_fields = 64  # header lines; nginx allows 4 buffers of 8 kB in all
+limit_request_field_size = 8190
 max_requests = 5000
 max_requests_jitter = 500
 preload_app = True

@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cases.access import deny
 from cases.actions import VersionConflictError
-from crossroads.common.errors import CaseFileError, CrossroadsError, UserError
+from crossroads.common.errors import CaseFileError, CrossroadsError, InputLimitError, UserError
 from crossroads.common.messages import location, problem_from_error
 from crossroads.record.load import fields_at
 from review.actions import MoveRefusedError, WrongStateError
@@ -96,7 +98,14 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, InputLimitError):  # ninja wraps the parser's refusal
+            return respond(request, 400, f"The body cannot be read: {exc.__cause__.detail}")
         return respond(request, exc.status_code, str(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        return respond(request, 413, f"The body is larger than {size} kB. Send a smaller record.")
 
     @api.exception_handler(CrossroadsError)
     def core_error(request: HttpRequest, exc: CrossroadsError) -> HttpResponse:

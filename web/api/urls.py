@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
+import crossroads_web.converters  # noqa: F401  (registers <id:...>, the bounded record number)
 from api import views
 
 app_name = "api_tokens"
 urlpatterns = [
     path("", views.token_list, name="list"),
-    path("<int:token_id>/revoke/", views.token_revoke, name="revoke"),
+    path("<id:token_id>/revoke/", views.token_revoke, name="revoke"),
 ]

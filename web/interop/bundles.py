@@ -15,7 +15,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cases import results
-from crossroads.common.errors import CaseFileError, FhirInputError
+from crossroads.common.errors import CaseFileError, FhirInputError, InputLimitError
+from crossroads.common.safeio import MAX_DEPTH, MAX_INT_DIGITS, load_json
 from crossroads.interop.fhir import ImportNote, ImportResult, import_bundle
 from crossroads.kb.fhir_maps import load_fhir_maps
 
@@ -55,6 +56,24 @@ class BundleCheck:
         return len(self.result.unmapped)
 
 
+def _limit_message(kind: str) -> str:
+    """What to say about text beyond the reader's limits, in the reader's language."""
+    if kind == "number":
+        return _(
+            "The text holds a number with more than %(digits)s digits. Export the record again "
+            "as a FHIR Bundle and paste that."
+        ) % {"digits": MAX_INT_DIGITS}
+    if kind == "text":
+        return _(
+            "The text holds half of a character (a \\ud800-style escape). Export the record "
+            "again as UTF-8 text and paste that."
+        )
+    return _(
+        "The text is nested more than %(levels)s levels deep; a patient's record has far fewer. "
+        "Export the record again as a FHIR Bundle and paste that."
+    ) % {"levels": MAX_DEPTH}
+
+
 def parse(text: str) -> dict[str, Any]:
     """The pasted text as a FHIR Bundle or Patient, or a plain message saying what is wrong."""
     if len(text) > MAX_CHARS:
@@ -65,7 +84,9 @@ def parse(text: str) -> dict[str, Any]:
     if not text.strip():
         raise BundleTextError(_("Paste the FHIR Bundle (JSON text) into the box."))
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except InputLimitError as exc:
+        raise BundleTextError(_limit_message(exc.kind)) from None
     except json.JSONDecodeError as exc:
         raise BundleTextError(
             _(

@@ -26,7 +26,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from audit.actions import Actor
 from cases import results
-from crossroads.common.errors import UserError
+from crossroads.common.errors import InputLimitError, UserError
+from crossroads.common.safeio import load_json
 from crossroads.interop.cdshooks import SERVICE_ID, discovery, patient_view
 from crossroads.kb import JURISDICTIONS
 from crossroads_web.context import core_lang
@@ -84,11 +85,13 @@ def read_json(request: HttpRequest) -> Any:
     if not text.strip():
         raise ValueError("the request body is empty; send the hook call as a JSON object.")
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return load_json(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ValueError(
             f"the request body is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
         ) from None
+    except InputLimitError as exc:  # too deep, a number too long, half a character
+        raise ValueError(f"the request body cannot be read: {exc.detail}") from None
 
 
 def _no_constant(name: str) -> Any:

@@ -6,41 +6,42 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
+import crossroads_web.converters  # noqa: F401  (registers <id:...>, the bounded record number)
 from review import manage_views, views
 
 app_name = "reviews"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
-    path("<int:request_id>/", views.packet, name="packet"),
-    path("<int:request_id>/consensus/", views.consensus, name="consensus"),
-    path("<int:request_id>/packet/", views.packet_document, name="packet_document"),
+    path("<id:request_id>/", views.packet, name="packet"),
+    path("<id:request_id>/consensus/", views.consensus, name="consensus"),
+    path("<id:request_id>/packet/", views.packet_document, name="packet_document"),
 ]
 
 case_patterns: list[URLPattern] = [
-    path("<int:case_id>/review/send/", manage_views.review_send, name="review_send"),
-    path("<int:case_id>/review/preview/", manage_views.review_preview, name="review_preview"),
+    path("<id:case_id>/review/send/", manage_views.review_send, name="review_send"),
+    path("<id:case_id>/review/preview/", manage_views.review_preview, name="review_preview"),
     path(
-        "<int:case_id>/review/<int:request_id>/",
+        "<id:case_id>/review/<id:request_id>/",
         manage_views.review_detail,
         name="review_detail",
     ),
     path(
-        "<int:case_id>/review/<int:request_id>/edit/",
+        "<id:case_id>/review/<id:request_id>/edit/",
         manage_views.review_edit,
         name="review_edit",
     ),
     path(
-        "<int:case_id>/review/<int:request_id>/send/",
+        "<id:case_id>/review/<id:request_id>/send/",
         manage_views.review_dispatch,
         name="review_dispatch",
     ),
     path(
-        "<int:case_id>/review/<int:request_id>/withdraw/",
+        "<id:case_id>/review/<id:request_id>/withdraw/",
         manage_views.review_withdraw,
         name="review_withdraw",
     ),
     path(
-        "<int:case_id>/review/<int:request_id>/packet/",
+        "<id:case_id>/review/<id:request_id>/packet/",
         manage_views.review_packet,
         name="review_packet",
     ),

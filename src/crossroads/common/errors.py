@@ -106,6 +106,27 @@ class FhirInputError(UserError):
         return f"{self.source}: {self.detail}" if self.source else self.detail
 
 
+@dataclass
+class InputLimitError(UserError):
+    """JSON or YAML text beyond what Crossroads reads: nested too deep, a number too long, half a
+    character, or YAML aliases that would expand to too many values (an "alias bomb").
+
+    ``kind`` (``depth``, ``number``, ``text``, ``aliases``) lets the web app say the same in the
+    reader's language.
+    """
+
+    source: str
+    detail: str
+    kind: str = ""
+    code = "input-limit"
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.detail}" if self.source else self.detail
+
+
 class CdsRequestError(UserError):
     """A CDS Hooks call that does not follow the CDS Hooks 2.0 request shape."""
 

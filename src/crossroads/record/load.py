@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from crossroads.common.errors import CaseFileError, Problem
 from crossroads.common.messages import problem_from_error
-from crossroads.common.yamlio import load_yaml
+from crossroads.common.safeio import load_json, load_yaml_bounded
 from crossroads.record.case import Case
 
 
@@ -39,21 +39,25 @@ def fields_at(loc: tuple[str | int, ...], model: type[BaseModel] = Case) -> list
 
 
 def parse_text(text: str, source: str, fmt: str = "yaml") -> Any:
-    """Parse YAML or JSON text; syntax errors name the line and column."""
+    """Parse YAML or JSON text; syntax errors name the line and column.
+
+    Reads within the limits of :mod:`crossroads.common.safeio` (nesting, number size, YAML
+    aliases): beyond them an ``InputLimitError`` (exit code 2), never a hang or a crash.
+    """
     if not text.strip():
         raise CaseFileError(
             source, [Problem("", "the file is empty.", "Start from `crossroads case new`.")]
         )
     if fmt == "json":
         try:
-            return json.loads(text)
+            return load_json(text, source)
         except json.JSONDecodeError as exc:
             where = f"line {exc.lineno}, column {exc.colno}"
             raise CaseFileError(
                 source, [Problem(where, f"JSON syntax error: {exc.msg}.")]
             ) from None
     try:
-        return load_yaml(text)
+        return load_yaml_bounded(text, source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from crossroads.common.errors import InputLimitError
+from crossroads.common.safeio import load_json
 from crossroads.interop.fhir import mcode
 from crossroads.interop.fhir.elements import (
     Json,
@@ -566,9 +568,12 @@ class ClinicalReader:
     # -- settling --------------------------------------------------------------------------
     def _json(self, text: str, where: str) -> Any:
         try:
-            return json.loads(text)
+            return load_json(text)
         except json.JSONDecodeError:
             self.notes.add_text("problem", where, "case-data extension holds broken JSON; not used")
+            return None
+        except InputLimitError as exc:
+            self.notes.add_text("problem", where, f"case-data extension not used: {exc.detail}")
             return None
 
     def _pick(self, found: list[_Dated], field_name: str) -> Any:

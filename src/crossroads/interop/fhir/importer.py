@@ -27,6 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from crossroads.common.errors import CaseFileError, FhirInputError, Problem
+from crossroads.common.safeio import load_json
 from crossroads.interop.fhir.clinical import ClinicalReader, where_of
 from crossroads.interop.fhir.elements import Json, codings
 from crossroads.interop.fhir.notes import ImportNote, Notes
@@ -84,7 +85,7 @@ def read_fhir_file(path: str | Path) -> Json:
     except UnicodeDecodeError:
         raise FhirInputError(source, "the file is not UTF-8 text. Save it as UTF-8.") from None
     try:
-        data = json.loads(text)
+        data = load_json(text, source)
     except json.JSONDecodeError as exc:
         raise FhirInputError(
             source, f"not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."

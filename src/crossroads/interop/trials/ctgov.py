@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from crossroads.common.errors import RegistryUnreachableError, StudyFileError
+from crossroads.common.safeio import load_json
 from crossroads.interop.trials.model import AgeLimit, AgeUnit, Intervention, Site, Study
 
 API_BASE = "https://clinicaltrials.gov/api/v2"
@@ -128,7 +129,7 @@ def _records(data: Any, source: str) -> Iterator[Any]:
 def read_study_file(path: Path) -> list[Study]:
     source = str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = load_json(path.read_text(encoding="utf-8-sig"), source)
     except OSError as exc:
         raise StudyFileError(f"{source}: cannot read the file ({exc.strerror}).") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -212,7 +213,7 @@ def _get(url: str, timeout: float) -> dict[str, Any]:
         with urllib.request.urlopen(
             request, timeout=timeout
         ) as response:  # only http(s): checked above
-            data = json.loads(response.read().decode("utf-8"))
+            data = load_json(response.read().decode("utf-8"), REGISTRY)
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         reason = getattr(exc, "reason", exc)
         host = urllib.parse.urlsplit(url).netloc
