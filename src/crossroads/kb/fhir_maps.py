@@ -55,7 +55,8 @@ REQUIRED_PHRASES = (
     "cds.needs_info.detail",
     "cds.not_read",
     "cds.open_case",
-    "cds.no_record",
+    "cds.could_not_send",
+    "cds.more_pages",
     "cds.more",
     "cds.source",
 )
