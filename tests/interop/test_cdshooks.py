@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from crossroads.common.errors import BadOptionError, CdsRequestError
+from crossroads.common.errors import BadOptionError, CdsPrefetchMissingError, CdsRequestError
 from crossroads.interop.cdshooks import SERVICE_ID, discovery, patient_view
 from crossroads.interop.fhir import export_case
 from crossroads.kb import KnowledgeBase
@@ -128,6 +128,37 @@ def _load(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
+DLBCL_CONDITION = {
+    "resourceType": "Condition",
+    "id": "dlbcl",
+    "subject": {"reference": "Patient/1288992"},
+    "code": {
+        "coding": [
+            {
+                "system": "http://snomed.info/sct",
+                "code": "109969005",
+                "display": "Diffuse large B-cell lymphoma (disorder)",
+            }
+        ]
+    },
+}
+
+
+def spec_request_with_lymphoma() -> dict[str, Any]:
+    """The specification's example call, plus a prefetched diffuse large B-cell lymphoma.
+
+    The spec's own request sends only a Patient: without conditions the service must answer 412
+    (it does not read the client's FHIR server), so tests that need cards add the conditions.
+    """
+    request = _load("patient-view-request.json")
+    request["prefetch"]["conditions"] = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": copy.deepcopy(DLBCL_CONDITION)}],
+    }
+    return request  # type: ignore[no-any-return]
+
+
 def _errors(validator: Any, data: Any) -> list[str]:
     return [str(e).splitlines()[0] for e in validator.iter_errors(data)]
 
@@ -179,31 +210,35 @@ def test_discovery_offers_one_patient_view_service() -> None:
         "observations": "Observation?patient={{context.patientId}}"
         "&code=http://loinc.org|89247-1,http://loinc.org|97509-4",
         "medications": "MedicationAdministration?patient={{context.patientId}}",
+        "medicationRequests": "MedicationRequest?patient={{context.patientId}}",
+        "medicationStatements": "MedicationStatement?patient={{context.patientId}}",
         "procedures": "Procedure?patient={{context.patientId}}",
     }
 
 
 # -- patient-view ---------------------------------------------------------------------------
 def test_patient_view_spec_request_asks_for_the_missing_facts(kb: KnowledgeBase) -> None:
-    response = patient_view(_load("patient-view-request.json"), kb, ["US", "CN"], BASE, today=TODAY)
+    response = patient_view(spec_request_with_lymphoma(), kb, ["US", "CN"], BASE, today=TODAY)
     assert _errors(RESPONSE, response) == []
     cards = response["cards"]
     assert [(c["summary"][:37], c["indicator"]) for c in cards] == [
         ("CAR-T in United States (FDA): Cannot ", "info"),
         ("CAR-T in China (NMPA): Cannot tell ye", "info"),
-        ("Crossroads needs 13 more facts to pla", "warning"),
+        ("Crossroads needs 7 more facts to plac", "warning"),
     ]
-    # The patient resource gives only sex and birth date: the diagnosis comes first, and the card
-    # shows 8 facts and counts the rest.
+    # The Patient gives sex and birth date and the Condition the disease: the subtype comes
+    # first, then where the disease stands and the treatment history.
     needs = cards[2]["detail"].splitlines()
-    assert needs[:3] == [
+    assert needs == [
         "Record these in the chart or ask the patient for them:",
-        "- the exact diagnosis from the pathology report",
         "- the subtype named in the pathology report (for example DLBCL, HGBCL, PMBCL)",
+        "- where the disease stands now (relapsed, refractory or in remission)",
+        "- a list of every earlier treatment with its start and end month",
+        "- the best response to the first treatment (CR, PR, SD or PD)",
+        "- the month the first treatment ended and the month the disease came back",
+        "- whether the treating team considers a stem-cell transplant possible, and if not, why",
+        "- why the treating team considers a transplant not possible",
     ]
-    assert len(needs) == 1 + 8 + 1
-    assert needs[-1] == "…and 5 more. Open the case in Crossroads to see them all."
-    assert "- the date of birth or age" not in needs  # the prefetched Patient gave it
     link = {
         "label": "Open this case in Crossroads",
         "url": f"{BASE}/cds/patients/1288992",
@@ -297,18 +332,103 @@ def test_patient_view_lists_what_it_could_not_read(kb: KnowledgeBase) -> None:
     )
 
 
-def test_patient_view_without_prefetch_says_it_saw_no_record(kb: KnowledgeBase) -> None:
+def test_patient_view_spec_request_without_conditions_is_refused_with_412(
+    kb: KnowledgeBase,
+) -> None:
+    """The spec's own call sends a Patient and a fhirServer; Crossroads does not read servers."""
+    with pytest.raises(CdsPrefetchMissingError) as raised:
+        patient_view(_load("patient-view-request.json"), kb, ["US"], BASE, today=TODAY)
+    assert str(raised.value) == (
+        "prefetch 'conditions' is missing, and Crossroads does not read the record from the FHIR "
+        "server in fhirServer; send the prefetch listed at /cds-services."
+    )
+
+
+def test_patient_view_without_any_prefetch_is_refused(kb: KnowledgeBase) -> None:
     request = _load("patient-view-request.json")
-    request["prefetch"] = {"patientToGreet": None}
+    del request["prefetch"], request["fhirServer"], request["fhirAuthorization"]
+    with pytest.raises(
+        CdsPrefetchMissingError,
+        match=r"^prefetch 'conditions' is missing, and Crossroads does not read the record; send",
+    ):
+        patient_view(request, kb, ["US"], BASE, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        None,  # the client looked and found nothing
+        {"resourceType": "Bundle", "type": "searchset", "total": 0},
+        {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [
+                {
+                    "resource": {
+                        "resourceType": "Condition",
+                        "id": "breast",
+                        "subject": {"reference": "Patient/1288992"},
+                        "code": {
+                            "coding": [{"system": "http://snomed.info/sct", "code": "254837009"}]
+                        },
+                    }
+                }
+            ],
+        },
+    ],
+    ids=["null", "empty-search", "breast-cancer"],
+)
+def test_patient_view_without_a_covered_diagnosis_returns_no_cards(
+    kb: KnowledgeBase, conditions: Any
+) -> None:
+    request = _load("patient-view-request.json")
+    request["prefetch"]["conditions"] = conditions
+    assert patient_view(request, kb, ["US", "EU", "CN"], BASE, today=TODAY) == {"cards": []}
+
+
+def test_patient_view_for_a_disease_outside_car_t_returns_no_cards(kb: KnowledgeBase) -> None:
+    case = prepare_case(EXAMPLES / "out_of_scope_aml.yaml", kb)
+    request = _request_for(export_case(case, kb))
+    assert patient_view(request, kb, ["US", "EU", "CN"], BASE, today=TODAY) == {"cards": []}
+
+
+def test_patient_view_says_when_the_client_could_not_send_the_conditions(
+    kb: KnowledgeBase,
+) -> None:
+    request = _load("patient-view-request.json")
+    request["prefetch"]["conditions"] = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "timeout", "diagnostics": "search timed out"}],
+    }
     response = patient_view(request, kb, ["US"], BASE, today=TODAY)
     assert _errors(RESPONSE, response) == []
-    assert [(c["summary"], c["indicator"]) for c in response["cards"]] == [
-        ("Crossroads could not see this patient's record (no prefetched data)", "warning")
+    (card,) = response["cards"]
+    assert (card["indicator"], card["summary"]) == (
+        "warning",
+        "Crossroads needs 10 more facts to place CAR-T for this patient",
+    )
+    assert card["detail"].splitlines()[1] == "- the exact diagnosis from the pathology report"
+    assert (
+        "- The record system could not send conditions: search timed out"
+        in card["detail"].splitlines()
+    )
+
+
+def test_patient_view_says_when_a_search_was_sent_only_in_part(kb: KnowledgeBase) -> None:
+    request = spec_request_with_lymphoma()
+    request["prefetch"]["conditions"]["link"] = [
+        {"relation": "self", "url": "https://ehr.example/Condition?patient=1288992"},
+        {"relation": "next", "url": "https://ehr.example/Condition?patient=1288992&page=2"},
     ]
+    cards = patient_view(request, kb, ["US"], BASE, today=TODAY)["cards"]
+    assert (
+        "- conditions: only the first page was sent, so later pages were not read and the "
+        "record may be incomplete." in cards[-1]["detail"].splitlines()
+    )
 
 
 def test_patient_view_cards_are_stable_for_one_hook_instance(kb: KnowledgeBase) -> None:
-    request = _load("patient-view-request.json")
+    request = spec_request_with_lymphoma()
     first = patient_view(request, kb, ["US"], BASE, today=TODAY)
     again = patient_view(request, kb, ["US"], BASE, today=TODAY)
     assert first == again
@@ -318,7 +438,7 @@ def test_patient_view_cards_are_stable_for_one_hook_instance(kb: KnowledgeBase) 
 
 def test_patient_view_answers_in_chinese(kb: KnowledgeBase) -> None:
     response = patient_view(
-        _load("patient-view-request.json"), kb, ["CN"], BASE, today=TODAY, lang="zh-Hans"
+        spec_request_with_lymphoma(), kb, ["CN"], BASE, today=TODAY, lang="zh-Hans"
     )
     assert response["cards"][0]["summary"] == "中国（NMPA）的 CAR-T：暂无法判断"
 

@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from audit.actions import Actor
 from cases import results
-from crossroads.common.errors import InputLimitError, UserError
+from crossroads.common.errors import CdsPrefetchMissingError, InputLimitError, UserError
 from crossroads.common.safeio import load_json
 from crossroads.interop.cdshooks import SERVICE_ID, discovery, patient_view
 from crossroads.kb import JURISDICTIONS
@@ -133,6 +133,9 @@ def service_view(request: HttpRequest, service_id: str) -> HttpResponse:
         answer = patient_view(
             body, results.kb(), jurisdictions(), base_url(request), today=results.today(), lang=lang
         )
+    except CdsPrefetchMissingError as exc:  # CDS Hooks 2.0: required data not obtainable
+        actions.record_cds_call(actor, service_id, 412)
+        return _error(412, str(exc))
     except UserError as exc:  # CdsRequestError and the importer's refusals
         actions.record_cds_call(actor, service_id, 400)
         return _error(400, str(exc))

@@ -133,6 +133,16 @@ class CdsRequestError(UserError):
     code = "cds-request"
 
 
+class CdsPrefetchMissingError(CdsRequestError):
+    """A CDS Hooks call without the prefetched data the service needs.
+
+    CDS Hooks 2.0 asks a service that cannot obtain required data to answer 412 Precondition
+    Failed. Crossroads does not read from the client's FHIR server, so missing prefetch is final.
+    """
+
+    code = "cds-prefetch-missing"
+
+
 class StudyFileError(UserError):
     """A trial-registry file (ClinicalTrials.gov API v2 JSON) that cannot be read as studies."""
 

@@ -8,7 +8,13 @@ configured jurisdiction, and returns cards:
 - one ``info`` card per jurisdiction: the category and why, product by product, with a link to
   open the case in Crossroads;
 - one ``warning`` card "needs information" listing the facts that would settle open answers,
-  plus what in the record could not be read.
+  plus what in the record could not be read, what the client could not send (an
+  OperationOutcome in place of data) and any search that was sent only in part (a ``next`` page).
+
+A service should stay quiet where it has nothing to say: a patient without a diagnosis that
+Crossroads covers gets ``{"cards": []}``. And it must not answer from data it never saw: without
+prefetched conditions (Crossroads does not read from the client's FHIR server) the call is
+refused with :class:`CdsPrefetchMissingError`, which the web app answers with 412.
 
 Cards organise; they never recommend a treatment (design section 7). Summaries stay under the
 140 characters the specification allows.
@@ -19,10 +25,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from crossroads.common.errors import BadOptionError, CdsRequestError, FhirInputError
+from crossroads.common.errors import (
+    BadOptionError,
+    CdsPrefetchMissingError,
+    CdsRequestError,
+    FhirInputError,
+)
 from crossroads.engine.classify import Classification, JurisdictionResult, classify
 from crossroads.engine.codes import check_codes
 from crossroads.engine.explain import ask_for, reasons
@@ -63,6 +75,8 @@ def discovery(maps: FhirMaps | None = None) -> dict[str, Any]:
                     "conditions": "Condition?patient={{context.patientId}}",
                     "observations": f"Observation?patient={{{{context.patientId}}}}&code={codes}",
                     "medications": "MedicationAdministration?patient={{context.patientId}}",
+                    "medicationRequests": "MedicationRequest?patient={{context.patientId}}",
+                    "medicationStatements": "MedicationStatement?patient={{context.patientId}}",
                     "procedures": "Procedure?patient={{context.patientId}}",
                 },
             }
@@ -91,18 +105,86 @@ def _context(request: Any) -> tuple[str, str]:
 
 def prefetched_resources(request: dict[str, Any]) -> list[dict[str, Any]]:
     """Every FHIR resource in the prefetch (search Bundles are opened; nulls are skipped)."""
+    return read_prefetch(request).resources
+
+
+@dataclass(frozen=True)
+class Prefetch:
+    """What the client sent: the resources, and what it said it could not send in full."""
+
+    resources: list[dict[str, Any]]
+    could_not_send: list[tuple[str, str]]  # (prefetch key, the OperationOutcome's words)
+    partial: list[str]  # prefetch keys whose search Bundle has a ``next`` page
+
+    @property
+    def has_conditions(self) -> bool:
+        return any(r.get("resourceType") == "Condition" for r in self.resources)
+
+
+def _outcome_text(outcome: dict[str, Any]) -> str:
+    issues = outcome.get("issue")
+    words = []
+    for issue in issues if isinstance(issues, list) else []:
+        if isinstance(issue, dict):
+            details = issue.get("details")
+            detail_text = details.get("text") if isinstance(details, dict) else None
+            text = issue.get("diagnostics") or detail_text or issue.get("code")
+            if isinstance(text, str) and text:
+                words.append(text[:200])
+    return "; ".join(words) or "no reason given"
+
+
+def read_prefetch(request: dict[str, Any]) -> Prefetch:
+    """Open every prefetch value: resources, search Bundles, nulls and OperationOutcomes."""
     found: list[dict[str, Any]] = []
-    for value in (request.get("prefetch") or {}).values():
+    failed: list[tuple[str, str]] = []
+    partial: list[str] = []
+    for key, value in (request.get("prefetch") or {}).items():
         if not isinstance(value, dict):
             continue
-        if value.get("resourceType") == "Bundle":
+        kind = value.get("resourceType")
+        if kind == "OperationOutcome":
+            failed.append((str(key), _outcome_text(value)))
+        elif kind == "Bundle":
+            links = value.get("link")
+            pages = links if isinstance(links, list) else []
+            if any(isinstance(link, dict) and link.get("relation") == "next" for link in pages):
+                partial.append(str(key))
             for entry in value.get("entry") or []:
                 res = entry.get("resource") if isinstance(entry, dict) else None
-                if isinstance(res, dict) and res.get("resourceType"):
+                if isinstance(res, dict) and res.get("resourceType") == "OperationOutcome":
+                    failed.append((str(key), _outcome_text(res)))
+                elif isinstance(res, dict) and res.get("resourceType"):
                     found.append(res)
-        elif value.get("resourceType"):
+        elif kind:
             found.append(value)
-    return found
+    return Prefetch(found, failed, partial)
+
+
+def _require_conditions(request: dict[str, Any], prefetch: Prefetch) -> None:
+    """Refuse (412) a call whose conditions were never prefetched.
+
+    The diagnosis decides everything else; answering without it would turn "not sent" into
+    "not there". A ``conditions`` key that is null or an empty search means the client looked
+    and found none, which is an answer; an absent key is not.
+    """
+    sent = request.get("prefetch") or {}
+    if prefetch.has_conditions or "conditions" in sent:
+        return
+    if any(key == "conditions" for key, _ in prefetch.could_not_send):
+        return
+    server = " from the FHIR server in fhirServer" if request.get("fhirServer") else ""
+    raise CdsPrefetchMissingError(
+        "prefetch 'conditions' is missing, and Crossroads does not read the record"
+        f"{server}; send the prefetch listed at /cds-services."
+    )
+
+
+def _in_scope(case_disease: object, imported: ImportResult) -> bool:
+    """A diagnosis Crossroads covers, or a disease code it read but could not settle."""
+    if case_disease is not None:
+        return True
+    return any(n.kind == "ambiguous" for n in imported.notes)
 
 
 class _Cards:
@@ -158,14 +240,22 @@ class _Cards:
         return self.card(f"category/{result.jurisdiction}", summary, "info", "\n".join(lines))
 
     def needs_information(
-        self, classification: Classification, imported: ImportResult
+        self, classification: Classification, imported: ImportResult, prefetch: Prefetch
     ) -> dict[str, Any] | None:
         order = {code: i for i, code in enumerate(self.kb.facts)}
         missing = sorted(
             (k for k in classification.missing_facts() if not k.startswith("kb:")),
             key=lambda k: order.get(k, len(order)),
         )
-        not_read = [f"- {n.where}: {n.message}" for n in imported.unmapped[:_MAX_NOT_READ]]
+        not_read = [
+            f"- {self.maps.phrase('cds.could_not_send', self.lang, what=key, message=text)}"
+            for key, text in prefetch.could_not_send
+        ]
+        not_read += [
+            f"- {self.maps.phrase('cds.more_pages', self.lang, what=key)}"
+            for key in prefetch.partial
+        ]
+        not_read += [f"- {n.where}: {n.message}" for n in imported.unmapped[:_MAX_NOT_READ]]
         if not missing and not not_read:
             return None
         lines = []
@@ -202,27 +292,41 @@ def patient_view(
     instance, patient_id = _context(request)
     link = base_url.rstrip("/") + CASE_PATH.format(patient_id=quote(patient_id, safe=""))
     cards = _Cards(kb, maps, instance, link, lang)
-    resources = prefetched_resources(request)
-    for res in resources:
+    prefetch = read_prefetch(request)
+    for res in prefetch.resources:
         if res.get("resourceType") == "Patient" and res.get("id") not in (None, patient_id):
             raise CdsRequestError(
                 f"prefetch holds Patient/{res.get('id')}, but context.patientId is {patient_id}; "
                 "send the record of the patient in view."
             )
-    if not resources:
-        summary = maps.phrase("cds.no_record", lang)
-        return {"cards": [cards.card("no-record", summary, "warning", summary + ".")]}
+    _require_conditions(request, prefetch)
     try:
-        imported = import_resources(resources, kb, maps, lang, source="prefetch")
+        imported = import_resources(prefetch.resources, kb, maps, lang, source="prefetch")
     except FhirInputError as exc:
         raise CdsRequestError(f"prefetch: {exc.detail}") from None
     case = check_codes(imported.case, kb, "prefetch")
     classification = classify(case, kb, jurisdictions, today)
+    disease = case.diagnosis.disease
+    out_of_scope = disease is not None and bool(kb.diseases[disease].hard_stop)
+    if out_of_scope or not _in_scope(disease, imported):
+        if not prefetch.could_not_send:
+            return {"cards": []}
+        # The conditions themselves may be what could not be sent: say so rather than nothing.
+        needs = cards.needs_information(classification, imported, prefetch)
+        return {"cards": [needs] if needs is not None else []}
     out = [cards.jurisdiction(result) for result in classification.jurisdictions]
-    needs = cards.needs_information(classification, imported)
+    needs = cards.needs_information(classification, imported, prefetch)
     if needs is not None:
         out.append(needs)
     return {"cards": out}
 
 
-__all__ = ["CASE_PATH", "SERVICE_ID", "discovery", "patient_view", "prefetched_resources"]
+__all__ = [
+    "CASE_PATH",
+    "SERVICE_ID",
+    "Prefetch",
+    "discovery",
+    "patient_view",
+    "prefetched_resources",
+    "read_prefetch",
+]

@@ -55,7 +55,8 @@ REQUIRED_PHRASES = (
     "cds.needs_info.detail",
     "cds.not_read",
     "cds.open_case",
-    "cds.no_record",
+    "cds.could_not_send",
+    "cds.more_pages",
     "cds.more",
     "cds.source",
 )
@@ -129,6 +130,13 @@ class ClinicalStatus(Cited):
     import_: dict[str, State] = Field(alias="import")
 
 
+class RecordStatus(Cited):
+    """Status codes per resource type: records to leave out, and diagnoses to confirm."""
+
+    ignore: dict[str, list[str]]
+    confirm: dict[str, list[str]] = Field(default_factory=dict)
+
+
 class MapsFile(Data):
     header: Header
     systems: dict[str, str]
@@ -140,6 +148,7 @@ class MapsFile(Data):
     ecog: Ecog
     disease_status: DiseaseStatusCodes
     clinical_status: ClinicalStatus
+    record_status: RecordStatus
     phrases: dict[str, Text] = Field(default_factory=dict)
 
 
@@ -228,6 +237,15 @@ class FhirMaps:
                 return answer.value
         return None
 
+    def record_status(self, kind: str, status: str | None) -> str | None:
+        """``"ignore"`` or ``"confirm"`` for a resource's own status code, else None."""
+        table = self.data.record_status
+        if status in table.ignore.get(kind, []):
+            return "ignore"
+        if status in table.confirm.get(kind, []):
+            return "confirm"
+        return None
+
     def phrase(self, key: str, lang: str = "en", **values: object) -> str:
         text = self.data.phrases[key].get(lang)
         return text.format(**values) if values else text
@@ -270,6 +288,7 @@ def _cited(maps: MapsFile) -> Iterator[tuple[str, Cited]]:
     yield "fhir_maps: disease_status.code", maps.disease_status.code
     yield "fhir_maps: disease_status.worsened", maps.disease_status.worsened
     yield "fhir_maps: clinical_status", maps.clinical_status
+    yield "fhir_maps: record_status", maps.record_status
 
 
 def _target_findings(kb: KnowledgeBase, maps: MapsFile) -> list[Finding]:

@@ -21,7 +21,7 @@ from crossroads.interop.cdshooks import CASE_PATH, SERVICE_ID, discovery
 from crossroads.interop.fhir import export_case
 from crossroads.record.load import load_case
 from interop import cds, checks
-from tests.interop.test_cdshooks import DISCOVERY, RESPONSE
+from tests.interop.test_cdshooks import DISCOVERY, RESPONSE, spec_request_with_lymphoma
 from tests.web.interop.helpers import CDS_FIXTURES, EXAMPLES, load_json
 
 pytestmark = pytest.mark.integration
@@ -44,7 +44,8 @@ def _cors(response: Any) -> dict[str, str]:
 
 
 def _spec_request() -> dict[str, Any]:
-    return load_json(CDS_FIXTURES / "patient-view-request.json")  # type: ignore[no-any-return]
+    """The specification's example call with a prefetched lymphoma (see the core's tests)."""
+    return spec_request_with_lymphoma()
 
 
 def _post(body: Any, client: Client | None = None, **extra: Any) -> Any:
@@ -102,6 +103,24 @@ def test_cors_headers_are_only_on_the_cds_endpoints(team: Any) -> None:
 
 
 # -- the patient-view service -------------------------------------------------------------------
+def test_spec_request_without_conditions_gets_412_and_is_audited(db: None, today: None) -> None:
+    response = _post(load_json(CDS_FIXTURES / "patient-view-request.json"))
+    assert response.status_code == 412
+    assert response.json() == {
+        "error": "prefetch 'conditions' is missing, and Crossroads does not read the record from "
+        "the FHIR server in fhirServer; send the prefetch listed at /cds-services."
+    }
+    (event,) = AuditEvent.objects.filter(action="cds.call")
+    assert event.detail == {"service": SERVICE_ID, "status": 412, "cards": 0}
+
+
+def test_patient_without_a_covered_diagnosis_gets_no_cards(db: None, today: None) -> None:
+    request = load_json(CDS_FIXTURES / "patient-view-request.json")
+    request["prefetch"]["conditions"] = None
+    response = _post(request)
+    assert (response.status_code, response.json()) == (200, {"cards": []})
+
+
 def test_spec_request_returns_valid_cards_for_every_configured_place(db: None, today: None) -> None:
     response = _post(_spec_request())
     assert response.status_code == 200
@@ -111,7 +130,7 @@ def test_spec_request_returns_valid_cards_for_every_configured_place(db: None, t
         ("CAR-T in United States (FDA): Cannot tell yet", "info"),
         ("CAR-T in European Union (EMA/EC): Cannot tell yet", "info"),
         ("CAR-T in China (NMPA): Cannot tell yet", "info"),
-        ("Crossroads needs 13 more facts to place CAR-T for this patient", "warning"),
+        ("Crossroads needs 7 more facts to place CAR-T for this patient", "warning"),
     ]
     link = {
         "label": "Open this case in Crossroads",
@@ -136,7 +155,7 @@ def test_settings_choose_the_places_and_the_link_address(db: None, today: None) 
     assert [c["summary"] for c in cards] == [
         "CAR-T in United States (FDA): Cannot tell yet",
         "CAR-T in China (NMPA): Cannot tell yet",
-        "Crossroads needs 13 more facts to place CAR-T for this patient",
+        "Crossroads needs 7 more facts to place CAR-T for this patient",
     ]
     assert cards[0]["links"][0]["url"] == "https://crossroads.example.org/cds/patients/1288992"
 

@@ -113,6 +113,8 @@ class ClinicalReader:
     # -- dispatch --------------------------------------------------------------------------
     def read(self, res: Json) -> None:
         kind = res["resourceType"]
+        if self._status_says_ignore(res):
+            return
         if kind == "Condition":
             self._condition(res)
         elif kind == "Observation":
@@ -125,6 +127,40 @@ class ClinicalReader:
             pass
         else:
             self.notes.add("not_used", where_of(res), "import.not_used", what=kind)
+
+    def _status_says_ignore(self, res: Json) -> bool:
+        """Leave out what the source system itself marks as not having happened.
+
+        A refuted or mistaken diagnosis must never become the case's disease, and a medicine
+        marked not done must never count as given: either would turn a record's correction into
+        a clinical fact. The status codes are cited data (``record_status`` in the maps).
+        """
+        kind = res["resourceType"]
+        if kind == "Condition":
+            status = next(
+                (str(c.get("code")) for c in codings(res.get("verificationStatus"))), None
+            )
+        else:
+            raw = res.get("status")
+            status = raw if isinstance(raw, str) else None
+        verdict = self.ctx.maps.record_status(kind, status)
+        if verdict == "ignore":
+            what = f"{kind} {_first_display(self._concept_of(res))}".strip()
+            self.notes.add(
+                "not_used", where_of(res), "import.status_ignored", what=what, status=status
+            )
+            return True
+        if verdict == "confirm":
+            what = _first_display(res.get("code"))
+            self.notes.add(
+                "problem", where_of(res), "import.status_confirm", what=what, status=status
+            )
+        return False
+
+    def _concept_of(self, res: Json) -> Any:
+        if res["resourceType"] in _MEDICATION_TYPES:
+            return self._medicine_concept(res)
+        return res.get("code")
 
     # -- patient extensions (the case-level fields) -------------------------------------------
     def patient_extensions(self, res: Json) -> None:
