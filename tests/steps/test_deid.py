@@ -19,6 +19,7 @@ import time
 import unicodedata
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import assume, given, settings
@@ -663,7 +664,7 @@ VARIANT_PLANTED = [
 def test_no_variant_leaks_in_any_format(kb: KnowledgeBase, tmp_path: Path, lang: str) -> None:
     baseline = deidentify(case_from_data({"diagnosis": {"disease": "lbcl"}}), kb, lang=lang)
     assert variant_leaks(json.dumps(baseline, ensure_ascii=False), VARIANT_PLANTED) == []
-    case = case_from_data(
+    case = _stored_before_the_input_check(
         {
             "patient": VARIANT_PATIENT,
             "diagnosis": {"disease": "lbcl"},
@@ -676,6 +677,17 @@ def test_no_variant_leaks_in_any_format(kb: KnowledgeBase, tmp_path: Path, lang:
     packet = deidentify(case, kb, today=TODAY, lang=lang)
     for fmt, text in renders(packet, kb, tmp_path).items():
         assert variant_leaks(text, VARIANT_PLANTED) == [], fmt
+
+
+def _stored_before_the_input_check(data: dict[str, Any]) -> Case:
+    """A record holding invisible characters, as one saved before input refused them.
+
+    Every input path now refuses zero-width and direction characters (``common.text``), but
+    records stored earlier, or edited outside Crossroads, may still hold them: the packet must
+    scrub identifiers hidden that way all the same (defence in depth).
+    """
+    with mock.patch("crossroads.record.case.problem_in", lambda value, path="": None):
+        return case_from_data(data)
 
 
 _plain = st.text(alphabet="bcdfghjklmnprstvz", min_size=5, max_size=9)
@@ -715,7 +727,7 @@ def test_planted_identifiers_in_any_variant_never_leak(
         data.draw(_variant(f"PAT{dash}{number}")),
         data.draw(_variant(f"{first.lower()}(at)example.org")),
     ]
-    case = case_from_data(
+    case = _stored_before_the_input_check(
         {
             "patient": {"name": f"{first} {last}", "record_numbers": [{"value": record}]},
             "diagnosis": {"disease": "lbcl"},

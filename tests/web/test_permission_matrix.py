@@ -75,7 +75,10 @@ CDS_CALL = {
     "hook": "patient-view",
     "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
     "context": {"userId": "Practitioner/example", "patientId": "1288992"},
-    "prefetch": {"patient": {"resourceType": "Patient", "id": "1288992", "gender": "male"}},
+    "prefetch": {
+        "patient": {"resourceType": "Patient", "id": "1288992", "gender": "male"},
+        "conditions": None,  # looked for, none found: an answer (no cards), not a 412
+    },
 }
 
 MATRIX: dict[str, Row] = {

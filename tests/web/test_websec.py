@@ -124,7 +124,7 @@ def test_every_view_limit_names_a_view_that_exists() -> None:
 def test_report_pdfs_are_limited_per_person(
     world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("cases.report_views._render", lambda *a: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr("cases.report_views._pdf", lambda *a: b"%PDF-1.7 stand-in")
     _limits(settings, pdf="2/60")
     url = reverse("cases:report_pdf", kwargs={"case_id": world.case.pk})
     patient = world.client("patient")
@@ -241,7 +241,7 @@ def test_saving_an_account_without_a_new_password_keeps_its_tokens(world: World)
 def test_pages_with_health_data_are_never_stored(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("cases.report_views._render", lambda *a: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr("cases.report_views._pdf", lambda *a: b"%PDF-1.7 stand-in")
     case = {"case_id": world.case.pk}
     urls = [
         reverse("cases:overview", kwargs=case),
