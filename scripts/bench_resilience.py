@@ -163,8 +163,8 @@ def main(argv: list[str] | None = None) -> None:
         demo = manage(env, "load_demo")
         passwords = dict(re.findall(r"^\s+\w+\s+(demo-\w+)\s+(\S+)$", demo, re.MULTILINE))
         with (
-            proxyrun.running_gunicorn(env, gunicorn),
-            proxyrun.running_nginx(state, f"127.0.0.1:{app_port}") as proxy,
+            proxyrun.running_pools(env, gunicorn) as (pages, heavy),
+            proxyrun.running_nginx(state, pages, heavy) as proxy,
         ):
             proxyrun.wait_for(proxy.port)
             patient = Session(proxy.port)

@@ -58,7 +58,7 @@ def _main_conf(state: Path) -> str:
     )
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers may write the temp folder
     return (
-        f"{user}worker_processes 1;\npid {state / 'nginx.pid'};\n"
+        f"{user}worker_processes auto;\npid {state / 'nginx.pid'};\n"
         f"error_log {state / 'error.log'} warn;\nevents {{ worker_connections 1024; }}\n"
         f"http {{\n  access_log off;\n  {paths}\n  uwsgi_temp_path {temp / 'uwsgi'};\n"
         f"  scgi_temp_path {temp / 'scgi'};\n  include {state / 'crossroads.conf'};\n}}\n"
@@ -111,8 +111,9 @@ class Proxy:
 
 
 @contextmanager
-def running_nginx(state: Path, upstream: str) -> Iterator[Proxy]:
-    """nginx with the committed site file before ``upstream``; stopped (by its id) after."""
+def running_nginx(state: Path, upstream: str, heavy_upstream: str | None = None) -> Iterator[Proxy]:
+    """nginx with the committed site file before ``upstream`` (and the heavy pool, which is
+    ``upstream`` too when not given); stopped (by its id) after."""
     binary = nginx_binary()
     if binary is None:
         raise RuntimeError("nginx is not installed (Debian: apt-get install nginx)")
@@ -128,6 +129,7 @@ def running_nginx(state: Path, upstream: str) -> Iterator[Proxy]:
             "TLS_CERT": str(cert),
             "TLS_KEY": str(key),
             "UPSTREAM": upstream,
+            "HEAVY_UPSTREAM": heavy_upstream or upstream,
         }
     )
     (state / "crossroads.conf").write_text(site, encoding="utf-8")
@@ -164,7 +166,8 @@ def production_env(state: Path, port: int) -> dict[str, str]:
 def running_gunicorn(env: Mapping[str, str], gunicorn: Path) -> Iterator[None]:
     """gunicorn with web/gunicorn.conf.py and ``env``; stopped (by its id) after."""
     state = Path(env["CROSSROADS_VAR_DIR"]).parent
-    with (state / "gunicorn.log").open("wb") as log:
+    pool = env.get("CROSSROADS_POOL", "pages")
+    with (state / f"gunicorn-{pool}.log").open("wb") as log:
         command = [str(gunicorn), "-c", "gunicorn.conf.py"]
         server = subprocess.Popen(command, cwd=WEB, env=dict(env), stdout=log, stderr=log)
     try:
@@ -172,3 +175,29 @@ def running_gunicorn(env: Mapping[str, str], gunicorn: Path) -> Iterator[None]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@contextmanager
+def running_pools(env: Mapping[str, str], gunicorn: Path) -> Iterator[tuple[str, str]]:
+    """The two production pools (deploy/README.md): "pages" on ``env``'s CROSSROADS_BIND and
+    "heavy" on a free port; yields both addresses for :func:`running_nginx`."""
+    pages = env["CROSSROADS_BIND"]
+    heavy = f"127.0.0.1:{free_port()}"
+    heavy_env = {**env, "CROSSROADS_POOL": "heavy", "CROSSROADS_BIND": heavy}
+    with running_gunicorn(env, gunicorn), running_gunicorn(heavy_env, gunicorn):
+        for address in (pages, heavy):
+            _wait_for_listener(address)
+        yield pages, heavy
+
+
+def _wait_for_listener(address: str, seconds: float = 60) -> None:
+    """Until something accepts connections on ``host:port`` (gunicorn has started)."""
+    host, port = address.rsplit(":", 1)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, int(port)), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listened on {address} within {seconds:.0f} s")

@@ -18,9 +18,18 @@ import os
 
 wsgi_app = "crossroads_web.wsgi:application"
 bind = os.environ.get("CROSSROADS_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", str(min(4, multiprocessing.cpu_count() + 1))))
+# Two pools in production (deploy/README.md): "pages" answers people's pages and the API; "heavy"
+# makes PDFs, packets and CDS Hooks answers and takes FHIR uploads, at a lower CPU priority, so a
+# flood of heavy requests (already capped by nginx) queues there and never takes the page
+# workers' processor time. `make run` serves everything from one "pages" pool.
+POOL = os.environ.get("CROSSROADS_POOL", "pages")
+if POOL not in ("pages", "heavy"):
+    raise SystemExit(f"CROSSROADS_POOL must be 'pages' or 'heavy', not {POOL!r}")
+_default_workers = min(4, multiprocessing.cpu_count() + 1) if POOL == "pages" else 1
+workers = int(os.environ.get("WEB_CONCURRENCY", str(_default_workers)))
 worker_class = "gthread"
-threads = int(os.environ.get("CROSSROADS_THREADS", "4"))
+threads = int(os.environ.get("CROSSROADS_THREADS", "4" if POOL == "pages" else "2"))
+NICE = int(os.environ.get("CROSSROADS_NICE", "0" if POOL == "pages" else "15"))
 timeout = 60  # nginx waits 65 s (proxy_read_timeout) for an answer
 graceful_timeout = 20
 keepalive = 5  # nginx keeps its upstream connections open; anyone else gets 5 s
@@ -33,3 +42,9 @@ preload_app = True
 accesslog = os.environ.get("CROSSROADS_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = "warning"
+
+
+def post_fork(server: object, worker: object) -> None:
+    """Lower the heavy pool's CPU priority in each worker (the master keeps its own)."""
+    if NICE:
+        os.nice(NICE)

@@ -54,8 +54,8 @@ def proxy() -> Iterator[proxyrun.Proxy]:
         env = {**proxyrun.production_env(state, app_port), "WEB_CONCURRENCY": "2"}
         gunicorn = Path(sys.executable).with_name("gunicorn")
         with (
-            proxyrun.running_gunicorn(env, gunicorn),
-            proxyrun.running_nginx(state, f"127.0.0.1:{app_port}") as running,
+            proxyrun.running_pools(env, gunicorn) as (pages, heavy),
+            proxyrun.running_nginx(state, pages, heavy) as running,
         ):
             proxyrun.wait_for(running.port)
             yield running
