@@ -23,7 +23,8 @@ from cases.models import CaseRecord
 from crossroads.common.errors import CrossroadsError
 from crossroads.engine.classify import Classification, classify
 from crossroads.engine.codes import check_codes
-from crossroads.kb import JURISDICTIONS, KnowledgeBase, load_kb
+from crossroads.kb import KnowledgeBase, load_kb
+from crossroads.kb.places import known_jurisdictions
 from crossroads.record.case import Case
 from crossroads.render.data import assessment_data
 
@@ -81,12 +82,7 @@ def cached(record: CaseRecord, what: str, lang: str, make: Callable[[], Any]) ->
 
 
 def jurisdictions(record: CaseRecord) -> list[str]:
-    chosen = record.web.get("jurisdictions")
-    if isinstance(chosen, list):
-        picked: list[str] = [j for j in JURISDICTIONS if j in chosen]
-        if picked:
-            return picked
-    return list(JURISDICTIONS)
+    return list(known_jurisdictions(record.web.get("jurisdictions")))
 
 
 def core_case(record: CaseRecord) -> Case:

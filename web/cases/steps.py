@@ -13,6 +13,8 @@ from typing import Any
 from cases import results
 from cases.models import CaseRecord
 from crossroads.common.errors import CrossroadsError
+from crossroads.kb.places import country_jurisdiction
+from crossroads.kb.planning import planning_for
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +59,10 @@ def timeline_place(case: CaseRecord, wanted: str | None) -> str:
     chosen = results.jurisdictions(case)
     if wanted in chosen:
         return wanted
-    country = ((case.data.get("logistics") or {}).get("treatment_country") or "").upper()
-    if country in ("US", "CN") and country in chosen:
-        return country
-    planning_for = results.optional("crossroads.kb.planning", "planning_for")
-    if planning_for is not None and "EU" in chosen:
-        eu = getattr(planning_for(results.kb()).checklists, "eu_countries", ())
-        if country in eu:
-            return "EU"
-    return chosen[0]
+    country = (case.data.get("logistics") or {}).get("treatment_country")
+    eu = planning_for(results.kb()).checklists.eu_countries
+    place = country_jurisdiction(country if isinstance(country, str) else None, eu)
+    return place if place in chosen else chosen[0]
 
 
 def timeline(case: CaseRecord, lang: str, place: str) -> dict[str, Any] | None:

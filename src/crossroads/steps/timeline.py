@@ -26,8 +26,9 @@ from crossroads.common.messages import close_matches
 from crossroads.common.values import FactValue, Tri
 from crossroads.engine.classify import classify_facts
 from crossroads.engine.explain import ask_for, leaf_sentence
-from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase, normalise_name
+from crossroads.kb import Jurisdiction, KnowledgeBase, normalise_name
 from crossroads.kb.models import Cited, Product, Text
+from crossroads.kb.places import parse_jurisdiction
 from crossroads.kb.planning import (
     CitedText,
     LDSchedule,
@@ -177,17 +178,6 @@ def resolve_product(kb: KnowledgeBase, name: str) -> Product:
     )
     raise UnknownProductError(
         f"--product: '{name}' is not a CAR-T product in the knowledge base. {hint}"
-    )
-
-
-def parse_jurisdiction(value: str) -> Jurisdiction:
-    """One jurisdiction code (the timeline is built for one place at a time)."""
-    wanted = value.strip().upper()
-    for jurisdiction in JURISDICTIONS:
-        if jurisdiction == wanted:
-            return jurisdiction
-    raise BadOptionError(
-        f"--jurisdiction: '{value}' is not one Crossroads knows. Use one of US, EU or CN."
     )
 
 
