@@ -30,12 +30,14 @@ from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb.base import (
     DATA_DIR,
     KnowledgeBase,
+    entry,
     fingerprint,
     read_model,
     read_yaml,
     validate_as,
 )
 from crossroads.kb.check import Finding, _check_codes, cited_findings, satisfiable
+from crossroads.kb.loader import cached
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
 from crossroads.logic.rules import CriterionError, Node, compile_criterion, leaves
 from crossroads.record.case import Attribute, Goal
@@ -296,11 +298,13 @@ class Alternatives:
             self._by_id.setdefault(compiled.setting.id, compiled)
 
     def phrase(self, key: str, lang: str = "en", **values: object) -> str:
-        text = self.catalogue.phrases[key].get(lang)
+        text = entry(self.catalogue.phrases, key, f"alternatives/{CATALOGUE_FILE}", "phrase").get(
+            lang
+        )
         return text.format(**values) if values else text
 
     def setting(self, setting_id: str) -> CompiledSetting:
-        return self._by_id[setting_id]
+        return entry(self._by_id, setting_id, "alternatives", "setting")
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -347,22 +351,19 @@ def _build(kb: KnowledgeBase, data_dir: Path) -> Alternatives:
     return Alternatives(catalogue, tuple(settings))
 
 
-_CACHE: dict[tuple[str, str], Alternatives] = {}
-
-
 def load_alternatives(
     kb: KnowledgeBase, data_dir: Path | None = None, *, use_cache: bool = True
 ) -> Alternatives:
     """Load (once per process and data state) every alternatives file, validated and compiled."""
-    data_dir = data_dir or ALTERNATIVES_DIR
-    key = (str(data_dir), fingerprint(data_dir))
-    if use_cache and key in _CACHE:
-        return _CACHE[key]
-    loaded = _build(kb, data_dir)
-    loaded = Alternatives(loaded.catalogue, loaded.settings, key[1])
-    if use_cache:
-        _CACHE[key] = loaded
-    return loaded
+    folder = data_dir or ALTERNATIVES_DIR
+
+    def build() -> Alternatives:
+        loaded = _build(kb, folder)
+        return Alternatives(loaded.catalogue, loaded.settings, fingerprint(folder))
+
+    if not use_cache:
+        return build()
+    return cached("alternatives", sorted(folder.glob("*.yaml")), build, kb.cache_key)
 
 
 # -- checks -----------------------------------------------------------------------------------
