@@ -8,19 +8,17 @@ import pytest
 
 from crossroads.common.dates import Interval, PartialDate
 from crossroads.common.values import SetValue
-from crossroads.engine.codes import check_codes
 from crossroads.kb import KnowledgeBase
 from crossroads.logic.facts import derive_facts
 from crossroads.record.case import Case
-from crossroads.record.load import case_from_data
+from tests.builders import build_case
 
 pytestmark = pytest.mark.unit
 ON = PartialDate(2025, 3, 1)
 
 
 def facts(kb: KnowledgeBase, data: dict[str, Any]) -> dict[str, Any]:
-    case = check_codes(case_from_data(data), kb)
-    return dict(derive_facts(case, kb.classes_of, ON).values)
+    return dict(derive_facts(build_case(data, kb=kb), kb.classes_of, ON).values)
 
 
 R_CHOP = {
