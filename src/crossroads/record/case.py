@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from crossroads.common.dates import PartialDate, age_on
+from crossroads.common.dates import DATE_PATTERN, PartialDate, age_on
 
 SCHEMA_ID = "crossroads.case/v1"
 
@@ -31,7 +31,7 @@ DateField = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+            "pattern": DATE_PATTERN,
             "description": "YYYY, YYYY-MM or YYYY-MM-DD; a partial date is an interval.",
         }
     ),
