@@ -15,6 +15,7 @@ from pydantic import AfterValidator, ConfigDict, Field
 
 from cases import review_fields
 from cases.stepform import clean_text
+from crossroads.common.i18n import DEFAULT_LANG
 from crossroads.record.case import Case
 
 Lang = Literal["en", "zh-Hans"]
@@ -127,7 +128,7 @@ class Deleted(Schema):
 class AssessIn(Schema):
     record: CaseRecord
     jurisdictions: list[Place] | None = Field(None, min_length=1, max_length=3)
-    lang: Lang = "en"
+    lang: Lang = DEFAULT_LANG
 
 
 CoreData = dict[str, Any]
