@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -30,6 +30,7 @@ from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb.base import (
     DATA_DIR,
     KnowledgeBase,
+    compile_data_criterion,
     entry,
     fingerprint,
     read_model,
@@ -39,28 +40,15 @@ from crossroads.kb.base import (
 from crossroads.kb.check import Finding, _check_codes, cited_findings, satisfiable
 from crossroads.kb.loader import cached
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
-from crossroads.logic.rules import CriterionError, Node, compile_criterion, leaves
+from crossroads.logic.rules import Node, leaves
 from crossroads.record.case import Attribute, Goal
 
 ALTERNATIVES_DIR = DATA_DIR / "alternatives"
 CATALOGUE_FILE = "_catalogue.yaml"
 
-ATTRIBUTES: tuple[Attribute, ...] = (
-    "aim",
-    "start_time",
-    "how_given",
-    "time_in_hospital",
-    "serious_risks",
-    "family_burden",
-    "evidence",
-)
-GOALS: tuple[Goal, ...] = (
-    "cure",
-    "longer_control",
-    "comfort",
-    "time_at_home",
-    "bridge_to_transplant",
-)
+# The case format defines goals and attributes; the Option Grid uses them in the same order.
+ATTRIBUTES: tuple[Attribute, ...] = get_args(Attribute)
+GOALS: tuple[Goal, ...] = get_args(Goal)
 FitLevel = Literal["fits", "partly", "does_not_fit", "unknown"]
 FIT_LEVELS: tuple[FitLevel, ...] = ("fits", "partly", "does_not_fit", "unknown")
 OptionKind = Literal[
@@ -343,10 +331,7 @@ def _build(kb: KnowledgeBase, data_dir: Path) -> Alternatives:
         where = f"alternatives/{path.name}"
         raw = _expand(read_yaml(path, where), catalogue.templates, where)
         loaded = validate_as(SettingFile, raw, where)
-        try:
-            applies = compile_criterion(loaded.setting.applies, kinds, f"{where}: applies")
-        except CriterionError as exc:
-            raise KnowledgeBaseError(str(exc)) from None
+        applies = compile_data_criterion(loaded.setting.applies, kinds, f"{where}: applies")
         settings.append(CompiledSetting(loaded.setting, applies, path.name, loaded.header))
     return Alternatives(catalogue, tuple(settings))
 

@@ -88,7 +88,9 @@ class KnowledgeBase:
         for product in self.products.values():
             for ind in product.indications:
                 where = f"products/{product.code}: {ind.id}.criteria"
-                compiled = CompiledIndication(product, ind, _compile(ind.criteria, kinds, where))
+                compiled = CompiledIndication(
+                    product, ind, compile_data_criterion(ind.criteria, kinds, where)
+                )
                 self._all.append(compiled)
                 self._by_disease.setdefault((ind.jurisdiction, ind.disease), []).append(compiled)
                 for node in _unsettled_nodes(compiled.criterion):
@@ -165,7 +167,8 @@ def _unsettled_nodes(node: Node) -> list[Unsettled]:
     return [u for part in node.parts for u in _unsettled_nodes(part)]
 
 
-def _compile(raw: dict[str, Any], kinds: Mapping[str, str], where: str) -> Node:
+def compile_data_criterion(raw: dict[str, Any], kinds: Mapping[str, str], where: str) -> Node:
+    """A criterion written in a data file, compiled; a fault in it is a KnowledgeBaseError."""
     try:
         return compile_criterion(raw, kinds, where)
     except CriterionError as exc:
@@ -313,7 +316,7 @@ def _assemble(
 ) -> KnowledgeBase:
     """The knowledge base from validated records: criteria compiled, indexes built."""
     kinds = {f.code: f.kind for f in facts}
-    compiled = [(q, _compile(q.when, kinds, f"questions/{q.id}")) for q in questions]
+    compiled = [(q, compile_data_criterion(q.when, kinds, f"questions/{q.id}")) for q in questions]
     return KnowledgeBase(
         release,
         {d.code: d for d in diseases},

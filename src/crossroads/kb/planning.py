@@ -18,12 +18,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from crossroads.common.dates import Interval
-from crossroads.common.errors import KnowledgeBaseError
-from crossroads.kb.base import DATA_DIR, KnowledgeBase, entry, read_model
+from crossroads.kb.base import (
+    DATA_DIR,
+    KnowledgeBase,
+    compile_data_criterion,
+    entry,
+    read_model,
+)
 from crossroads.kb.check import Finding, cited_findings, duplicate_ids, satisfiable
 from crossroads.kb.loader import cached
 from crossroads.kb.models import Cited, Data, Jurisdiction, LogisticsFact, Text
-from crossroads.logic.rules import CriterionError, Node, compile_criterion
+from crossroads.logic.rules import Node
 from crossroads.record.case import Case
 
 Owner = Literal["patient", "caregiver", "coordinator", "reviewer", "treating_team"]
@@ -306,11 +311,8 @@ def _build(kinds: Mapping[str, str], timeline_path: Path, checklists_path: Path)
     all_kinds = {**kinds, **{f.code: f.kind for f in timeline.facts}}
     compiled = []
     for rule in timeline.rules:
-        try:
-            node = compile_criterion(rule.when, all_kinds, f"timeline.yaml: rules/{rule.id}")
-        except CriterionError as exc:
-            raise KnowledgeBaseError(str(exc)) from None
-        compiled.append((rule, node))
+        where = f"timeline.yaml: rules/{rule.id}"
+        compiled.append((rule, compile_data_criterion(rule.when, all_kinds, where)))
     return Planning(timeline, checklists, tuple(compiled))
 
 

@@ -23,11 +23,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from crossroads.common.errors import KnowledgeBaseError
-from crossroads.kb.base import DATA_DIR, KnowledgeBase, entry, read_model
+from crossroads.kb.base import (
+    DATA_DIR,
+    KnowledgeBase,
+    compile_data_criterion,
+    entry,
+    read_model,
+)
 from crossroads.kb.check import Finding, cited_findings, duplicate_ids, satisfiable
 from crossroads.kb.loader import cached
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
-from crossroads.logic.rules import CriterionError, Node, compile_criterion, leaves
+from crossroads.logic.rules import Node, leaves
 
 FILES = ("triage.yaml", "sentences.yaml", "supportive.yaml", "packet.yaml")
 FactKind = Literal["bool", "number", "code", "set"]
@@ -254,11 +260,7 @@ def _build(kb: KnowledgeBase, data_dir: Path) -> ReviewData:
         kinds[extra.code] = extra.kind
     compiled = []
     for rule in triage.rules:
-        try:
-            node = compile_criterion(rule.when, kinds, f"triage/{rule.id}.when")
-        except CriterionError as exc:
-            raise KnowledgeBaseError(str(exc)) from None
-        compiled.append((rule, node))
+        compiled.append((rule, compile_data_criterion(rule.when, kinds, f"triage/{rule.id}.when")))
     return ReviewData(
         triage=triage,
         sentences=read_model(data_dir / "sentences.yaml", SentenceTemplates),
