@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from crossroads.kb import KnowledgeBase
+from crossroads.kb import JURISDICTIONS, KnowledgeBase
 
 Kind = Literal["choice", "yesno", "int", "date", "text", "textarea", "drugs", "multi", "lines"]
 Label = Promise | str
@@ -165,11 +165,6 @@ TRANSPLANT_TYPES: Choices = (
     ("allogeneic", _("allogeneic (donor stem cells)")),
 )
 TARGETS: Choices = (("CD19", "CD19"), ("BCMA", "BCMA"), ("CD22", "CD22"), ("other", _("other")))
-JURISDICTIONS: Choices = (
-    ("US", _("United States (FDA)")),
-    ("EU", _("European Union (EMA / European Commission)")),
-    ("CN", _("China (NMPA)")),
-)
 
 DATE_HELP = _("Year, year-month or full date: 2024, 2024-08 or 2024-08-15.")
 RECORD_FIELDS: tuple[tuple[str, Label], ...] = (
@@ -198,6 +193,11 @@ LOGISTICS_QUESTIONS: tuple[tuple[str, Label], ...] = (
 
 def disease_choices(kb: KnowledgeBase, lang: str) -> Choices:
     return tuple((code, d.name.get(lang)) for code, d in kb.diseases.items())
+
+
+def jurisdiction_choices(kb: KnowledgeBase, lang: str) -> Choices:
+    """The places, named as the core names them everywhere (``ui.jurisdiction.*`` phrases)."""
+    return tuple((j, kb.phrase(f"ui.jurisdiction.{j}", lang)) for j in JURISDICTIONS)
 
 
 def subtype_choices(kb: KnowledgeBase, lang: str) -> Choices:
@@ -489,7 +489,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
                         "extensions.crossroads_web.jurisdictions",
                         _("Check the approvals in"),
                         "multi",
-                        JURISDICTIONS,
+                        jurisdiction_choices(kb, lang),
                         clinical=False,
                     ),
                 ),

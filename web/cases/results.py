@@ -23,12 +23,13 @@ from cases.models import CaseRecord
 from crossroads.common.errors import CrossroadsError
 from crossroads.engine.classify import Classification, classify
 from crossroads.engine.codes import check_codes
-from crossroads.kb import KnowledgeBase, load_kb
+from crossroads.kb import JURISDICTIONS, KnowledgeBase, load_kb
 from crossroads.kb.places import known_jurisdictions
 from crossroads.record.case import Case
 from crossroads.render.data import assessment_data
 
 log = logging.getLogger(__name__)
+UI_LABELS = ("product", "indication", "status", "why", "source")
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_SIZE = 512
 
@@ -103,12 +104,22 @@ def assessment(record: CaseRecord, lang: str) -> dict[str, Any] | None:
 
     def make() -> dict[str, Any] | None:
         try:
-            return assessment_data(classification(record), kb(), lang)
+            data = assessment_data(classification(record), kb(), lang)
         except CrossroadsError as exc:
             log.warning("case %s: cannot classify: %s", record.pk, exc.code)
             return None
+        return {**data, **ui_phrases(lang)}
 
     return _cached(_key(record, "assessment", lang), make)  # type: ignore[no-any-return]
+
+
+def ui_phrases(lang: str) -> dict[str, dict[str, str]]:
+    """Place names and table headings from the core's phrase catalogue, so that a page, the
+    command line and a report name a place (and head a column) with the same words."""
+    return {
+        "place_names": {j: phrase(f"ui.jurisdiction.{j}", lang) for j in JURISDICTIONS},
+        "labels": {k: phrase(f"ui.{k}", lang) for k in UI_LABELS},
+    }
 
 
 def readiness(record: CaseRecord, lang: str) -> dict[str, Any] | None:

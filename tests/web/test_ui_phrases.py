@@ -1,0 +1,56 @@
+"""The web names places and heads the assessment table with the core's phrase catalogue.
+
+It used to keep its own words ("European Union (EMA / European Commission)") next to the core's
+("European Union (EMA/EC)"), so a page and a report named the same place differently.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cases import journey, results
+from crossroads.kb import KnowledgeBase, load_kb
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_kb()
+
+
+def test_journey_places_are_the_core_phrases(kb: KnowledgeBase) -> None:
+    assert journey.jurisdiction_choices(kb, "en") == (
+        ("US", "United States (FDA)"),
+        ("EU", "European Union (EMA/EC)"),
+        ("CN", "China (NMPA)"),
+    )
+    assert journey.jurisdiction_choices(kb, "zh-Hans") == (
+        ("US", "美国（FDA）"),
+        ("EU", "欧盟（EMA/EC）"),
+        ("CN", "中国（NMPA）"),
+    )
+
+
+def test_assessment_page_words_come_from_the_core(kb: KnowledgeBase) -> None:
+    phrases = results.ui_phrases("zh-Hans")
+    assert phrases["place_names"] == {
+        j: kb.phrase(f"ui.jurisdiction.{j}", "zh-Hans") for j in ("US", "EU", "CN")
+    }
+    assert phrases["labels"] == {
+        "product": "产品",
+        "indication": "获批用途",
+        "status": "状态",
+        "why": "原因",
+        "source": "来源",
+    }
+
+
+def test_step_two_offers_the_core_place_names(kb: KnowledgeBase) -> None:
+    step2 = journey.build_steps(kb, "en")[1]
+    field = next(f for f in step2.fields() if f.path.endswith("jurisdictions"))
+    assert [label for _code, label in field.choices] == [
+        "United States (FDA)",
+        "European Union (EMA/EC)",
+        "China (NMPA)",
+    ]
