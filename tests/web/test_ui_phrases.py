@@ -10,6 +10,7 @@ import pytest
 
 from cases import journey, results
 from crossroads.kb import KnowledgeBase, load_kb
+from crossroads.kb.planning import planning_for
 
 pytestmark = pytest.mark.unit
 
@@ -54,3 +55,38 @@ def test_step_two_offers_the_core_place_names(kb: KnowledgeBase) -> None:
         "European Union (EMA/EC)",
         "China (NMPA)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [
+        (
+            "en",
+            [
+                "Confirm the disease",
+                "Where CAR-T stands",
+                "Compare the options",
+                "Timing and practical matters",
+                "Specialist review",
+                "Decide when it can be said plainly",
+            ],
+        ),
+        (
+            "zh-Hans",
+            [
+                "确认病情",
+                "CAR-T 的适用情况",
+                "比较各种选择",
+                "时间安排和实际准备",
+                "专家会诊",
+                "能说清楚时再做决定",
+            ],
+        ),
+    ],
+)
+def test_journey_step_titles_are_the_core_step_names(
+    kb: KnowledgeBase, lang: str, names: list[str]
+) -> None:
+    core = [s.name.get(lang) for s in planning_for(kb).checklists.steps]
+    web = [str(step.title) for step in journey.build_steps(kb, lang)]
+    assert web == core == names

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from crossroads.kb import JURISDICTIONS, KnowledgeBase
+from crossroads.kb.planning import planning_for
 
 Kind = Literal["choice", "yesno", "int", "date", "text", "textarea", "drugs", "multi", "lines"]
 Label = Promise | str
@@ -195,6 +196,12 @@ def disease_choices(kb: KnowledgeBase, lang: str) -> Choices:
     return tuple((code, d.name.get(lang)) for code, d in kb.diseases.items())
 
 
+def step_title(kb: KnowledgeBase, number: int, lang: str) -> str:
+    """A step's name from the core's one catalogue of step names (``checklists.yaml``)."""
+    steps = planning_for(kb).checklists.steps
+    return next(s.name.get(lang) for s in steps if s.step == number)
+
+
 def jurisdiction_choices(kb: KnowledgeBase, lang: str) -> Choices:
     """The places, named as the core names them everywhere (``ui.jurisdiction.*`` phrases)."""
     return tuple((j, kb.phrase(f"ui.jurisdiction.{j}", lang)) for j in JURISDICTIONS)
@@ -224,7 +231,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step1 = Step(
         1,
         "disease",
-        _("Confirm the disease"),
+        step_title(kb, 1, lang),
         _(
             "Where the disease stands and what has been tried. "
             "Leave out or mark what you do not know."
@@ -479,7 +486,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step2 = Step(
         2,
         "classify",
-        _("Where CAR-T stands"),
+        step_title(kb, 2, lang),
         _("For each place, whether a CAR-T product is approved for this situation, and why."),
         (
             Section(
@@ -499,7 +506,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step3 = Step(
         3,
         "compare",
-        _("Compare the options"),
+        step_title(kb, 3, lang),
         _("The real alternatives side by side, against what matters to you."),
         (
             Section(
@@ -532,7 +539,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step4 = Step(
         4,
         "timing",
-        _("Timing and practical matters"),
+        step_title(kb, 4, lang),
         _("How long each part takes, and what must be in place."),
         (
             Section(
@@ -627,7 +634,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step5 = Step(
         5,
         "review",
-        _("Specialist review"),
+        step_title(kb, 5, lang),
         _("When a team review or second opinion is worth it, and one clear question to ask."),
         (
             Section(
@@ -659,7 +666,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step6 = Step(
         6,
         "decide",
-        _("Decide when it can be said plainly"),
+        step_title(kb, 6, lang),
         _("Four plain sentences, and a check of whether you are ready to decide."),
         (
             Section(
