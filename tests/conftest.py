@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from crossroads.kb import KnowledgeBase, load_kb
+from crossroads.kb.base import DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -22,6 +24,14 @@ os.environ.setdefault("CROSSROADS_CACHE_DIR", str(ROOT / ".cache"))
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load_kb()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the knowledge-base data files, for tests that break or edit one."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
 
 
 def example_files() -> list[Path]:

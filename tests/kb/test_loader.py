@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,6 @@ from crossroads.kb.base import DATA_DIR, KnowledgeBase, cache_path, fingerprint,
 
 pytestmark = pytest.mark.unit
 MARKER = "crossroads-pwned"
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
 
 
 @pytest.fixture

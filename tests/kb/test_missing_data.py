@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,20 +10,13 @@ import yaml
 from crossroads.common.errors import KnowledgeBaseError, MissingDataError
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.alternatives import load_alternatives
-from crossroads.kb.base import DATA_DIR, entry, load_kb
+from crossroads.kb.base import entry, load_kb
 from crossroads.kb.fhir_maps import load_fhir_maps
 from crossroads.kb.planning import planning_for
 from crossroads.kb.review_data import load_review_data
 from crossroads.kb.trial_terms import load_trial_terms
 
 pytestmark = pytest.mark.unit
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
 
 
 def _rewrite(path: Path, data: object) -> None:
