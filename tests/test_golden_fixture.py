@@ -51,3 +51,16 @@ def test_golden_update_refused_in_ci(tmp_path: Path) -> None:
     with pytest.raises(pytest.fail.Exception, match="never written in CI"):
         Golden(update=True, ci=True).check(path, "new\n")
     assert path.read_text(encoding="utf-8") == "old\n"
+
+
+def test_no_test_reads_the_update_flag_itself() -> None:
+    """Golden files are written only through the fixture, so CI can never write one."""
+    here = Path(__file__).resolve().parent
+    readers = sorted(
+        str(path.relative_to(here))
+        for path in here.rglob("*.py")
+        if path.name != "conftest.py"
+        and path != Path(__file__).resolve()
+        and 'environ.get("CROSSROADS_UPDATE_GOLDEN")' in path.read_text(encoding="utf-8")
+    )
+    assert readers == []
