@@ -7,10 +7,12 @@ It used to keep its own words ("European Union (EMA / European Commission)") nex
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from cases import journey, results
 from crossroads.kb import KnowledgeBase, load_kb
 from crossroads.kb.planning import planning_for
+from tests.web.conftest import World
 
 pytestmark = pytest.mark.unit
 
@@ -44,6 +46,8 @@ def test_assessment_page_words_come_from_the_core(kb: KnowledgeBase) -> None:
         "status": "状态",
         "why": "原因",
         "source": "来源",
+        "questions": "需要向治疗团队提出的问题",
+        "missing": "能够确定结论的缺失信息",
     }
 
 
@@ -90,3 +94,33 @@ def test_journey_step_titles_are_the_core_step_names(
     core = [s.name.get(lang) for s in planning_for(kb).checklists.steps]
     web = [str(step.title) for step in journey.build_steps(kb, lang)]
     assert web == core == names
+
+
+def test_transplant_reasons_are_named_as_the_core_names_them(kb: KnowledgeBase) -> None:
+    step1 = journey.build_steps(kb, "en")[0]
+    field = next(f for f in step1.fields() if f.path == "transplant_ineligible_reasons")
+    assert field.choices == (
+        ("age", "age"),
+        ("comorbidity", "other illnesses"),
+        ("performance_status", "limited daily activity"),
+        ("no_donor", "no donor found"),
+        ("patient_choice", "the person's own choice"),
+        ("other", "another reason"),
+    )
+
+
+def test_assessment_statuses_and_headings_come_from_the_core(kb: KnowledgeBase) -> None:
+    labels = results.ui_phrases("en")["labels"]
+    assert (labels["questions"], labels["missing"]) == (
+        "Questions for the treating team",
+        "Facts that would settle open answers",
+    )
+
+
+@pytest.mark.integration
+def test_step_two_page_names_places_with_the_core_words(world: World) -> None:
+    url = reverse("cases:step", kwargs={"case_id": world.case.pk, "number": 2})
+    html = world.client("patient").get(url).content.decode()
+    assert '<h3 id="j-EU">European Union (EMA/EC):' in html
+    assert "European Union (EMA / European Commission)" not in html
+    assert '<th scope="col">Approved use</th>' in html

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from crossroads.kb import JURISDICTIONS, KnowledgeBase
 from crossroads.kb.planning import planning_for
+from crossroads.record.case import IneligibleReason
 
 Kind = Literal["choice", "yesno", "int", "date", "text", "textarea", "drugs", "multi", "lines"]
 Label = Promise | str
@@ -111,14 +112,6 @@ ORGANS: Choices = (
     ("marrow", _("bone marrow (blood counts)")),
     ("other", _("another organ")),
 )
-INELIGIBLE: Choices = (
-    ("age", _("age")),
-    ("comorbidity", _("other illnesses")),
-    ("performance_status", _("general fitness")),
-    ("no_donor", _("no donor")),
-    ("patient_choice", _("the person's own choice")),
-    ("other", _("another reason")),
-)
 ANTIGEN: Choices = (
     ("positive", _("positive (the target is there)")),
     ("negative", _("negative (the target is missing)")),
@@ -200,6 +193,11 @@ def step_title(kb: KnowledgeBase, number: int, lang: str) -> str:
     """A step's name from the core's one catalogue of step names (``checklists.yaml``)."""
     steps = planning_for(kb).checklists.steps
     return next(s.name.get(lang) for s in steps if s.step == number)
+
+
+def value_choices(kb: KnowledgeBase, fact: str, codes: tuple[str, ...], lang: str) -> Choices:
+    """Codes of a case field, named as the core names them as values of ``fact`` everywhere."""
+    return tuple((code, kb.value_name(fact, code, lang)) for code in codes)
 
 
 def jurisdiction_choices(kb: KnowledgeBase, lang: str) -> Choices:
@@ -406,7 +404,12 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
                         "transplant_ineligible_reasons",
                         _("If not, why not?"),
                         "multi",
-                        INELIGIBLE,
+                        value_choices(
+                            kb,
+                            "transplant_ineligible_reasons",
+                            get_args(IneligibleReason),
+                            lang,
+                        ),
                     ),
                     Group(
                         "prior_cellular_therapy",

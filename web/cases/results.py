@@ -29,7 +29,7 @@ from crossroads.record.case import Case
 from crossroads.render.data import assessment_data
 
 log = logging.getLogger(__name__)
-UI_LABELS = ("product", "indication", "status", "why", "source")
+UI_LABELS = ("product", "indication", "status", "why", "source", "questions", "missing")
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_SIZE = 512
 
@@ -108,14 +108,18 @@ def assessment(record: CaseRecord, lang: str) -> dict[str, Any] | None:
         except CrossroadsError as exc:
             log.warning("case %s: cannot classify: %s", record.pk, exc.code)
             return None
+        for place, info in data["jurisdictions"].items():
+            info["place_name"] = phrase(f"ui.jurisdiction.{place}", lang)
+            for product in info["products"]:
+                product["status_label"] = phrase(f"status.{product['status']}", lang)
         return {**data, **ui_phrases(lang)}
 
     return _cached(_key(record, "assessment", lang), make)  # type: ignore[no-any-return]
 
 
 def ui_phrases(lang: str) -> dict[str, dict[str, str]]:
-    """Place names and table headings from the core's phrase catalogue, so that a page, the
-    command line and a report name a place (and head a column) with the same words."""
+    """Place names and headings from the core's phrase catalogue, so that a page, the command
+    line and a report name a place (and head a column or a list) with the same words."""
     return {
         "place_names": {j: phrase(f"ui.jurisdiction.{j}", lang) for j in JURISDICTIONS},
         "labels": {k: phrase(f"ui.{k}", lang) for k in UI_LABELS},
