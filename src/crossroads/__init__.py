@@ -15,10 +15,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from crossroads.engine.classify import Classification, classify
     from crossroads.engine.codes import check_codes
     from crossroads.kb import KnowledgeBase, load_kb
+    from crossroads.kb.places import parse_jurisdictions
     from crossroads.record.case import Case
     from crossroads.record.load import case_from_data, load_case
     from crossroads.render.data import assessment_data
-    from crossroads.steps.assess import assess_file, parse_jurisdictions, prepare_case
+    from crossroads.steps.assess import assess_file, prepare_case
 
 _WHERE = {
     "Case": "crossroads.record.case",
@@ -33,7 +34,7 @@ _WHERE = {
     "classify": "crossroads.engine.classify",
     "load_case": "crossroads.record.load",
     "load_kb": "crossroads.kb",
-    "parse_jurisdictions": "crossroads.steps.assess",
+    "parse_jurisdictions": "crossroads.kb.places",
     "prepare_case": "crossroads.steps.assess",
 }
 

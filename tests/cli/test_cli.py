@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, Golden
 
 pytestmark = pytest.mark.integration
 
@@ -178,13 +178,12 @@ def test_case_schema_is_json_schema() -> None:
     assert "diagnosis" in schema["properties"]
 
 
-def test_published_schemas_are_current() -> None:
+def test_published_schemas_are_current(golden: Golden) -> None:
     for command, name in (
         (["case", "schema"], "case.schema.json"),
         (["output-schema"], "assessment.schema.json"),
     ):
-        result = run(*command)
-        assert result.stdout == (ROOT / "schemas" / name).read_text(encoding="utf-8"), name
+        golden.check(ROOT / "schemas" / name, run(*command).stdout)
 
 
 def test_kb_show_unknown_product_suggests() -> None:
@@ -206,9 +205,8 @@ def test_kb_check_passes() -> None:
     assert "0 errors" in result.stdout
 
 
-def test_knowledge_base_docs_are_current() -> None:
-    result = run("kb", "docs")
-    assert result.stdout == (ROOT / "docs" / "knowledge-base.md").read_text(encoding="utf-8")
+def test_knowledge_base_docs_are_current(golden: Golden) -> None:
+    golden.check(ROOT / "docs" / "knowledge-base.md", run("kb", "docs").stdout)
 
 
 def test_tour_runs_over_examples() -> None:

@@ -21,6 +21,7 @@ from crossroads.engine.codes import check_codes
 from crossroads.kb import KnowledgeBase, load_kb
 from crossroads.record.load import case_from_data
 from crossroads.steps.assess import prepare_case
+from tests.builders import build_case
 from tests.conftest import EXAMPLES, TODAY, example_files
 
 pytestmark = pytest.mark.integration
@@ -42,7 +43,7 @@ def test_spec_case(kb: KnowledgeBase, name: str) -> None:
 
 
 def _classify_data(kb: KnowledgeBase, data: dict[str, Any]) -> Any:
-    return classify(check_codes(case_from_data(data), kb), kb, today=TODAY)
+    return classify(build_case(data, kb=kb), kb, today=TODAY)
 
 
 def _example(name: str) -> dict[str, Any]:

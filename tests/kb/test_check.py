@@ -1,7 +1,6 @@
 """``crossroads kb check`` refuses broken releases and passes the real one."""
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -9,18 +8,11 @@ import yaml
 
 from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb import KnowledgeBase
-from crossroads.kb.base import DATA_DIR, load_kb
+from crossroads.kb.base import load_kb
 from crossroads.kb.check import check, satisfiable, witness
 from crossroads.logic.rules import compile_criterion
 
 pytestmark = pytest.mark.unit
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
 
 
 def _edit_product(data: Path, name: str, edit: object) -> None:

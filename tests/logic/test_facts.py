@@ -8,20 +8,19 @@ import pytest
 
 from crossroads.common.dates import Elapsed, Interval, MonthSpan, PartialDate
 from crossroads.common.values import SetValue
-from crossroads.engine.codes import check_codes
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.class_sources import class_sources
 from crossroads.logic.facts import derive_facts
 from crossroads.record.case import Case
 from crossroads.record.load import case_from_data
+from tests.builders import build_case
 
 pytestmark = pytest.mark.unit
 ON = PartialDate(2025, 3, 1)
 
 
 def facts(kb: KnowledgeBase, data: dict[str, Any]) -> dict[str, Any]:
-    case = check_codes(case_from_data(data), kb)
-    return dict(derive_facts(case, class_sources(kb), ON).values)
+    return dict(derive_facts(build_case(data, kb=kb), class_sources(kb), ON).values)
 
 
 R_CHOP = {

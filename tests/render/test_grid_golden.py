@@ -6,7 +6,6 @@ code: every changed line is a changed answer.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,10 @@ from crossroads.kb import KnowledgeBase, load_kb
 from crossroads.render.grid import render_grid_markdown, render_grid_text
 from crossroads.steps.assess import prepare_case
 from crossroads.steps.compare import compare, grid_data
-from tests.conftest import TODAY, example_files
+from tests.conftest import TODAY, Golden, example_files
 
 pytestmark = pytest.mark.integration
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "compare"
-UPDATE = os.environ.get("CROSSROADS_UPDATE_GOLDEN") == "1"
 
 
 def _in_a_setting() -> list[Path]:
@@ -42,22 +40,17 @@ def _data(kb: KnowledgeBase, case_file: Path, lang: str) -> dict[str, object]:
     return grid_data(compare(case, kb, classify(case, kb, today=TODAY)), kb, lang)
 
 
-def _check(path: Path, text: str) -> None:
-    if UPDATE:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"{path.name} missing: run with CROSSROADS_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
-
-
 def test_most_examples_are_in_a_setting() -> None:
     assert len(IN_A_SETTING) == 30  # the other 9 are out of scope, undecided or not covered
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
 @pytest.mark.parametrize("case_file", IN_A_SETTING, ids=lambda p: p.stem)
-def test_grid_markdown_golden(kb: KnowledgeBase, case_file: Path, lang: str) -> None:
+def test_grid_markdown_golden(
+    kb: KnowledgeBase, case_file: Path, lang: str, golden: Golden
+) -> None:
     text = render_grid_markdown(_data(kb, case_file, lang), kb)
-    _check(GOLDEN / f"{case_file.stem}.{lang}.md", text)
+    golden.check(GOLDEN / f"{case_file.stem}.{lang}.md", text)
 
 
 @pytest.mark.parametrize("width", [80, 200])

@@ -6,7 +6,6 @@ review the diff like code: every changed line is a changed page.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -28,11 +27,10 @@ from crossroads.steps.compare import compare, grid_data
 from crossroads.steps.review import proposed_questions
 from crossroads.steps.summary import draft_sentences
 from tests.common.test_i18n import extracted_msgids
-from tests.conftest import EXAMPLES, ROOT, TODAY
+from tests.conftest import EXAMPLES, ROOT, TODAY, Golden
 
 pytestmark = pytest.mark.integration
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "report"
-UPDATE = os.environ.get("CROSSROADS_UPDATE_GOLDEN") == "1"
 CASES = Path(__file__).parent / "cases"
 HANDOVER_CASE = CASES / "handover_cn_patient_treated_in_us.yaml"
 GOLDEN_EXAMPLES = [
@@ -119,30 +117,23 @@ def _without_stylesheet(html: str) -> str:
     return _STYLE.sub("<style>/* report.css, checked separately */</style>", html, count=1)
 
 
-def _check(path: Path, text: str) -> None:
-    text = _without_stylesheet(text)
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"{path.name} missing: run with CROSSROADS_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
-
-
 # --- golden pages ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", GOLDEN_EXAMPLES)
-def test_report_html_golden(kb: KnowledgeBase, name: str, lang: str) -> None:
+def test_report_html_golden(kb: KnowledgeBase, name: str, lang: str, golden: Golden) -> None:
     html = report_html(example(name, kb), kb, lang, today=TODAY)
-    _check(GOLDEN / f"{name}.{lang}.html", html)
+    golden.check(GOLDEN / f"{name}.{lang}.html", _without_stylesheet(html))
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_handover_html_golden(kb: KnowledgeBase, lang: str) -> None:
+def test_handover_html_golden(kb: KnowledgeBase, lang: str, golden: Golden) -> None:
     case = prepare_case(HANDOVER_CASE, kb)
     html = report_html(case, kb, lang, kind="handover", today=TODAY)
-    _check(GOLDEN / f"handover_cn_patient_treated_in_us.{lang}.html", html)
+    golden.check(
+        GOLDEN / f"handover_cn_patient_treated_in_us.{lang}.html", _without_stylesheet(html)
+    )
 
 
 # --- key content ----------------------------------------------------------------------------

@@ -6,10 +6,8 @@ wait; practical check 14/7; question 10/5; review 14/7; compare 21/10; decide 28
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +15,16 @@ import pytest
 
 from crossroads.common.dates import PartialDate
 from crossroads.engine.classify import classify
-from crossroads.engine.codes import check_codes
 from crossroads.kb import KnowledgeBase
 from crossroads.record.case import Case
-from crossroads.record.load import case_from_data
 from crossroads.render.plan_text import actions_text
 from crossroads.steps.actions import action_plan, actions_data
 from crossroads.steps.assess import prepare_case
-from tests.conftest import EXAMPLES, TODAY
+from tests.builders import DLBCL_FIRST_RELAPSE, build_case, case_data
+from tests.conftest import EXAMPLES, TODAY, Golden
 
 pytestmark = pytest.mark.integration
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "plan"
-UPDATE = os.environ.get("CROSSROADS_UPDATE_GOLDEN") == "1"
 
 ALL_RECORDS = {
     "pathology": True,
@@ -49,43 +45,17 @@ READY = {
     "work_leave_arranged": True,
 }
 # Fully known DLBCL relapse 6 months after first-line treatment (axi-cel, liso-cel on label).
-BASE: dict[str, Any] = {
-    "patient": {"age_years": 57, "country": "US"},
-    "diagnosis": {"disease": "lbcl", "subtype": "dlbcl_nos"},
-    "lines": [
-        {
-            "regimen": "R-CHOP",
-            "agents": ["rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"],
-            "start": "2025-11",
-            "end": "2026-03",
-            "best_response": "CR",
-            "progression": "2026-09",
-        }
-    ],
-    "disease_status": {
-        "state": "relapsed",
-        "relapse_number": 1,
-        "last_progression": "2026-09",
-        "rapid_progression": False,
-    },
-    "transplants": [],
-    "transplant_eligible": True,
-    "prior_cellular_therapy": [],
-    "assessment_date": "2026-11-01",
-    "records": ALL_RECORDS,
-    "logistics": READY,
-}
+BASE = case_data(
+    DLBCL_FIRST_RELAPSE,
+    disease_status={"rapid_progression": False},
+    records=ALL_RECORDS,
+    logistics=READY,
+)
 ONCE = ["send_question", "book_review", "compare_options", "decide"]
 
 
 def make(kb: KnowledgeBase, **changes: Any) -> Case:
-    data = copy.deepcopy(BASE)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key].update(value)
-        else:
-            data[key] = value
-    return check_codes(case_from_data(data), kb)
+    return build_case(BASE, kb=kb, **changes)
 
 
 def plan(kb: KnowledgeBase, case: Case) -> list[Any]:
@@ -182,14 +152,6 @@ def test_overdue_is_marked(kb: KnowledgeBase) -> None:
     ]
 
 
-def _check(path: Path, text: str) -> None:
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"{path.name} missing: run with CROSSROADS_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("name", "lang"),
     [
@@ -198,12 +160,12 @@ def _check(path: Path, text: str) -> None:
         ("ball_teen_17_first_relapse_after_transplant_eu_tisa_cel", "en"),
     ],
 )
-def test_actions_golden(kb: KnowledgeBase, name: str, lang: str) -> None:
+def test_actions_golden(kb: KnowledgeBase, name: str, lang: str, golden: Golden) -> None:
     case = prepare_case(EXAMPLES / f"{name}.yaml", kb)
     data = actions_data(plan(kb, case), kb, TODAY, lang)
     suffix = "" if lang == "en" else f".{lang}"
-    _check(
+    golden.check(
         GOLDEN / f"{name}.actions{suffix}.json",
         json.dumps(data, ensure_ascii=False, indent=2) + "\n",
     )
-    _check(GOLDEN / f"{name}.actions{suffix}.txt", actions_text(data, kb))
+    golden.check(GOLDEN / f"{name}.actions{suffix}.txt", actions_text(data, kb))

@@ -12,11 +12,9 @@ import pytest
 from crossroads.common.dates import Elapsed, MonthSpan
 from crossroads.common.errors import BadOptionError
 from crossroads.engine.classify import Classification, classify
-from crossroads.engine.codes import check_codes
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.alternatives import GOALS, load_alternatives
 from crossroads.record.case import Case
-from crossroads.record.load import case_from_data
 from crossroads.render.grid import render_grid_markdown
 from crossroads.steps.assess import prepare_case
 from crossroads.steps.compare import (
@@ -28,6 +26,7 @@ from crossroads.steps.compare import (
     parse_goal,
     parse_option_codes,
 )
+from tests.builders import build_case
 from tests.conftest import EXAMPLES, TODAY, example_files
 
 pytestmark = pytest.mark.unit
@@ -51,8 +50,7 @@ RANKING_WORDS = re.compile(
 
 
 def _case(data: dict[str, Any], kb: KnowledgeBase) -> Case:
-    base: dict[str, Any] = {"schema": "crossroads.case/v1", "assessment_date": "2026-11-01"}
-    return check_codes(case_from_data({**base, **data}), kb)
+    return build_case({"assessment_date": "2026-11-01"}, data, kb=kb)
 
 
 def _grid(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -37,11 +36,10 @@ from crossroads.record.load import case_from_data
 from crossroads.render.packet import packet_html, packet_pdf
 from crossroads.steps.assess import prepare_case
 from crossroads.steps.deid import MAX_FREE_TEXT, Scrubber, deidentify, shift_months, shifted
-from tests.conftest import TODAY, example_files
+from tests.conftest import TODAY, Golden, example_files
 
 pytestmark = pytest.mark.integration
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "review"
-UPDATE = os.environ.get("CROSSROADS_UPDATE_GOLDEN") == "1"
 MARKS = {
     "name": "[name]",
     "phone": "[phone]",
@@ -780,19 +778,11 @@ def test_free_text_at_the_cap_is_accepted(kb: KnowledgeBase) -> None:
 
 
 # -- goldens ------------------------------------------------------------------------------------
-def _check(path: Path, text: str) -> None:
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"{path.name} missing: run with CROSSROADS_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("case_file", example_files(), ids=lambda p: p.stem)
-def test_packet_json_golden(kb: KnowledgeBase, case_file: Path) -> None:
+def test_packet_json_golden(kb: KnowledgeBase, case_file: Path, golden: Golden) -> None:
     case = prepare_case(case_file, kb)
     packet = deidentify(case, kb, classify(case, kb, today=TODAY), lang="en")
-    _check(
+    golden.check(
         GOLDEN / f"{case_file.stem}.packet.json",
         json.dumps(packet, ensure_ascii=False, indent=2) + "\n",
     )

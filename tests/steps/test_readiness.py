@@ -7,7 +7,6 @@ and from the stay-near-centre weeks in logistics.yaml (US 2, EU 4, CN 4).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,11 @@ from crossroads.record.load import case_from_data
 from crossroads.render.plan_text import readiness_text
 from crossroads.steps.assess import prepare_case
 from crossroads.steps.readiness import readiness, readiness_data
-from tests.conftest import EXAMPLES, TODAY
+from tests.builders import build_case
+from tests.conftest import EXAMPLES, TODAY, Golden
 
 pytestmark = pytest.mark.integration
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "plan"
-UPDATE = os.environ.get("CROSSROADS_UPDATE_GOLDEN") == "1"
 
 
 def states(kb: KnowledgeBase, case: Case) -> dict[str, str]:
@@ -32,7 +31,7 @@ def states(kb: KnowledgeBase, case: Case) -> dict[str, str]:
 
 
 def practical(**logistics: Any) -> Case:
-    return case_from_data({"patient": {"country": "NL"}, "logistics": logistics})
+    return build_case(patient={"country": "NL"}, logistics=logistics)
 
 
 def test_cross_border_example_states(kb: KnowledgeBase) -> None:
@@ -154,14 +153,6 @@ def test_records_unknown_is_not_missing(kb: KnowledgeBase) -> None:
     assert (found["pathology"], found["imaging"], found["labs"]) == ("known", "missing", "unknown")
 
 
-def _check(path: Path, text: str) -> None:
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"{path.name} missing: run with CROSSROADS_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("name", "lang"),
     [
@@ -170,13 +161,13 @@ def _check(path: Path, text: str) -> None:
         ("ball_child_8_second_relapse_cn", "en"),
     ],
 )
-def test_readiness_golden(kb: KnowledgeBase, name: str, lang: str) -> None:
+def test_readiness_golden(kb: KnowledgeBase, name: str, lang: str, golden: Golden) -> None:
     data = readiness_data(
         readiness(prepare_case(EXAMPLES / f"{name}.yaml", kb), kb, TODAY), kb, lang
     )
     suffix = "" if lang == "en" else f".{lang}"
-    _check(
+    golden.check(
         GOLDEN / f"{name}.readiness{suffix}.json",
         json.dumps(data, ensure_ascii=False, indent=2) + "\n",
     )
-    _check(GOLDEN / f"{name}.readiness{suffix}.txt", readiness_text(data, kb))
+    golden.check(GOLDEN / f"{name}.readiness{suffix}.txt", readiness_text(data, kb))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -39,11 +38,10 @@ from crossroads.steps.review import (
     specific_question,
     triage,
 )
-from tests.conftest import TODAY, example_files
+from tests.conftest import TODAY, Golden, example_files
 
 pytestmark = pytest.mark.unit
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "review"
-UPDATE = os.environ.get("CROSSROADS_UPDATE_GOLDEN") == "1"
 
 BASE: dict[str, Any] = {
     "patient": {"age_years": 57, "sex": "female", "country": "US", "language": "en"},
@@ -516,20 +514,12 @@ def test_caution_naming_an_unknown_drug_is_an_error(kb: KnowledgeBase, data_copy
 
 
 # -- goldens ------------------------------------------------------------------------------------
-def _check(path: Path, text: str) -> None:
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"{path.name} missing: run with CROSSROADS_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.integration
 @pytest.mark.parametrize("case_file", example_files(), ids=lambda p: p.stem)
-def test_review_json_golden(kb: KnowledgeBase, case_file: Path) -> None:
+def test_review_json_golden(kb: KnowledgeBase, case_file: Path, golden: Golden) -> None:
     case = prepare_case(case_file, kb)
     data = review_data(case, kb, classify(case, kb, today=TODAY), "en")
-    _check(
+    golden.check(
         GOLDEN / f"{case_file.stem}.review.json",
         json.dumps(data, ensure_ascii=False, indent=2) + "\n",
     )

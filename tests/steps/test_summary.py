@@ -8,9 +8,7 @@ for words the dictionary lacks, and the only one it used before version 0.7.4).
 
 from __future__ import annotations
 
-import copy
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +17,6 @@ from typing import Any
 import pytest
 
 from crossroads.engine.classify import Classification, classify
-from crossroads.engine.codes import check_codes
 from crossroads.kb import KnowledgeBase
 from crossroads.record.case import Case, Sentences
 from crossroads.record.load import case_from_data
@@ -32,13 +29,13 @@ from crossroads.steps.summary import (
     readiness_text,
     summary_data,
 )
-from tests.conftest import TODAY, example_files
+from tests.builders import build_case
+from tests.conftest import TODAY, Golden, example_files
 
 from .test_review import BASE
 
 pytestmark = pytest.mark.unit
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "review"
-UPDATE = os.environ.get("CROSSROADS_UPDATE_GOLDEN") == "1"
 MAX_GRADE = 8.0
 WRITTEN = {
     "status": "I have DLBCL. It came back 6 months after R-CHOP.",
@@ -68,11 +65,7 @@ def _end_known_to_the_year_only(d: dict[str, Any]) -> None:
 
 
 def make(kb: KnowledgeBase, edit: Any = None) -> tuple[Case, Classification]:
-    data = copy.deepcopy(BASE)
-    data["decision"]["sentences"] = dict(WRITTEN)
-    if edit is not None:
-        edit(data)
-    case = check_codes(case_from_data(data), kb)
+    case = build_case(BASE, {"decision": {"sentences": WRITTEN}}, kb=kb, edit=edit)
     return case, classify(case, kb, today=TODAY)
 
 
@@ -276,20 +269,12 @@ def test_ready_example_case(kb: KnowledgeBase) -> None:
 
 
 # -- goldens ------------------------------------------------------------------------------------
-def _check(path: Path, text: str) -> None:
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"{path.name} missing: run with CROSSROADS_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.integration
 @pytest.mark.parametrize("case_file", example_files(), ids=lambda p: p.stem)
-def test_summary_golden_both_languages(kb: KnowledgeBase, case_file: Path) -> None:
+def test_summary_golden_both_languages(kb: KnowledgeBase, case_file: Path, golden: Golden) -> None:
     case, result = example(kb, case_file)
     data = {lang: summary_data(case, kb, result, lang) for lang in ("en", "zh-Hans")}
-    _check(
+    golden.check(
         GOLDEN / f"{case_file.stem}.summary.json",
         json.dumps(data, ensure_ascii=False, indent=2) + "\n",
     )

@@ -13,9 +13,9 @@ from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.base import DATA_DIR
 from crossroads.kb.review_data import load_review_data
-from crossroads.record.load import case_from_data
 from crossroads.steps.assess import prepare_case
 from crossroads.steps.supportive import supportive_data
+from tests.builders import build_case
 from tests.conftest import EXAMPLES, example_files
 
 pytestmark = pytest.mark.unit
@@ -30,10 +30,8 @@ TELL_TEAM_EN = (
 
 
 def view(kb: KnowledgeBase, entries: list[dict[str, Any]] | None, **extra: Any) -> dict[str, Any]:
-    data: dict[str, Any] = dict(extra)
-    if entries is not None:
-        data["supportive_care"] = entries
-    return supportive_data(case_from_data(data), kb, "en")
+    own = {} if entries is None else {"supportive_care": entries}
+    return supportive_data(build_case(extra, own), kb, "en")
 
 
 def caution_ids(entry: dict[str, Any]) -> list[str]:

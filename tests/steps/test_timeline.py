@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -30,11 +29,10 @@ from crossroads.render.plan_text import timeline_text
 from crossroads.render.svg import timeline_svg
 from crossroads.steps.assess import prepare_case
 from crossroads.steps.timeline import Timeline, build_timeline, resolve_product, timeline_data
-from tests.conftest import EXAMPLES, TODAY
+from tests.conftest import EXAMPLES, TODAY, Golden
 
 pytestmark = pytest.mark.integration
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "plan"
-UPDATE = os.environ.get("CROSSROADS_UPDATE_GOLDEN") == "1"
 START = "2026-12-01"
 D = dt.date
 
@@ -424,23 +422,20 @@ GOLDEN_CASES = [
 ]
 
 
-def _check(path: Path, text: str) -> None:
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"{path.name} missing: run with CROSSROADS_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize(("name", "place", "product", "lang"), GOLDEN_CASES)
 def test_timeline_golden(
-    kb: KnowledgeBase, name: str, place: str, product: str | None, lang: str
+    kb: KnowledgeBase,
+    name: str,
+    place: str,
+    product: str | None,
+    lang: str,
+    golden: Golden,
 ) -> None:
     case = prepare_case(EXAMPLES / f"{name}.yaml", kb)
     data = timeline_data(build(kb, case, place, product=product), kb, lang)
     suffix = "" if lang == "en" else f".{lang}"
-    _check(
+    golden.check(
         GOLDEN / f"{name}.timeline{suffix}.json",
         json.dumps(data, ensure_ascii=False, indent=2) + "\n",
     )
-    _check(GOLDEN / f"{name}.timeline{suffix}.txt", timeline_text(data, kb))
+    golden.check(GOLDEN / f"{name}.timeline{suffix}.txt", timeline_text(data, kb))

@@ -31,7 +31,6 @@ def _literal(annotation: Any) -> set[str]:
     ("choices", "annotation"),
     [
         (journey.RESPONSES, case.Response),
-        (journey.INELIGIBLE, case.IneligibleReason),
         (journey.STATES, case.DiseaseStatus.model_fields["state"].annotation),
         (journey.ORGANS, case.Fitness.model_fields["organ_dysfunction"].annotation),
         (journey.ANTIGEN, case.TargetAntigens.model_fields["cd19"].annotation),

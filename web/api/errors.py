@@ -20,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from cases.access import deny
 from cases.actions import VersionConflictError
 from crossroads.common.errors import CaseFileError, CrossroadsError, InputLimitError, UserError
+from crossroads.common.i18n import product_lang
 from crossroads.common.messages import location, problem_from_error
 from crossroads.record.load import fields_at
 from review.actions import MoveRefusedError, WrongStateError
@@ -30,8 +31,7 @@ _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 
 
 def core_lang(request: HttpRequest) -> str:
-    language = getattr(getattr(request, "user", None), "language", "") or "en"
-    return "zh-Hans" if language.lower().startswith("zh") else "en"
+    return product_lang(getattr(getattr(request, "user", None), "language", None))
 
 
 def field_problems(errors: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:

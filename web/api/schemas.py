@@ -14,6 +14,7 @@ from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field
 
 from cases.stepform import clean_text
+from crossroads.common.i18n import DEFAULT_LANG
 from crossroads.record.case import Case
 from review import fields as review_fields
 
@@ -127,7 +128,7 @@ class Deleted(Schema):
 class AssessIn(Schema):
     record: CaseRecord
     jurisdictions: list[Place] | None = Field(None, min_length=1, max_length=3)
-    lang: Lang = "en"
+    lang: Lang = DEFAULT_LANG
 
 
 CoreData = dict[str, Any]

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from crossroads.kb import KnowledgeBase
+from crossroads.kb import JURISDICTIONS, KnowledgeBase
+from crossroads.kb.planning import planning_for
+from crossroads.record.case import IneligibleReason
 
 Kind = Literal["choice", "yesno", "int", "date", "text", "textarea", "drugs", "multi", "lines"]
 Label = Promise | str
@@ -110,14 +112,6 @@ ORGANS: Choices = (
     ("marrow", _("bone marrow (blood counts)")),
     ("other", _("another organ")),
 )
-INELIGIBLE: Choices = (
-    ("age", _("age")),
-    ("comorbidity", _("other illnesses")),
-    ("performance_status", _("general fitness")),
-    ("no_donor", _("no donor")),
-    ("patient_choice", _("the person's own choice")),
-    ("other", _("another reason")),
-)
 ANTIGEN: Choices = (
     ("positive", _("positive (the target is there)")),
     ("negative", _("negative (the target is missing)")),
@@ -165,11 +159,6 @@ TRANSPLANT_TYPES: Choices = (
     ("allogeneic", _("allogeneic (donor stem cells)")),
 )
 TARGETS: Choices = (("CD19", "CD19"), ("BCMA", "BCMA"), ("CD22", "CD22"), ("other", _("other")))
-JURISDICTIONS: Choices = (
-    ("US", _("United States (FDA)")),
-    ("EU", _("European Union (EMA / European Commission)")),
-    ("CN", _("China (NMPA)")),
-)
 
 DATE_HELP = _("Year, year-month or full date: 2024, 2024-08 or 2024-08-15.")
 RECORD_FIELDS: tuple[tuple[str, Label], ...] = (
@@ -200,6 +189,22 @@ def disease_choices(kb: KnowledgeBase, lang: str) -> Choices:
     return tuple((code, d.name.get(lang)) for code, d in kb.diseases.items())
 
 
+def step_title(kb: KnowledgeBase, number: int, lang: str) -> str:
+    """A step's name from the core's one catalogue of step names (``checklists.yaml``)."""
+    steps = planning_for(kb).checklists.steps
+    return next(s.name.get(lang) for s in steps if s.step == number)
+
+
+def value_choices(kb: KnowledgeBase, fact: str, codes: tuple[str, ...], lang: str) -> Choices:
+    """Codes of a case field, named as the core names them as values of ``fact`` everywhere."""
+    return tuple((code, kb.value_name(fact, code, lang)) for code in codes)
+
+
+def jurisdiction_choices(kb: KnowledgeBase, lang: str) -> Choices:
+    """The places, named as the core names them everywhere (``ui.jurisdiction.*`` phrases)."""
+    return tuple((j, kb.phrase(f"ui.jurisdiction.{j}", lang)) for j in JURISDICTIONS)
+
+
 def subtype_choices(kb: KnowledgeBase, lang: str) -> Choices:
     return tuple(
         (code, f"{d.name.get(lang)}: {s.name.get(lang)}")
@@ -224,7 +229,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step1 = Step(
         1,
         "disease",
-        _("Confirm the disease"),
+        step_title(kb, 1, lang),
         _(
             "Where the disease stands and what has been tried. "
             "Leave out or mark what you do not know."
@@ -399,7 +404,12 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
                         "transplant_ineligible_reasons",
                         _("If not, why not?"),
                         "multi",
-                        INELIGIBLE,
+                        value_choices(
+                            kb,
+                            "transplant_ineligible_reasons",
+                            get_args(IneligibleReason),
+                            lang,
+                        ),
                     ),
                     Group(
                         "prior_cellular_therapy",
@@ -479,7 +489,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step2 = Step(
         2,
         "classify",
-        _("Where CAR-T stands"),
+        step_title(kb, 2, lang),
         _("For each place, whether a CAR-T product is approved for this situation, and why."),
         (
             Section(
@@ -489,7 +499,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
                         "extensions.crossroads_web.jurisdictions",
                         _("Check the approvals in"),
                         "multi",
-                        JURISDICTIONS,
+                        jurisdiction_choices(kb, lang),
                         clinical=False,
                     ),
                 ),
@@ -499,7 +509,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step3 = Step(
         3,
         "compare",
-        _("Compare the options"),
+        step_title(kb, 3, lang),
         _("The real alternatives side by side, against what matters to you."),
         (
             Section(
@@ -532,7 +542,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step4 = Step(
         4,
         "timing",
-        _("Timing and practical matters"),
+        step_title(kb, 4, lang),
         _("How long each part takes, and what must be in place."),
         (
             Section(
@@ -627,7 +637,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step5 = Step(
         5,
         "review",
-        _("Specialist review"),
+        step_title(kb, 5, lang),
         _("When a team review or second opinion is worth it, and one clear question to ask."),
         (
             Section(
@@ -659,7 +669,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
     step6 = Step(
         6,
         "decide",
-        _("Decide when it can be said plainly"),
+        step_title(kb, 6, lang),
         _("Four plain sentences, and a check of whether you are ready to decide."),
         (
             Section(

@@ -23,6 +23,7 @@ from crossroads.common.errors import CrossroadsError
 from crossroads.engine.classify import Classification, classify
 from crossroads.engine.codes import check_codes
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase, load_kb
+from crossroads.kb.places import known_jurisdictions
 from crossroads.kb.planning import planning_for
 from crossroads.record.case import Case
 from crossroads.render.data import assessment_data
@@ -30,6 +31,7 @@ from crossroads.steps.readiness import readiness as core_readiness
 from crossroads.steps.readiness import readiness_data
 
 log = logging.getLogger(__name__)
+UI_LABELS = ("product", "indication", "status", "why", "source", "questions", "missing")
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_SIZE = 512
 
@@ -73,12 +75,7 @@ def cached(record: CaseRecord, what: str, lang: str, make: Callable[[], Any]) ->
 
 
 def jurisdictions(record: CaseRecord) -> list[Jurisdiction]:
-    chosen = record.web.get("jurisdictions")
-    if isinstance(chosen, list):
-        picked: list[Jurisdiction] = [j for j in JURISDICTIONS if j in chosen]
-        if picked:
-            return picked
-    return list(JURISDICTIONS)
+    return list(known_jurisdictions(record.web.get("jurisdictions")))
 
 
 def core_case(record: CaseRecord) -> Case:
@@ -98,12 +95,26 @@ def assessment(record: CaseRecord, lang: str) -> dict[str, Any] | None:
 
     def make() -> dict[str, Any] | None:
         try:
-            return assessment_data(classification(record), kb(), lang)
+            data = assessment_data(classification(record), kb(), lang)
         except CrossroadsError as exc:
             log.warning("case %s: cannot classify: %s", record.pk, exc.code)
             return None
+        for place, info in data["jurisdictions"].items():
+            info["place_name"] = phrase(f"ui.jurisdiction.{place}", lang)
+            for product in info["products"]:
+                product["status_label"] = phrase(f"status.{product['status']}", lang)
+        return {**data, **ui_phrases(lang)}
 
     return _cached(_key(record, "assessment", lang), make)  # type: ignore[no-any-return]
+
+
+def ui_phrases(lang: str) -> dict[str, dict[str, str]]:
+    """Place names and headings from the core's phrase catalogue, so that a page, the command
+    line and a report name a place (and head a column or a list) with the same words."""
+    return {
+        "place_names": {j: phrase(f"ui.jurisdiction.{j}", lang) for j in JURISDICTIONS},
+        "labels": {k: phrase(f"ui.{k}", lang) for k in UI_LABELS},
+    }
 
 
 def readiness(record: CaseRecord, lang: str) -> dict[str, Any] | None:

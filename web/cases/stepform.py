@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from pydantic import ValidationError
 
 from cases.journey import Field, Group, Step
-from crossroads.common.dates import PartialDate
+from crossroads.common.dates import DateError, PartialDate
 from crossroads.common.messages import close_matches, problem_from_error
 from crossroads.common.text import forbidden_character
 from crossroads.kb import KnowledgeBase
@@ -29,7 +29,6 @@ from crossroads.record.case import Case
 UNKNOWN = "unknown"  # the "I don't know" choice of radios and selects
 NONE = "none"  # the "none of these" choice of a clinical multiple choice
 _TAG = re.compile(r"<\s*[a-zA-Z!/?]")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _INT = re.compile(r"^[+-]?\d{1,9}$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _DRUG_SPLIT = re.compile(r"[,，、;；\n]+")
@@ -94,25 +93,25 @@ def clean_date(raw: str) -> str | None:
     text = raw.strip()
     if not text:
         return None
-    match = _DATE.match(text)
-    if not match:
-        raise FieldError(_("Write the date as a year (2024), year-month (2024-08) or full date."))
-    year, month, day = (int(g) if g else None for g in match.groups())
-    assert year is not None
-    if not 1900 <= year <= 2100:
-        raise FieldError(_("The year must be between 1900 and 2100."))
-    if month is not None and not 1 <= month <= 12:
-        raise FieldError(_("There is no month %(month)d. Use 01 to 12.") % {"month": month})
-    if day is not None:
-        assert month is not None
-        try:
-            return str(PartialDate.parse(f"{year:04d}-{month:02d}-{day:02d}"))
-        except ValueError:
-            raise FieldError(
-                _("%(year)d-%(month)02d has no day %(day)d.")
-                % {"year": year, "month": month, "day": day}
-            ) from None
-    return str(PartialDate.parse(f"{year:04d}" + (f"-{month:02d}" if month else "")))
+    try:
+        return str(PartialDate.parse(text))  # the core's grammar: 2024, 2024-8, 2024-08-15
+    except DateError as exc:
+        raise FieldError(_date_message(exc)) from None
+
+
+def _date_message(exc: DateError) -> str:
+    """The core's reason for refusing a date, in the person's language."""
+    if exc.reason == "year":
+        return _("The year must be between 1900 and 2100.")
+    if exc.reason == "month":
+        return _("There is no month %(month)d. Use 01 to 12.") % {"month": exc.month}
+    if exc.reason == "day":
+        return _("%(year)d-%(month)02d has no day %(day)d.") % {
+            "year": exc.year,
+            "month": exc.month,
+            "day": exc.day,
+        }
+    return _("Write the date as a year (2024), year-month (2024-08) or full date.")
 
 
 def clean_int(raw: str, low: int, high: int) -> int | None:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from cases import results
 from cases.models import CaseRecord
 from crossroads.common.errors import CrossroadsError
+from crossroads.kb.places import country_jurisdiction
 from crossroads.kb.planning import planning_for
 from crossroads.render.svg import timeline_svg
 from crossroads.steps.actions import action_plan as core_action_plan
@@ -63,12 +64,10 @@ def timeline_place(case: CaseRecord, wanted: str | None) -> str:
     chosen = results.jurisdictions(case)
     if wanted in chosen:
         return wanted
-    country = ((case.data.get("logistics") or {}).get("treatment_country") or "").upper()
-    if country in ("US", "CN") and country in chosen:
-        return country
-    if "EU" in chosen and country in planning_for(results.kb()).checklists.eu_countries:
-        return "EU"
-    return chosen[0]
+    country = (case.data.get("logistics") or {}).get("treatment_country")
+    eu = planning_for(results.kb()).checklists.eu_countries
+    place = country_jurisdiction(country if isinstance(country, str) else None, eu)
+    return place if place in chosen else chosen[0]
 
 
 def timeline(case: CaseRecord, lang: str, place: str) -> dict[str, Any] | None:

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 
+from crossroads.common.i18n import product_lang
+
 
 def core_lang(django_lang: str | None) -> str:
     """The core's language code (``en`` or ``zh-Hans``) for Django's (``en`` or ``zh-hans``)."""
-    return "zh-Hans" if (django_lang or "").lower().startswith("zh") else "en"
+    return product_lang(django_lang)
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -19,5 +21,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "languages": settings.LANGUAGES,
         "current_lang": lang,
-        "html_lang": "zh-Hans" if lang.startswith("zh") else "en",
+        "html_lang": product_lang(lang),
     }

@@ -29,7 +29,7 @@ from cases import results
 from crossroads.common.errors import CdsPrefetchMissingError, InputLimitError, UserError
 from crossroads.common.safeio import load_json
 from crossroads.interop.cdshooks import SERVICE_ID, discovery, patient_view
-from crossroads.kb import JURISDICTIONS
+from crossroads.kb.places import known_jurisdictions
 from crossroads_web.context import core_lang
 from interop import actions
 from interop.bodies import BodyTooLargeError, read_body
@@ -65,8 +65,7 @@ def _preflight() -> HttpResponse:
 
 def jurisdictions() -> list[Any]:
     """The places cards are made for (setting ``CROSSROADS_CDS_JURISDICTIONS``)."""
-    chosen = getattr(settings, "CROSSROADS_CDS_JURISDICTIONS", JURISDICTIONS)
-    return [place for place in chosen if place in JURISDICTIONS] or list(JURISDICTIONS)
+    return list(known_jurisdictions(getattr(settings, "CROSSROADS_CDS_JURISDICTIONS", ())))
 
 
 def base_url(request: HttpRequest) -> str:

@@ -71,8 +71,9 @@ def assess(
 ) -> None:
     """Classify CAR-T for a case in each jurisdiction, with reasons and sources."""
     from crossroads.kb import load_kb
+    from crossroads.kb.places import parse_jurisdictions
     from crossroads.render.data import assessment_data
-    from crossroads.steps.assess import assess_file, parse_jurisdictions
+    from crossroads.steps.assess import assess_file
 
     kb = load_kb()
     result = assess_file(case_file, parse_jurisdictions(jurisdiction), kb, parse_today(today))

@@ -29,7 +29,31 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# The one date grammar of the product (case files, command line, web forms, API): YYYY, YYYY-MM or
+# YYYY-MM-DD, where month and day may also be written with one digit as people often write them
+# (2024-8, 2024-8-5); a date is always written back with two (2024-08, 2024-08-05).
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+DATE_PATTERN = r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"
+"""The grammar as a JSON Schema pattern (published in the case schema)."""
+
+
+class DateError(ValueError):
+    """A value that is not a date, with the reason as a code so each interface can word it.
+
+    ``reason`` is ``format``, ``year``, ``month`` or ``day``; ``year``, ``month`` and ``day``
+    hold the numbers read (None where not read).
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        message: str,
+        year: int | None = None,
+        month: int | None = None,
+        day: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.reason, self.year, self.month, self.day = reason, year, month, day
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +81,7 @@ class PartialDate:
 
     @classmethod
     def parse(cls, value: Any) -> PartialDate:
-        """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (or a ``date``); else ValueError."""
+        """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (or a ``date``); else DateError."""
         if isinstance(value, PartialDate):
             return value
         if isinstance(value, dt.datetime):
@@ -69,18 +93,22 @@ class PartialDate:
         text = str(value).strip()
         match = _PATTERN.match(text)
         if not match:
-            raise ValueError(f"'{text}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+            raise DateError("format", f"'{text}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None
         if not 1900 <= year <= 2100:
-            raise ValueError(f"year {year} is out of range; use a year between 1900 and 2100")
+            raise DateError(
+                "year", f"year {year} is out of range; use a year between 1900 and 2100", year
+            )
         if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"month {month} does not exist; use 01 to 12")
+            raise DateError("month", f"month {month} does not exist; use 01 to 12", year, month)
         if day is not None:
             assert month is not None
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
-                raise ValueError(f"day {day} does not exist in {year}-{month:02d}")
+                raise DateError(
+                    "day", f"day {day} does not exist in {year}-{month:02d}", year, month, day
+                )
         return cls(year, month, day)
 
     @property

@@ -85,6 +85,19 @@ class KnowledgeBaseError(CrossroadsError):
     exit_code = 3
 
 
+class MissingDataError(KnowledgeBaseError):
+    """A knowledge-base file lacks an entry the code or another file needs (a phrase, a label,
+    a section): a release problem named by file and key, never a bare ``KeyError``."""
+
+    code = "knowledge-base-missing"
+
+    def __init__(self, file: str, key: str, what: str = "entry") -> None:
+        self.file, self.key = file, key
+        super().__init__(
+            f"{file}: no {what} '{key}' (add it, or correct the name that asks for it)"
+        )
+
+
 class UnknownProductError(UserError):
     """A product name (``--product``) that matches no CAR-T product in the knowledge base."""
 

@@ -21,6 +21,7 @@ import gettext
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Final
 
 from crossroads.common.errors import BadOptionError
 
@@ -28,6 +29,16 @@ DOMAIN = "crossroads"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 LANGS = ("en", "zh-Hans")
 """Languages of the product, as written in case files and on the command line."""
+DEFAULT_LANG: Final = "en"
+"""The language written when none is asked for or recorded (CLI, web, API alike)."""
+
+
+def product_lang(tag: str | None) -> str:
+    """The product language for a language tag from elsewhere: Django's ``zh-hans``, a
+    browser's ``zh-CN``, an account setting. Chinese tags give ``zh-Hans``; any other tag, or
+    none, gives :data:`DEFAULT_LANG`, so every interface falls back the same way."""
+    return "zh-Hans" if (tag or "").strip().lower().startswith("zh") else DEFAULT_LANG
+
 
 Gettext = Callable[[str], str]
 

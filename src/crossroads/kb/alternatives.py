@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -30,35 +30,25 @@ from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb.base import (
     DATA_DIR,
     KnowledgeBase,
+    compile_data_criterion,
+    entry,
     fingerprint,
     read_model,
     read_yaml,
     validate_as,
 )
 from crossroads.kb.check import Finding, _check_codes, cited_findings, satisfiable
+from crossroads.kb.loader import cached
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
-from crossroads.logic.rules import CriterionError, Node, compile_criterion, leaves
+from crossroads.logic.rules import Node, leaves
 from crossroads.record.case import Attribute, Goal
 
 ALTERNATIVES_DIR = DATA_DIR / "alternatives"
 CATALOGUE_FILE = "_catalogue.yaml"
 
-ATTRIBUTES: tuple[Attribute, ...] = (
-    "aim",
-    "start_time",
-    "how_given",
-    "time_in_hospital",
-    "serious_risks",
-    "family_burden",
-    "evidence",
-)
-GOALS: tuple[Goal, ...] = (
-    "cure",
-    "longer_control",
-    "comfort",
-    "time_at_home",
-    "bridge_to_transplant",
-)
+# The case format defines goals and attributes; the Option Grid uses them in the same order.
+ATTRIBUTES: tuple[Attribute, ...] = get_args(Attribute)
+GOALS: tuple[Goal, ...] = get_args(Goal)
 FitLevel = Literal["fits", "partly", "does_not_fit", "unknown"]
 FIT_LEVELS: tuple[FitLevel, ...] = ("fits", "partly", "does_not_fit", "unknown")
 OptionKind = Literal[
@@ -296,11 +286,13 @@ class Alternatives:
             self._by_id.setdefault(compiled.setting.id, compiled)
 
     def phrase(self, key: str, lang: str = "en", **values: object) -> str:
-        text = self.catalogue.phrases[key].get(lang)
+        text = entry(self.catalogue.phrases, key, f"alternatives/{CATALOGUE_FILE}", "phrase").get(
+            lang
+        )
         return text.format(**values) if values else text
 
     def setting(self, setting_id: str) -> CompiledSetting:
-        return self._by_id[setting_id]
+        return entry(self._by_id, setting_id, "alternatives", "setting")
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -339,30 +331,24 @@ def _build(kb: KnowledgeBase, data_dir: Path) -> Alternatives:
         where = f"alternatives/{path.name}"
         raw = _expand(read_yaml(path, where), catalogue.templates, where)
         loaded = validate_as(SettingFile, raw, where)
-        try:
-            applies = compile_criterion(loaded.setting.applies, kinds, f"{where}: applies")
-        except CriterionError as exc:
-            raise KnowledgeBaseError(str(exc)) from None
+        applies = compile_data_criterion(loaded.setting.applies, kinds, f"{where}: applies")
         settings.append(CompiledSetting(loaded.setting, applies, path.name, loaded.header))
     return Alternatives(catalogue, tuple(settings))
-
-
-_CACHE: dict[tuple[str, str], Alternatives] = {}
 
 
 def load_alternatives(
     kb: KnowledgeBase, data_dir: Path | None = None, *, use_cache: bool = True
 ) -> Alternatives:
     """Load (once per process and data state) every alternatives file, validated and compiled."""
-    data_dir = data_dir or ALTERNATIVES_DIR
-    key = (str(data_dir), fingerprint(data_dir))
-    if use_cache and key in _CACHE:
-        return _CACHE[key]
-    loaded = _build(kb, data_dir)
-    loaded = Alternatives(loaded.catalogue, loaded.settings, key[1])
-    if use_cache:
-        _CACHE[key] = loaded
-    return loaded
+    folder = data_dir or ALTERNATIVES_DIR
+
+    def build() -> Alternatives:
+        loaded = _build(kb, folder)
+        return Alternatives(loaded.catalogue, loaded.settings, fingerprint(folder))
+
+    if not use_cache:
+        return build()
+    return cached("alternatives", sorted(folder.glob("*.yaml")), build, kb.cache_key)
 
 
 # -- checks -----------------------------------------------------------------------------------

@@ -2,27 +2,29 @@
 
 Loading reads every YAML file under ``kb/data`` once, validates it with the models in
 :mod:`crossroads.kb.models`, compiles the criteria, and builds indexes so that assessing a case
-touches only the indications of its disease. A pickled copy is cached (keyed by the files' sizes
-and modification times) so that a cold CLI start does not pay for YAML parsing and validation.
+touches only the indications of its disease. A JSON copy of the validated data is cached on disk
+(keyed by the files' sizes and modification times) so that a cold CLI start does not pay for YAML
+parsing. The copy is plain data, never code (not pickle): a file planted in the cache directory
+can at worst be refused, and every copy is validated again with the same models when it is read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from crossroads.common.errors import KnowledgeBaseError
+from crossroads.common.errors import KnowledgeBaseError, MissingDataError
 from crossroads.common.messages import location
 from crossroads.common.yamlio import load_yaml
+from crossroads.kb.loader import cached
 from crossroads.kb.models import (
     JURISDICTIONS,
     Disease,
@@ -40,7 +42,7 @@ from crossroads.kb.models import (
 from crossroads.logic.rules import CriterionError, Leaf, Node, Not, Unsettled, compile_criterion
 
 DATA_DIR = Path(__file__).parent / "data"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: JSON of the validated data (1 was pickle, never read again)
 
 
 def normalise_name(name: str) -> str:
@@ -86,11 +88,22 @@ class KnowledgeBase:
         for product in self.products.values():
             for ind in product.indications:
                 where = f"products/{product.code}: {ind.id}.criteria"
-                compiled = CompiledIndication(product, ind, _compile(ind.criteria, kinds, where))
+                compiled = CompiledIndication(
+                    product, ind, compile_data_criterion(ind.criteria, kinds, where)
+                )
                 self._all.append(compiled)
                 self._by_disease.setdefault((ind.jurisdiction, ind.disease), []).append(compiled)
                 for node in _unsettled_nodes(compiled.criterion):
                     self.unsettled[node.text["en"]] = Text(en=node.text["en"], zh=node.text["zh"])
+
+    @property
+    def cache_key(self) -> str:
+        """What data areas compiled against this knowledge base are cached under.
+
+        The fingerprint of the files it was loaded from; a knowledge base built in memory (tests)
+        has none, so it gets its own key.
+        """
+        return self.fingerprint or f"object-{id(self)}"
 
     # -- look-ups ---------------------------------------------------------------------------
     def resolve_drug(self, name: str) -> str | None:
@@ -118,11 +131,11 @@ class KnowledgeBase:
         return list(self._all)
 
     def phrase(self, key: str, lang: str = "en", **values: object) -> str:
-        text = self.phrases[key].get(lang)
+        text = entry(self.phrases, key, "phrases.yaml", "phrase").get(lang)
         return text.format(**values) if values else text
 
     def fact_name(self, code: str, lang: str = "en") -> str:
-        return self.facts[code].name.get(lang)
+        return entry(self.facts, code, "facts.yaml", "fact").name.get(lang)
 
     def value_name(self, fact: str, code: str, lang: str = "en") -> str:
         """Plain name of a code as a value of one fact (the same code can mean different things:
@@ -154,7 +167,8 @@ def _unsettled_nodes(node: Node) -> list[Unsettled]:
     return [u for part in node.parts for u in _unsettled_nodes(part)]
 
 
-def _compile(raw: dict[str, Any], kinds: Mapping[str, str], where: str) -> Node:
+def compile_data_criterion(raw: dict[str, Any], kinds: Mapping[str, str], where: str) -> Node:
+    """A criterion written in a data file, compiled; a fault in it is a KnowledgeBaseError."""
     try:
         return compile_criterion(raw, kinds, where)
     except CriterionError as exc:
@@ -191,6 +205,20 @@ def read_yaml(path: Path, where: str | None = None) -> Any:
 
 
 M = TypeVar("M", bound=BaseModel)
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def entry(table: Mapping[K, V], key: K, file: str, what: str = "entry") -> V:
+    """``table[key]`` for data read from ``file``; a missing key is a MissingDataError naming both.
+
+    Code and data meet at these look-ups (a phrase the code asks for, a label, a setting), so a
+    release that lacks one fails with the file and key to fix, never a bare ``KeyError``.
+    """
+    try:
+        return table[key]
+    except KeyError:
+        raise MissingDataError(file, str(key), what) from None
 
 
 def validate_as(model: type[M], data: Any, where: str) -> M:
@@ -214,81 +242,163 @@ def read_model(path: Path, model: type[M], where: str | None = None) -> M:
 
 def _build(data_dir: Path) -> KnowledgeBase:
     release = validate_as(Release, read_yaml(data_dir / "release.yaml"), "release.yaml")
-    diseases = {
-        d.code: d
-        for i, raw in enumerate(read_yaml(data_dir / "diseases.yaml")["diseases"])
-        for d in [validate_as(Disease, raw, f"diseases.yaml: diseases[{i}]")]
-    }
-    drugs_raw = read_yaml(data_dir / "drugs.yaml") if (data_dir / "drugs.yaml").exists() else {}
-    classes = {
-        c.code: c
-        for i, raw in enumerate(drugs_raw.get("classes", []))
-        for c in [validate_as(DrugClass, raw, f"drugs.yaml: classes[{i}]")]
-    }
-    drugs = {
-        d.code: d
-        for i, raw in enumerate(drugs_raw.get("drugs", []))
-        for d in [validate_as(Drug, raw, f"drugs.yaml: drugs[{i}]")]
-    }
-    facts = {
-        f.code: f
-        for i, raw in enumerate(read_yaml(data_dir / "facts.yaml")["facts"])
-        for f in [validate_as(FactDef, raw, f"facts.yaml: facts[{i}]")]
-    }
-    products: dict[str, Product] = {}
+    diseases = [
+        validate_as(Disease, raw, f"diseases.yaml: diseases[{i}]")
+        for i, raw in enumerate(_section(data_dir / "diseases.yaml", "diseases"))
+    ]
+    drugs_path = data_dir / "drugs.yaml"
+    classes = [
+        validate_as(DrugClass, raw, f"drugs.yaml: classes[{i}]")
+        for i, raw in enumerate(_section(drugs_path, "classes", optional=True))
+    ]
+    drugs = [
+        validate_as(Drug, raw, f"drugs.yaml: drugs[{i}]")
+        for i, raw in enumerate(_section(drugs_path, "drugs", optional=True))
+    ]
+    facts = [
+        validate_as(FactDef, raw, f"facts.yaml: facts[{i}]")
+        for i, raw in enumerate(_section(data_dir / "facts.yaml", "facts"))
+    ]
+    products = []
     for path in sorted((data_dir / "products").glob("*.yaml")):
-        raw = dict(read_yaml(path))
-        raw.pop("header", None)
-        product = validate_as(Product, raw, f"products/{path.name}")
-        products[product.code] = product
+        raw = read_yaml(path, f"products/{path.name}")
+        if not isinstance(raw, dict):
+            raise KnowledgeBaseError(f"products/{path.name}: must be a mapping of fields")
+        raw = {k: v for k, v in raw.items() if k != "header"}
+        products.append(validate_as(Product, raw, f"products/{path.name}"))
     logistics = [
         validate_as(LogisticsFact, raw, f"logistics.yaml: facts[{i}]")
-        for i, raw in enumerate(read_yaml(data_dir / "logistics.yaml")["facts"])
+        for i, raw in enumerate(_section(data_dir / "logistics.yaml", "facts"))
     ]
-    kinds = {code: f.kind for code, f in facts.items()}
-    questions = []
-    for i, raw in enumerate(read_yaml(data_dir / "questions.yaml")["questions"]):
-        question = validate_as(Question, raw, f"questions.yaml: questions[{i}]")
-        questions.append((question, _compile(question.when, kinds, f"questions/{question.id}")))
+    questions = [
+        validate_as(Question, raw, f"questions.yaml: questions[{i}]")
+        for i, raw in enumerate(_section(data_dir / "questions.yaml", "questions"))
+    ]
+    phrases_raw = _section(data_dir / "phrases.yaml", "phrases", kind=dict)
     phrases = {
-        key: validate_as(Text, raw, f"phrases.yaml: {key}")
-        for key, raw in read_yaml(data_dir / "phrases.yaml")["phrases"].items()
+        key: validate_as(Text, raw, f"phrases.yaml: {key}") for key, raw in phrases_raw.items()
     }
-    return KnowledgeBase(
+    return _assemble(
         release, diseases, classes, drugs, facts, products, logistics, questions, phrases
     )
 
 
+def _section(path: Path, key: str, *, optional: bool = False, kind: type = list) -> Any:
+    """One top-level section of a data file; a missing or misshapen one names file and key.
+
+    A file that ``optional`` allows to be absent gives an empty section.
+    """
+    if optional and not path.exists():
+        return kind()
+    where = f"{path.parent.name}/{path.name}" if path.parent.name == "products" else path.name
+    data = read_yaml(path, where)
+    if not isinstance(data, dict) or key not in data:
+        if optional and isinstance(data, dict):
+            return kind()
+        raise KnowledgeBaseError(f"{where}: no '{key}' section (the file must have '{key}:')")
+    section = data[key]
+    if not isinstance(section, kind):
+        shape = "a list" if kind is list else "a mapping"
+        raise KnowledgeBaseError(f"{where}: '{key}' must be {shape}")
+    return section
+
+
+def _assemble(
+    release: Release,
+    diseases: list[Disease],
+    classes: list[DrugClass],
+    drugs: list[Drug],
+    facts: list[FactDef],
+    products: list[Product],
+    logistics: list[LogisticsFact],
+    questions: list[Question],
+    phrases: dict[str, Text],
+) -> KnowledgeBase:
+    """The knowledge base from validated records: criteria compiled, indexes built."""
+    kinds = {f.code: f.kind for f in facts}
+    compiled = [(q, compile_data_criterion(q.when, kinds, f"questions/{q.id}")) for q in questions]
+    return KnowledgeBase(
+        release,
+        {d.code: d for d in diseases},
+        {c.code: c for c in classes},
+        {d.code: d for d in drugs},
+        {f.code: f for f in facts},
+        {p.code: p for p in products},
+        logistics,
+        compiled,
+        phrases,
+    )
+
+
+# -- the on-disk cache: validated data as JSON, validated again when read ----------------------
 def _cache_dir() -> Path:
     base = os.environ.get("CROSSROADS_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
     return Path(base) / "crossroads" if base else Path.home() / ".cache" / "crossroads"
 
 
-_LOADED: dict[str, KnowledgeBase] = {}
+def cache_path(key: str) -> Path:
+    """Where the cached copy of the release with this fingerprint lives."""
+    return _cache_dir() / f"kb-{key}.json"
 
 
-def load_kb(data_dir: Path | None = None, *, use_cache: bool = True) -> KnowledgeBase:
-    """Load (once per process) the knowledge base, from the pickle cache when it is current."""
-    data_dir = data_dir or DATA_DIR
-    key = fingerprint(data_dir)
-    if key in _LOADED:
-        return _LOADED[key]
-    cache = _cache_dir() / f"kb-{key}.pickle"
-    kb: KnowledgeBase | None = None
-    if use_cache and cache.exists():
-        try:
-            with cache.open("rb") as handle:
-                loaded = pickle.load(handle)
-            if isinstance(loaded, KnowledgeBase):
-                kb = loaded
-        except Exception:  # a stale or corrupt cache is rebuilt, never fatal
-            kb = None
-    if kb is None:
-        kb = _build(data_dir)
-        kb.fingerprint = key
-        if use_cache:
-            _write_cache(cache, kb)
-    _LOADED[key] = kb
+class _Snapshot(BaseModel):
+    """The cached copy: every validated record of the release, checked again when read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    format: Literal[2]
+    fingerprint: str
+    release: Release
+    diseases: list[Disease]
+    classes: list[DrugClass]
+    drugs: list[Drug]
+    facts: list[FactDef]
+    products: list[Product]
+    logistics: list[LogisticsFact]
+    questions: list[Question]
+    phrases: dict[str, Text]
+
+
+def _snapshot(kb: KnowledgeBase) -> _Snapshot:
+    return _Snapshot(
+        format=CACHE_FORMAT,
+        fingerprint=kb.fingerprint,
+        release=kb.release,
+        diseases=list(kb.diseases.values()),
+        classes=list(kb.drug_classes.values()),
+        drugs=list(kb.drugs.values()),
+        facts=list(kb.facts.values()),
+        products=list(kb.products.values()),
+        logistics=kb.logistics,
+        questions=[q for q, _ in kb.questions],
+        phrases=kb.phrases,
+    )
+
+
+def _read_cache(cache: Path, key: str) -> KnowledgeBase | None:
+    """The cached copy, or None when there is none or it is stale, broken or not ours.
+
+    The file is read as JSON data and validated with the same models as the YAML files: a
+    planted file is at worst refused (and the release rebuilt), never executed.
+    """
+    try:
+        snap = _Snapshot.model_validate_json(cache.read_bytes())
+        if snap.fingerprint != key:
+            return None
+        kb = _assemble(
+            snap.release,
+            snap.diseases,
+            snap.classes,
+            snap.drugs,
+            snap.facts,
+            snap.products,
+            snap.logistics,
+            snap.questions,
+            snap.phrases,
+        )
+    except (OSError, ValueError, RecursionError, KnowledgeBaseError):
+        return None  # ValidationError is a ValueError; rebuilt from the YAML, never fatal
+    kb.fingerprint = key
     return kb
 
 
@@ -296,11 +406,28 @@ def _write_cache(cache: Path, kb: KnowledgeBase) -> None:
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(_snapshot(kb).model_dump_json().encode())
         tmp.replace(cache)
     except OSError:  # a read-only home is fine: we just load from YAML next time
         pass
+
+
+def load_kb(data_dir: Path | None = None, *, use_cache: bool = True) -> KnowledgeBase:
+    """Load (once per process) the knowledge base, from the on-disk cache when it is current."""
+    data_dir = data_dir or DATA_DIR
+    key = fingerprint(data_dir)
+
+    def load() -> KnowledgeBase:
+        cache = cache_path(key)
+        kb = _read_cache(cache, key) if use_cache else None
+        if kb is None:
+            kb = _build(data_dir)
+            kb.fingerprint = key
+            if use_cache:
+                _write_cache(cache, kb)
+        return kb
+
+    return cached("kb", _files(data_dir), load, release=str(data_dir))
 
 
 __all__ = ["JURISDICTIONS", "CompiledIndication", "KnowledgeBase", "load_kb", "normalise_name"]

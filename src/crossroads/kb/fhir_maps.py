@@ -20,8 +20,9 @@ from typing import Literal
 from pydantic import Field
 
 from crossroads.common.errors import KnowledgeBaseError
-from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
+from crossroads.kb.base import DATA_DIR, KnowledgeBase, entry, read_model
 from crossroads.kb.check import Finding, cited_findings
+from crossroads.kb.loader import cached
 from crossroads.kb.models import Cited, Data, Text
 
 MAPS_FILE = DATA_DIR / "fhir_maps.yaml"
@@ -247,27 +248,14 @@ class FhirMaps:
         return None
 
     def phrase(self, key: str, lang: str = "en", **values: object) -> str:
-        text = self.data.phrases[key].get(lang)
+        text = entry(self.data.phrases, key, MAPS_FILE.name, "phrase").get(lang)
         return text.format(**values) if values else text
-
-
-_LOADED: dict[tuple[str, int, int], FhirMaps] = {}
 
 
 def load_fhir_maps(path: Path | None = None) -> FhirMaps:
     """Load (once per process and file state) the mapping tables."""
-    path = path or MAPS_FILE
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise KnowledgeBaseError(f"{path.name}: cannot read ({exc.strerror})") from None
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    if key in _LOADED:
-        return _LOADED[key]
-    data = read_model(path, MapsFile)
-    maps = FhirMaps(data)
-    _LOADED[key] = maps
-    return maps
+    file = path or MAPS_FILE
+    return cached("fhir_maps", [file], lambda: FhirMaps(read_model(file, MapsFile)))
 
 
 # -- checks -----------------------------------------------------------------------------------

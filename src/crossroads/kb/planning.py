@@ -18,11 +18,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from crossroads.common.dates import Interval
-from crossroads.common.errors import KnowledgeBaseError
-from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
+from crossroads.kb.base import (
+    DATA_DIR,
+    KnowledgeBase,
+    compile_data_criterion,
+    entry,
+    read_model,
+)
 from crossroads.kb.check import Finding, cited_findings, duplicate_ids, satisfiable
+from crossroads.kb.loader import cached
 from crossroads.kb.models import Cited, Data, Jurisdiction, LogisticsFact, Text
-from crossroads.logic.rules import CriterionError, Node, compile_criterion
+from crossroads.logic.rules import Node
 from crossroads.record.case import Case
 
 Owner = Literal["patient", "caregiver", "coordinator", "reviewer", "treating_team"]
@@ -269,7 +275,9 @@ class Planning:
 
     def label(self, key: str, lang: str = "en", **values: object) -> str:
         """A UI phrase from either file (timeline labels first)."""
-        text = self.timeline.labels.get(key) or self.checklists.labels[key]
+        text = self.timeline.labels.get(key) or entry(
+            self.checklists.labels, key, "timeline.yaml or checklists.yaml", "label"
+        )
         found = text.get(lang)
         return found.format(**values) if values else found
 
@@ -280,9 +288,6 @@ class Planning:
         return next((f for f in self.timeline.facts if f.code == code), None)
 
 
-_CACHE: dict[tuple[str, int, int], Planning] = {}
-
-
 def load_planning(kinds: Mapping[str, str], data_dir: Path | None = None) -> Planning:
     """Load (once per process and file version) the planning data, compiling the tempo rules.
 
@@ -291,26 +296,24 @@ def load_planning(kinds: Mapping[str, str], data_dir: Path | None = None) -> Pla
     """
     data_dir = data_dir or DATA_DIR
     timeline_path, checklists_path = data_dir / "timeline.yaml", data_dir / "checklists.yaml"
-    key = (
-        str(data_dir),
-        timeline_path.stat().st_mtime_ns if timeline_path.exists() else 0,
-        checklists_path.stat().st_mtime_ns if checklists_path.exists() else 0,
+    kinds_key = ",".join(f"{code}:{kind}" for code, kind in sorted(kinds.items()))
+    return cached(
+        "planning",
+        [timeline_path, checklists_path],
+        lambda: _build(kinds, timeline_path, checklists_path),
+        kinds_key,
     )
-    if key in _CACHE:
-        return _CACHE[key]
+
+
+def _build(kinds: Mapping[str, str], timeline_path: Path, checklists_path: Path) -> Planning:
     timeline = read_model(timeline_path, TimelineData)
     checklists = read_model(checklists_path, ChecklistData)
     all_kinds = {**kinds, **{f.code: f.kind for f in timeline.facts}}
     compiled = []
     for rule in timeline.rules:
-        try:
-            node = compile_criterion(rule.when, all_kinds, f"timeline.yaml: rules/{rule.id}")
-        except CriterionError as exc:
-            raise KnowledgeBaseError(str(exc)) from None
-        compiled.append((rule, node))
-    planning = Planning(timeline, checklists, tuple(compiled))
-    _CACHE[key] = planning
-    return planning
+        where = f"timeline.yaml: rules/{rule.id}"
+        compiled.append((rule, compile_data_criterion(rule.when, all_kinds, where)))
+    return Planning(timeline, checklists, tuple(compiled))
 
 
 def planning_for(kb: KnowledgeBase) -> Planning:

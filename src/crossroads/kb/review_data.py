@@ -23,10 +23,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from crossroads.common.errors import KnowledgeBaseError
-from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
+from crossroads.kb.base import (
+    DATA_DIR,
+    KnowledgeBase,
+    compile_data_criterion,
+    entry,
+    read_model,
+)
 from crossroads.kb.check import Finding, cited_findings, duplicate_ids, satisfiable
+from crossroads.kb.loader import cached
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
-from crossroads.logic.rules import CriterionError, Node, compile_criterion, leaves
+from crossroads.logic.rules import Node, leaves
 
 FILES = ("triage.yaml", "sentences.yaml", "supportive.yaml", "packet.yaml")
 FactKind = Literal["bool", "number", "code", "set"]
@@ -212,7 +219,7 @@ class PacketFile(Data):
     redacted: Redacted
 
     def label(self, key: str, lang: str, **values: object) -> str:
-        text = self.labels[key].get(lang)
+        text = entry(self.labels, key, "packet.yaml", "label").get(lang)
         return text.format(**values) if values else text
 
 
@@ -232,7 +239,7 @@ class ReviewData:
         return next((f for f in self.triage.extra_facts if f.code == code), None)
 
     def place(self, jurisdiction: Jurisdiction, lang: str) -> str:
-        return self.sentences.places[jurisdiction].get(lang)
+        return entry(self.sentences.places, jurisdiction, "sentences.yaml", "place").get(lang)
 
     def join_places(self, places: list[Jurisdiction], lang: str) -> str:
         """``the US``, ``the US and China``, ``the US, the EU and China`` (``美国、欧盟和中国``)."""
@@ -241,14 +248,6 @@ class ReviewData:
             return "".join(names)
         head = self.sentences.join.comma.get(lang).join(names[:-1])
         return self.sentences.join.pair.get(lang).format(a=head, b=names[-1])
-
-
-def _stamp(data_dir: Path) -> str:
-    parts = []
-    for name in FILES:
-        stat = (data_dir / name).stat()
-        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "|".join(parts)
 
 
 def _build(kb: KnowledgeBase, data_dir: Path) -> ReviewData:
@@ -262,11 +261,7 @@ def _build(kb: KnowledgeBase, data_dir: Path) -> ReviewData:
         kinds[extra.code] = extra.kind
     compiled = []
     for rule in triage.rules:
-        try:
-            node = compile_criterion(rule.when, kinds, f"triage/{rule.id}.when")
-        except CriterionError as exc:
-            raise KnowledgeBaseError(str(exc)) from None
-        compiled.append((rule, node))
+        compiled.append((rule, compile_data_criterion(rule.when, kinds, f"triage/{rule.id}.when")))
     return ReviewData(
         triage=triage,
         sentences=read_model(data_dir / "sentences.yaml", SentenceTemplates),
@@ -277,19 +272,11 @@ def _build(kb: KnowledgeBase, data_dir: Path) -> ReviewData:
     )
 
 
-_LOADED: dict[tuple[str, str, str], ReviewData] = {}
-
-
 def load_review_data(kb: KnowledgeBase, data_dir: Path | None = None) -> ReviewData:
     """Load (once per process and file version) the step-5/6 data compiled against ``kb``."""
-    data_dir = data_dir or DATA_DIR
-    try:
-        key = (str(data_dir), _stamp(data_dir), kb.fingerprint or str(id(kb)))
-    except OSError as exc:
-        raise KnowledgeBaseError(f"{exc.filename}: cannot read ({exc.strerror})") from None
-    if key not in _LOADED:
-        _LOADED[key] = _build(kb, data_dir)
-    return _LOADED[key]
+    folder = data_dir or DATA_DIR
+    files = [folder / name for name in FILES]
+    return cached("review", files, lambda: _build(kb, folder), kb.cache_key)
 
 
 # -- checks -------------------------------------------------------------------------------------

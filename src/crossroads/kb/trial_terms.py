@@ -16,8 +16,9 @@ from pathlib import Path
 from pydantic import Field
 
 from crossroads.common.errors import KnowledgeBaseError
-from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
+from crossroads.kb.base import DATA_DIR, KnowledgeBase, entry, read_model
 from crossroads.kb.check import Finding, cited_findings
+from crossroads.kb.loader import cached
 from crossroads.kb.models import Cited, Data, Text
 
 TERMS_FILE = DATA_DIR / "trial_terms.yaml"
@@ -132,7 +133,7 @@ class TrialTerms:
         return list(dict.fromkeys(m.group(0) for m in self._car_t.finditer(normalise_text(text))))
 
     def phrase(self, key: str, lang: str = "en", **values: object) -> str:
-        text = self.data.phrases[key].get(lang)
+        text = entry(self.data.phrases, key, TERMS_FILE.name, "phrase").get(lang)
         return text.format(**values) if values else text
 
 
@@ -146,17 +147,14 @@ def _product_names(kb: KnowledgeBase) -> tuple[str, ...]:
     return tuple(n for n in names if n)
 
 
-_LOADED: dict[tuple[str, int, int, str], TrialTerms] = {}
-
-
 def load_trial_terms(kb: KnowledgeBase, path: Path | None = None) -> TrialTerms:
     """Load (once per process, file state and knowledge base) the compiled trial terms."""
-    path = path or TERMS_FILE
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns, kb.fingerprint or kb.release.version)
-    if key not in _LOADED:
-        _LOADED[key] = TrialTerms(read_model(path, TermsFile), _product_names(kb))
-    return _LOADED[key]
+    file = path or TERMS_FILE
+
+    def build() -> TrialTerms:
+        return TrialTerms(read_model(file, TermsFile), _product_names(kb))
+
+    return cached("trial_terms", [file], build, kb.cache_key)
 
 
 def findings(

@@ -214,6 +214,37 @@ def _antigen_lost(value: str | None) -> Tri:
     return None if value is None else value == "negative"
 
 
+def countries_of_care(case: Case) -> list[str]:
+    """Countries where the person would be treated: the planned one, then any being weighed.
+
+    The planned one is ``logistics.treatment_country``; the weighed ones are the two-letter codes
+    in ``extensions.travel.considering``. Upper case, in that order, without repeats.
+    """
+    found: list[str] = []
+    if case.logistics.treatment_country:
+        found.append(case.logistics.treatment_country.upper())
+    travel = case.extensions.get("travel")
+    weighed = travel.get("considering") if isinstance(travel, Mapping) else None
+    if isinstance(weighed, list):
+        found += [c.upper() for c in weighed if isinstance(c, str) and len(c) == 2]
+    return list(dict.fromkeys(found))
+
+
+def cross_border(case: Case) -> Tri:
+    """Care abroad: would the person be treated in a country other than the one they live in?
+
+    True when the planned treatment country, or any country being weighed, is not home; false
+    when every such country is home; unknown when home is not recorded or no country of care is
+    known. The one definition for readiness (visa, translation items) and review triage alike:
+    a person living and treated in China who is weighing the US is crossing a border.
+    """
+    home = (case.patient.country or "").upper()
+    places = countries_of_care(case)
+    if not home or not places:
+        return None
+    return any(country != home for country in places)
+
+
 def derive_facts(case: Case, classes: ClassLookup | ClassSources, today: PartialDate) -> CaseFacts:
     """Derive every fact the criteria language knows (see ``kb/data/facts.yaml``).
 

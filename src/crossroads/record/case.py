@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from crossroads.common.chronology import DayRange, narrow
-from crossroads.common.dates import PartialDate, age_on
+from crossroads.common.dates import DATE_PATTERN, PartialDate, age_on
 from crossroads.common.text import problem_in, refusal
 
 SCHEMA_ID = "crossroads.case/v1"
@@ -35,7 +35,7 @@ DateField = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+            "pattern": DATE_PATTERN,
             "description": "YYYY, YYYY-MM or YYYY-MM-DD; a partial date is an interval.",
         }
     ),

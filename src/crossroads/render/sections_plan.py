@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from crossroads.common.dates import PartialDate
 from crossroads.kb import Jurisdiction
+from crossroads.kb.places import country_jurisdiction
 from crossroads.kb.planning import planning_for
 from crossroads.render.sections import ReportInput, format_day
 from crossroads.render.svg import timeline_svg
@@ -27,12 +28,9 @@ def planning_place(src: ReportInput) -> Jurisdiction:
     it used, so a reader planning elsewhere knows to ask.
     """
     planning = planning_for(src.kb)
-    place = treatment_place(src.case, planning)
-    home = (src.case.patient.country or "").upper()
-    if place is None and home in ("US", "CN"):
-        place = "US" if home == "US" else "CN"
-    elif place is None and home in planning.checklists.eu_countries:
-        place = "EU"
+    place = treatment_place(src.case, planning) or country_jurisdiction(
+        src.case.patient.country, planning.checklists.eu_countries
+    )
     if place is None or place not in src.jurisdictions:
         return src.jurisdictions[0]
     return place

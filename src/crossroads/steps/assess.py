@@ -6,30 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from crossroads.common.errors import BadOptionError
 from crossroads.engine.classify import Classification, classify
 from crossroads.engine.codes import check_codes
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase, load_kb
 from crossroads.record.case import Case
 from crossroads.record.load import load_case
-
-
-def parse_jurisdictions(text: str | Sequence[str]) -> list[Jurisdiction]:
-    """Read ``US,EU,CN`` (any case, any order); unknown ones are a user error."""
-    items = text.split(",") if isinstance(text, str) else list(text)
-    chosen: list[Jurisdiction] = []
-    for item in (i.strip().upper() for i in items if i.strip()):
-        match = next((j for j in JURISDICTIONS if j == item), None)
-        if match is None:
-            raise BadOptionError(
-                f"--jurisdiction: '{item}' is not one Crossroads knows. Use US, EU or CN "
-                "(comma-separated, e.g. US,CN)."
-            )
-        if match not in chosen:
-            chosen.append(match)
-    if not chosen:
-        raise BadOptionError("--jurisdiction: name at least one of US, EU, CN.")
-    return chosen
 
 
 def prepare_case(path: str | Path, kb: KnowledgeBase) -> Case:

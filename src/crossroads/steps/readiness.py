@@ -18,14 +18,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from crossroads.common.dates import Interval, PartialDate
+from crossroads.common.errors import KnowledgeBaseError
 from crossroads.common.values import SetValue, Tri
 from crossroads.engine.classify import classify_facts
 from crossroads.engine.explain import ask_for
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase
 from crossroads.kb.class_sources import class_sources
 from crossroads.kb.models import Text
+from crossroads.kb.places import country_jurisdiction
 from crossroads.kb.planning import ChecklistItem, JourneyStep, Planning, StepPart, planning_for
-from crossroads.logic.facts import CaseFacts, derive_facts
+from crossroads.logic.facts import CaseFacts, cross_border, derive_facts
 from crossroads.record.case import Case
 
 READINESS_SCHEMA_ID = "crossroads.readiness/v1"
@@ -94,22 +96,7 @@ def field_value(case: Case, path: str) -> Any:
 
 def treatment_place(case: Case, planning: Planning) -> Jurisdiction | None:
     """The jurisdiction whose rules apply where the person will be treated, if known."""
-    country = case.logistics.treatment_country
-    if country is None:
-        return None
-    code = country.upper()
-    if code in ("US", "CN"):
-        return "US" if code == "US" else "CN"
-    if code in planning.checklists.eu_countries:
-        return "EU"
-    return None
-
-
-def cross_border(case: Case) -> Tri:
-    home, there = case.patient.country, case.logistics.treatment_country
-    if home is None or there is None:
-        return None
-    return home.upper() != there.upper()
+    return country_jurisdiction(case.logistics.treatment_country, planning.checklists.eu_countries)
 
 
 def _stay_weeks(kb: KnowledgeBase, planning: Planning, place: Jurisdiction | None) -> Interval:
@@ -122,7 +109,10 @@ def _stay_weeks(kb: KnowledgeBase, planning: Planning, place: Jurisdiction | Non
         if fact is not None and fact.weeks is not None:
             weeks.append(round(fact.weeks))
     if not weeks:
-        raise KeyError(f"no stay-near-centre weeks for {places}")
+        raise KnowledgeBaseError(
+            f"timeline.yaml: stay_near_centre.logistics: no logistics fact with weeks for "
+            f"{', '.join(places)} (logistics.yaml)"
+        )
     return Interval(min(weeks), max(weeks))
 
 

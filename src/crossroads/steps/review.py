@@ -23,6 +23,7 @@ from crossroads.engine.classify import Category, Classification
 from crossroads.engine.explain import ask_for, format_value
 from crossroads.kb import Jurisdiction, KnowledgeBase
 from crossroads.kb.review_data import ReviewData, TriageRule, load_review_data
+from crossroads.logic.facts import cross_border
 from crossroads.logic.rules import Leaf, Trace
 from crossroads.record.case import Case
 
@@ -39,31 +40,6 @@ MAX_ASKS_IN_QUESTION = 2
 
 
 # -- case-level facts ---------------------------------------------------------------------------
-def _considering(case: Case) -> list[str]:
-    """Countries the person is weighing: ``extensions.travel.considering`` (country codes)."""
-    travel = case.extensions.get("travel")
-    places = travel.get("considering") if isinstance(travel, Mapping) else None
-    if not isinstance(places, list):
-        return []
-    return [p.upper() for p in places if isinstance(p, str) and len(p) == 2]
-
-
-def cross_border(case: Case) -> Tri:
-    """Treatment abroad: a planned treatment country, or a country being weighed, that is not home.
-
-    Unknown when the home country is not recorded, or when no treatment country is known at all.
-    """
-    home = (case.patient.country or "").upper() or None
-    if home is None:
-        return None
-    candidates = _considering(case)
-    if case.logistics.treatment_country:
-        candidates.append(case.logistics.treatment_country.upper())
-    if not candidates:
-        return None
-    return any(country != home for country in candidates)
-
-
 def _sure_has_no(case: Case) -> Tri:
     answers = case.decision.sure.model_dump().values()
     return tri_or(None if a is None else a is False for a in answers)

@@ -8,7 +8,6 @@ worked out by reading each record's fields and eligibility text against each cas
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -21,14 +20,13 @@ from crossroads.kb import KnowledgeBase
 from crossroads.kb.trial_terms import load_trial_terms
 from crossroads.record.case import Case
 from crossroads.steps.assess import prepare_case
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, Golden
 
 from .make_studies import write_studies
 
 pytestmark = pytest.mark.integration
 TODAY = dt.date(2026, 11, 30)
 GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "trials"
-UPDATE = os.environ.get("CROSSROADS_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture(scope="module")
@@ -259,16 +257,11 @@ def test_search_data_follows_its_shape(kb: KnowledgeBase, shipped: StudySet) -> 
     }
 
 
-def _golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"{name} missing: run with CROSSROADS_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
-def test_render_text_golden(kb: KnowledgeBase, shipped: StudySet, lang: str) -> None:
+def test_render_text_golden(
+    kb: KnowledgeBase, shipped: StudySet, lang: str, golden: Golden
+) -> None:
     result = _run(kb, shipped, "lbcl_prior_cd19_car_t_team_question")
-    _golden(f"lbcl_prior_cd19_car_t_team_question.{lang}.txt", render_text(result, kb, lang))
+    golden.check(
+        GOLDEN / f"lbcl_prior_cd19_car_t_team_question.{lang}.txt", render_text(result, kb, lang)
+    )

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from api.api import openapi_text
 from django.test import Client
 
+from tests.conftest import Golden
 from tests.web.conftest import ROOT
 
 pytestmark = pytest.mark.integration
 COMMITTED = ROOT / "docs" / "openapi.json"
 
 
-def test_committed_openapi_document_is_current() -> None:
+def test_committed_openapi_document_is_current(golden: Golden) -> None:
     """Regenerate with `python manage.py export_openapi` (or CROSSROADS_UPDATE_GOLDEN=1)."""
-    current = openapi_text()
-    if os.environ.get("CROSSROADS_UPDATE_GOLDEN") == "1":
-        COMMITTED.write_text(current, encoding="utf-8")
-    assert COMMITTED.read_text(encoding="utf-8") == current
+    golden.check(COMMITTED, openapi_text())
 
 
 def test_served_document_equals_the_committed_one(db: None) -> None:

@@ -230,7 +230,6 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Crossroads settings.
 CAREGIVER_INVITE_HOURS = 72
-CROSSROADS_JURISDICTIONS = ("US", "EU", "CN")
 # CDS Hooks service (interop app): the places its cards cover, and the address its card links use
 # (empty: this server's own address as the request saw it).
 CROSSROADS_CDS_JURISDICTIONS = tuple(env_list("CROSSROADS_CDS_JURISDICTIONS", "US,EU,CN"))

@@ -53,7 +53,8 @@ def compare_command(
 
     from crossroads.engine.classify import classify
     from crossroads.kb import load_kb
-    from crossroads.steps.assess import parse_jurisdictions, prepare_case
+    from crossroads.kb.places import parse_jurisdictions
+    from crossroads.steps.assess import prepare_case
     from crossroads.steps.compare import compare, grid_data, parse_goal, parse_option_codes
 
     if goal is not None:

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from crossroads.common.errors import BadOptionError, UserError
+from crossroads.common.i18n import DEFAULT_LANG
 
 
 class Lang(StrEnum):
@@ -77,7 +78,7 @@ def language_for(chosen: Lang | None, case_language: str | None) -> str:
     """The language to write in: the one asked for, else the case's own, else English."""
     if chosen is not None:
         return chosen.value
-    return case_language or "en"
+    return case_language or DEFAULT_LANG
 
 
 def output_target(output: Path | None, case_file: Path, *, pdf: bool, example: str) -> Path | None:

@@ -58,8 +58,9 @@ def report(
 ) -> None:
     """Write the patient report or the hand-over letter as HTML or PDF, in English or Chinese."""
     from crossroads.kb import load_kb
+    from crossroads.kb.places import parse_jurisdictions
     from crossroads.render.report import Kind, report_html
-    from crossroads.steps.assess import parse_jurisdictions, prepare_case
+    from crossroads.steps.assess import prepare_case
 
     target = output_target(output, case_file, pdf=fmt is ReportFormat.pdf, example="report.pdf")
     on = parse_today(today)

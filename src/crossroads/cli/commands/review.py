@@ -57,7 +57,8 @@ def _load(
 ) -> tuple[Case, KnowledgeBase, Classification]:
     from crossroads.engine.classify import classify
     from crossroads.kb import load_kb
-    from crossroads.steps.assess import parse_jurisdictions, prepare_case
+    from crossroads.kb.places import parse_jurisdictions
+    from crossroads.steps.assess import prepare_case
 
     places = parse_jurisdictions(jurisdiction)
     on = parse_today(today)

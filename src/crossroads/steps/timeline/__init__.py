@@ -20,10 +20,11 @@ One job per module:
 
 from __future__ import annotations
 
+from crossroads.kb.places import parse_jurisdiction
 from crossroads.steps.timeline.build import build_timeline
 from crossroads.steps.timeline.data import timeline_data, when_text
 from crossroads.steps.timeline.ids import case_key, installation_key, key_file
-from crossroads.steps.timeline.inputs import parse_jurisdiction, parse_start, resolve_product
+from crossroads.steps.timeline.inputs import parse_start, resolve_product
 from crossroads.steps.timeline.model import (
     TIMELINE_SCHEMA_ID,
     Basis,

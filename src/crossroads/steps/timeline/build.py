@@ -15,11 +15,12 @@ from crossroads.common.values import FactValue
 from crossroads.engine.classify import classify_facts
 from crossroads.kb import Jurisdiction, KnowledgeBase
 from crossroads.kb.models import Product
+from crossroads.kb.places import parse_jurisdiction
 from crossroads.kb.planning import planning_for
 from crossroads.logic.facts import CaseFacts, derive_facts
 from crossroads.record.case import Case
 from crossroads.steps.timeline.ids import case_key
-from crossroads.steps.timeline.inputs import parse_jurisdiction, parse_start, resolve_product
+from crossroads.steps.timeline.inputs import parse_start, resolve_product
 from crossroads.steps.timeline.milestones import plan_milestones
 from crossroads.steps.timeline.model import ProductChoice, ProductStatus, Timeline
 from crossroads.steps.timeline.tempo import evaluate_flags

@@ -11,7 +11,7 @@ import datetime as dt
 from crossroads.common.dates import PartialDate
 from crossroads.common.errors import BadOptionError, UnknownProductError
 from crossroads.common.messages import close_matches
-from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase, normalise_name
+from crossroads.kb import KnowledgeBase, normalise_name
 from crossroads.kb.models import Product
 
 
@@ -51,15 +51,4 @@ def resolve_product(kb: KnowledgeBase, name: str) -> Product:
     )
     raise UnknownProductError(
         f"--product: '{name}' is not a CAR-T product in the knowledge base. {hint}"
-    )
-
-
-def parse_jurisdiction(value: str) -> Jurisdiction:
-    """One jurisdiction code (the timeline is built for one place at a time)."""
-    wanted = value.strip().upper()
-    for jurisdiction in JURISDICTIONS:
-        if jurisdiction == wanted:
-            return jurisdiction
-    raise BadOptionError(
-        f"--jurisdiction: '{value}' is not one Crossroads knows. Use one of US, EU or CN."
     )

@@ -1,0 +1,83 @@
+"""Jurisdictions as people and settings write them: one reader for the CLI, the API and the web.
+
+Why one module: a place code typed on the command line, stored in a web record, or set in a
+server setting must mean the same everywhere, and a country of treatment must map to the same
+jurisdiction in the readiness checklist, the report and the web timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from crossroads.common.errors import BadOptionError
+from crossroads.kb.models import JURISDICTIONS, Jurisdiction
+
+_KNOWN = ", ".join(JURISDICTIONS[:-1]) + " or " + JURISDICTIONS[-1]
+
+
+def as_jurisdiction(value: object) -> Jurisdiction | None:
+    """The jurisdiction a code names (any case, spaces ignored), or None if it names none."""
+    if not isinstance(value, str):
+        return None
+    wanted = value.strip().upper()
+    return next((j for j in JURISDICTIONS if j == wanted), None)
+
+
+def parse_jurisdiction(value: str) -> Jurisdiction:
+    """One jurisdiction code typed by a person; an unknown one is a user error."""
+    found = as_jurisdiction(value)
+    if found is None:
+        raise BadOptionError(
+            f"--jurisdiction: '{value}' is not one Crossroads knows. Use one of {_KNOWN}."
+        )
+    return found
+
+
+def parse_jurisdictions(text: str | Sequence[str]) -> list[Jurisdiction]:
+    """Read ``US,EU,CN`` (any case, any order, repeats dropped); unknown ones are a user error."""
+    items = text.split(",") if isinstance(text, str) else list(text)
+    chosen: list[Jurisdiction] = []
+    for item in (i.strip() for i in items if i.strip()):
+        found = as_jurisdiction(item)
+        if found is None:
+            raise BadOptionError(
+                f"--jurisdiction: '{item.upper()}' is not one Crossroads knows. Use {_KNOWN} "
+                "(comma-separated, e.g. US,CN)."
+            )
+        if found not in chosen:
+            chosen.append(found)
+    if not chosen:
+        raise BadOptionError(f"--jurisdiction: name at least one of {', '.join(JURISDICTIONS)}.")
+    return chosen
+
+
+def known_jurisdictions(values: object) -> list[Jurisdiction]:
+    """The known places among stored values, in the usual order; every place when none is known.
+
+    For data that was validated when written (a web record's chosen places, a server setting):
+    an unknown entry is skipped rather than refused, so an old record still opens.
+    """
+    wanted = {as_jurisdiction(v) for v in values} if isinstance(values, list | tuple) else set()
+    return [j for j in JURISDICTIONS if j in wanted] or list(JURISDICTIONS)
+
+
+def country_jurisdiction(country: str | None, eu_countries: Collection[str]) -> Jurisdiction | None:
+    """The jurisdiction whose rules apply in a country (two-letter code), None if none does.
+
+    ``eu_countries`` is the member-state list of the knowledge base (``checklists.yaml``).
+    """
+    if not country:
+        return None
+    code = country.strip().upper()
+    if code in ("US", "CN"):
+        return as_jurisdiction(code)
+    return "EU" if code in eu_countries else None
+
+
+__all__ = [
+    "as_jurisdiction",
+    "country_jurisdiction",
+    "known_jurisdictions",
+    "parse_jurisdiction",
+    "parse_jurisdictions",
+]
