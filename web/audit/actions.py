@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -51,9 +53,28 @@ class Actor:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The caller's address as the server saw it (a proxy must be trusted explicitly)."""
-    value = request.META.get("REMOTE_ADDR") or None
-    return value if value and len(value) <= 45 else None
+    """The caller's address: the connection's, or what a trusted proxy says it was.
+
+    Behind nginx every request comes from 127.0.0.1, so rate limits per address and the audit
+    trail would see one client. nginx sends the real address in ``X-Real-IP``; it is believed
+    only when the connection itself comes from an address in ``CROSSROADS_TRUSTED_PROXIES``
+    (empty by default; loopback in production settings), so a client cannot claim another
+    address by sending the header itself.
+    """
+    remote = _address(request.META.get("REMOTE_ADDR"))
+    if remote is not None and remote in settings.CROSSROADS_TRUSTED_PROXIES:
+        return _address(request.META.get("HTTP_X_REAL_IP")) or remote
+    return remote
+
+
+def _address(value: object) -> str | None:
+    """A well-formed IPv4 or IPv6 address, else None."""
+    if not isinstance(value, str) or not value or len(value) > 45:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
 def _digest(fields: dict[str, Any], version: int | None) -> str:

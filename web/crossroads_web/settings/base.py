@@ -174,7 +174,10 @@ SESSION_IDLE_SECONDS = {"staff": 15 * 60, "default": 30 * 60}
 CSRF_COOKIE_HTTPONLY = True
 
 # django-axes: five failed logins for one account from one address lock it for 15 minutes.
+# Addresses of reverse proxies whose X-Real-IP header is believed (see audit.actions.client_ip).
+CROSSROADS_TRUSTED_PROXIES = tuple(env_list("CROSSROADS_TRUSTED_PROXIES"))
 AXES_FAILURE_LIMIT = 5
+AXES_CLIENT_IP_CALLABLE = "audit.actions.client_ip"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -27,6 +27,8 @@ if len(os.environ["SECRET_KEY"]) < 50 or len(set(os.environ["SECRET_KEY"])) < 5:
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# Production runs behind nginx on loopback (deploy/nginx/crossroads.conf), which sends X-Real-IP.
+CROSSROADS_TRUSTED_PROXIES = tuple(env_list("CROSSROADS_TRUSTED_PROXIES") or ["127.0.0.1", "::1"])
 CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*"]
 DATABASES = {"default": database_config(os.environ["DATABASE_URL"])}
 
