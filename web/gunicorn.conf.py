@@ -29,7 +29,7 @@ _default_workers = min(4, multiprocessing.cpu_count() + 1) if POOL == "pages" el
 workers = int(os.environ.get("WEB_CONCURRENCY", str(_default_workers)))
 worker_class = "gthread"
 threads = int(os.environ.get("CROSSROADS_THREADS", "4" if POOL == "pages" else "2"))
-NICE = int(os.environ.get("CROSSROADS_NICE", "0" if POOL == "pages" else "15"))
+NICE = int(os.environ.get("CROSSROADS_NICE", "0" if POOL == "pages" else "19"))
 timeout = 60  # nginx waits 65 s (proxy_read_timeout) for an answer
 graceful_timeout = 20
 keepalive = 5  # nginx keeps its upstream connections open; anyone else gets 5 s
