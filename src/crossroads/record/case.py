@@ -50,7 +50,11 @@ IneligibleReason = Literal[
 class Record(BaseModel):
     """Base for every part of the case: unknown keys are errors; assignments are checked."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+    # defer_build: each part builds its validator on first direct use; loading a case builds only
+    # the whole record's (a CLI start would otherwise spend ~30 ms on 20 unused validators).
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, populate_by_name=True, defer_build=True
+    )
 
     @field_validator("*", mode="after")
     @classmethod
