@@ -1,8 +1,8 @@
 """Speed figures for the interop area (trial search and FHIR), each next to its floor.
 
 Trial search: 1,000 generated study records (clearly synthetic, written to a temporary folder by
-``tests/trials/make_studies.py``) are loaded, then searched for one example case. The floor is
-the time to load the records from disk. Reading each study's eligibility text does not depend on
+``tests/interop/trials/make_studies.py``) are loaded, then searched for one example case. The floor
+is the time to load the records from disk. Reading each study's eligibility text does not depend on
 the case, so it happens once per record set (on the first search) and is shown on its own line,
 as is a first search on freshly loaded records, which pays for both. Goal: a search for one case
 under 200 ms.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "tests" / "trials"))
+sys.path.insert(0, str(ROOT / "tests" / "interop" / "trials"))
 
 from make_studies import write_studies  # noqa: E402
 

@@ -134,6 +134,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     the last day of a shorter month: 2025-01-31 + 1 month is 2025-02-28 (relativedelta's rule)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if day.day <= 28:  # every month has the day: no need to look up its length (the common case)
+        return dt.date(year, month + 1, day.day)
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))
 
@@ -153,12 +155,14 @@ class Elapsed:
     @classmethod
     def between(cls, start: dt.date, end: dt.date) -> Elapsed:
         """Completed months from ``start`` to ``end`` (see the module docstring), and the rest."""
+        # The same day number in end's month is at most one month too far (its day may come
+        # after end's day); one month earlier it is never after end.
         months = (end.year - start.year) * 12 + end.month - start.month
-        while add_months(start, months) > end:
+        reached = add_months(start, months)
+        if reached > end:
             months -= 1
-        while add_months(start, months + 1) <= end:
-            months += 1
-        return cls(months, (end - add_months(start, months)).days)
+            reached = add_months(start, months)
+        return cls(months, (end - reached).days)
 
     def at_most(self, bound: int) -> bool:
         """Whether this time is no more than ``bound`` whole months."""

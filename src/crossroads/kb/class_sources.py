@@ -10,9 +10,21 @@ from __future__ import annotations
 from crossroads.kb.base import KnowledgeBase
 from crossroads.logic.facts import ClassSources
 
+_MADE: dict[int, tuple[KnowledgeBase, ClassSources]] = {}
+
 
 def class_sources(kb: KnowledgeBase) -> ClassSources:
-    """The class sources of this knowledge base (cheap: a few dozen classes)."""
+    """The class sources of this knowledge base, made once per loaded knowledge base (every
+    classification asks for them, thousands a second in population runs)."""
+    made = _MADE.get(id(kb))
+    if made is not None and made[0] is kb:
+        return made[1]
+    sources = _make(kb)
+    _MADE[id(kb)] = (kb, sources)
+    return sources
+
+
+def _make(kb: KnowledgeBase) -> ClassSources:
     by_target: dict[str, set[str]] = {}
     for cls in kb.drug_classes.values():
         for target in cls.cellular_targets:
