@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,11 +20,13 @@ from crossroads.render.report import report_html as core_report_html
 from crossroads.render.report import report_pdf as core_report_pdf
 from crossroads_web.context import core_lang
 
+T = TypeVar("T")
 
-def _html(case: CaseRecord, lang: str) -> str | None:
-    """The patient report as HTML; None when the core cannot make it for this record."""
+
+def _report(case: CaseRecord, lang: str, make: Callable[..., T]) -> T | None:
+    """The patient report made by ``make`` (HTML or PDF); None when the core cannot make it."""
     try:
-        return core_report_html(
+        return make(
             results.core_case(case),
             results.kb(),
             lang,
@@ -31,21 +36,14 @@ def _html(case: CaseRecord, lang: str) -> str | None:
         )
     except CrossroadsError:
         return None
+
+
+def _html(case: CaseRecord, lang: str) -> str | None:
+    return _report(case, lang, core_report_html)
 
 
 def _pdf(case: CaseRecord, lang: str) -> bytes | None:
-    """The patient report as PDF; None when the core cannot make it for this record."""
-    try:
-        return core_report_pdf(
-            results.core_case(case),
-            results.kb(),
-            lang,
-            "patient",
-            results.today(),
-            results.jurisdictions(case),
-        )
-    except CrossroadsError:
-        return None
+    return _report(case, lang, core_report_pdf)
 
 
 def _unavailable(request: HttpRequest, case: CaseRecord) -> HttpResponse:
