@@ -93,11 +93,16 @@ def rate(name: str) -> Rate | None:
     return Rate.parse(str(settings.CROSSROADS_RATE_LIMITS.get(name, "off")))
 
 
+def clock() -> float:
+    """The time rate-limit windows are cut from (tests pin it inside one window)."""
+    return time.time()
+
+
 def over_limit(bucket: str, key: str, limit: Rate | None, now: float | None = None) -> int | None:
     """Count one request; if it is over the limit, the seconds until the window ends."""
     if limit is None:
         return None
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     window = int(now // limit.seconds)
     name = f"rl:{bucket}:{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}:{window}"
     if bump(name, limit.seconds + 1) <= limit.count:
