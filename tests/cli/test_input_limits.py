@@ -48,8 +48,21 @@ def _long(digits: int, where: str = "") -> str:
             EXAMPLE + "extensions:\n  n: " + "9" * 4301 + "\n",
             _long(4301, f"line {EXAMPLE.count(chr(10)) + 2}"),
         ),
+        (
+            "twice.yaml",
+            EXAMPLE + "patient:\n  sex: female\n",
+            "the key 'patient' appears twice in one object "
+            f"(line {EXAMPLE.count(chr(10)) + 1}); the second would silently replace the first. "
+            "Keep one of them, with everything both held.",
+        ),
     ],
-    ids=["yaml-alias-bomb", "json-nested-100000", "json-4300-digits", "yaml-4301-digits"],
+    ids=[
+        "yaml-alias-bomb",
+        "json-nested-100000",
+        "json-4300-digits",
+        "yaml-4301-digits",
+        "yaml-key-twice",
+    ],
 )
 def test_case_file_beyond_the_limits_exits_2_with_one_sentence(
     tmp_path: Path, name: str, text: str, message: str

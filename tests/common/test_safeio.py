@@ -124,3 +124,37 @@ def test_yaml_long_text_that_is_not_a_number_is_read() -> None:
         "a": "9" * 5000,
         "b": "x" * 5000,
     }
+
+
+# -- keys given twice (issue 12: refuse what would lose data silently) ------------------------
+def test_json_key_given_twice_is_refused_naming_it() -> None:
+    with pytest.raises(InputLimitError) as raised:
+        load_json('{"patient": {"sex": "male", "sex": "female"}}', "case.json")
+    assert (raised.value.kind, str(raised.value)) == (
+        "duplicate",
+        "case.json: the key 'sex' appears twice in one object; the second would silently "
+        "replace the first. Keep one of them, with everything both held.",
+    )
+
+
+def test_yaml_key_given_twice_is_refused_with_its_line() -> None:
+    text = "patient:\n  age_years: 50\n  sex: male\n  age_years: 60\n"
+    with pytest.raises(InputLimitError) as raised:
+        load_yaml_bounded(text, "case.yaml")
+    assert (raised.value.kind, str(raised.value)) == (
+        "duplicate",
+        "case.yaml: the key 'age_years' appears twice in one object (line 4); the second would "
+        "silently replace the first. Keep one of them, with everything both held.",
+    )
+
+
+def test_the_same_key_in_different_objects_and_as_a_value_is_fine() -> None:
+    text = (
+        "lines:\n"
+        "  - {regimen: R-CHOP, start: 2024-01}\n"
+        "  - {regimen: R-ICE, start: 2024-09}\n"
+        "patient: {sex: male, name: sex}\n"
+        "notes: regimen\n"
+    )
+    assert load_yaml_bounded(text)["lines"][1] == {"regimen": "R-ICE", "start": "2024-09"}
+    assert load_json('[{"a": 1}, {"a": 2}, {"b": "a"}]') == [{"a": 1}, {"a": 2}, {"b": "a"}]

@@ -63,6 +63,11 @@ def _limit_message(kind: str) -> str:
             "The text holds a number with more than %(digits)s digits. Export the record again "
             "as a FHIR Bundle and paste that."
         ) % {"digits": MAX_INT_DIGITS}
+    if kind == "duplicate":
+        return _(
+            "The text gives the same key twice in one object, so one of the two values would be "
+            "lost. Export the record again as a FHIR Bundle and paste that."
+        )
     if kind == "text":
         return _(
             "The text holds half of a character (a \\ud800-style escape). Export the record "

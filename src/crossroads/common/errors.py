@@ -124,8 +124,9 @@ class InputLimitError(UserError):
     """JSON or YAML text beyond what Crossroads reads: nested too deep, a number too long, half a
     character, or YAML aliases that would expand to too many values (an "alias bomb").
 
-    ``kind`` (``depth``, ``number``, ``text``, ``aliases``) lets the web app say the same in the
-    reader's language.
+    ``kind`` (``depth``, ``number``, ``text``, ``aliases``, ``duplicate``: a key given twice in
+    one object, which every reader would otherwise settle by silently keeping the last) lets the
+    web app say the same in the reader's language.
     """
 
     source: str

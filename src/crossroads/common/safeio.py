@@ -46,6 +46,28 @@ def _too_long(digits: int, where: str = "") -> str:
     )
 
 
+def _duplicate(key: object, where: str = "") -> str:
+    at = f" ({where})" if where else ""
+    return (
+        f"the key '{str(key)[:80]}' appears twice in one object{at}; the second would silently "
+        "replace the first. Keep one of them, with everything both held."
+    )
+
+
+def _unique_keys(source: str) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """A JSON object hook that refuses a key given twice (``json`` keeps the last silently)."""
+
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in found:
+                raise InputLimitError(source, _duplicate(key), "duplicate")
+            found[key] = value
+        return found
+
+    return build
+
+
 def _bounded_int(source: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         if len(text.lstrip("-")) > MAX_INT_DIGITS:
@@ -89,7 +111,12 @@ def load_json(
     ``parse_constant`` is passed on (the web readers use it to refuse ``NaN`` and ``Infinity``).
     """
     try:
-        data = json.loads(text, parse_int=_bounded_int(source), parse_constant=parse_constant)
+        data = json.loads(
+            text,
+            parse_int=_bounded_int(source),
+            parse_constant=parse_constant,
+            object_pairs_hook=_unique_keys(source),
+        )
     except RecursionError:
         raise InputLimitError(source, _too_deep(), "depth") from None
     check_tree(data, source)
@@ -103,8 +130,12 @@ def _scan_yaml(text: str, source: str) -> None:
     counted at, so a bomb is measured without ever being expanded.
     """
     sizes: dict[str, int] = {}  # anchor -> values it stands for
-    stack: list[list[Any]] = [[0, None]]  # per open collection: values so far, its anchor
+    # per open collection: values so far, its anchor, and for a mapping the keys seen and how
+    # many of its children have started (even positions are keys)
+    stack: list[list[Any]] = [[0, None, None, 0]]
     for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.CollectionEndEvent):
+            _check_key(stack[-1], event, source)
         if isinstance(event, yaml.ScalarEvent):
             plain = event.implicit[0] and event.style in (None, "")
             long = len(event.value) > MAX_INT_DIGITS and _INT_LIKE.fullmatch(event.value)
@@ -119,9 +150,10 @@ def _scan_yaml(text: str, source: str) -> None:
         elif isinstance(event, yaml.CollectionStartEvent):
             if len(stack) > MAX_DEPTH:
                 raise InputLimitError(source, _too_deep(), "depth")
-            stack.append([0, event.anchor])
+            keys: set[str] | None = set() if isinstance(event, yaml.MappingStartEvent) else None
+            stack.append([0, event.anchor, keys, 0])
         elif isinstance(event, yaml.CollectionEndEvent):
-            count, anchor = stack.pop()
+            count, anchor, _keys, _children = stack.pop()
             if anchor:
                 sizes[anchor] = count + 1
             stack[-1][0] += count + 1
@@ -135,6 +167,18 @@ def _scan_yaml(text: str, source: str) -> None:
                 "and aliases.",
                 "aliases",
             )
+
+
+def _check_key(parent: list[Any], event: Any, source: str) -> None:
+    """Refuse a mapping key given twice (YAML loaders keep the last one without a word)."""
+    keys, position = parent[2], parent[3]
+    parent[3] = position + 1
+    if keys is None or position % 2 or not isinstance(event, yaml.ScalarEvent):
+        return
+    if event.value in keys and event.value != "<<":  # "<<" is YAML's merge key
+        where = f"line {event.start_mark.line + 1}" if event.start_mark else ""
+        raise InputLimitError(source, _duplicate(event.value, where), "duplicate")
+    keys.add(event.value)
 
 
 def load_yaml_bounded(text: str, source: str = "") -> Any:

@@ -93,8 +93,13 @@ def _import(team: Team, text: str) -> Any:
             "The text holds half of a character (a \\ud800-style escape). Export the record "
             "again as UTF-8 text and paste that.",
         ),
+        (
+            '{"resourceType": "Bundle", "type": "collection", "type": "transaction"}',
+            "The text gives the same key twice in one object, so one of the two values would "
+            "be lost. Export the record again as a FHIR Bundle and paste that.",
+        ),
     ],
-    ids=["nested-1000", "number-4301-digits", "half-character"],
+    ids=["nested-1000", "number-4301-digits", "half-character", "key-twice"],
 )
 def test_pasted_bundle_beyond_the_limits_is_refused_with_a_plain_message(
     team: Team, text: str, message: str
