@@ -1,7 +1,9 @@
 """Checking a case's codes against the knowledge base, and normalising drug names.
 
 People write drugs by generic name, brand or Chinese name; the rules need one code per drug.
-An unknown code is an error with close matches, never a silent "not exposed".
+An unknown medicine is never a silent "not exposed": strictly it is an error with close matches;
+leniently (``strict=False``, for records as people have them) it is kept as written, its classes
+stay unknown (see ``ClassSources.known``), and :func:`unknown_agents` lists it as a warning.
 """
 
 from __future__ import annotations
@@ -17,8 +19,30 @@ def _suggest(word: str, choices: list[str]) -> str:
     return f"Did you mean {', '.join(repr(m) for m in matches)}?" if matches else ""
 
 
-def check_codes(case: Case, kb: KnowledgeBase, source: str = "") -> Case:
-    """Return the case with drug names turned into codes; raise listing every unknown code."""
+def _unknown_agent(where: str, agent: str, kb: KnowledgeBase) -> Problem:
+    return Problem(
+        where,
+        f"'{agent}' is not a medicine Crossroads knows.",
+        _suggest(agent, kb.drug_names()) or "Write the generic name, e.g. rituximab.",
+    )
+
+
+def unknown_agents(case: Case, kb: KnowledgeBase) -> list[Problem]:
+    """Every medicine of the case the knowledge base does not know, with close matches."""
+    return [
+        _unknown_agent(f"lines[{i}].agents[{j}]", agent, kb)
+        for i, line in enumerate(case.lines or [])
+        for j, agent in enumerate(line.agents or [])
+        if kb.resolve_drug(agent) is None
+    ]
+
+
+def check_codes(case: Case, kb: KnowledgeBase, source: str = "", *, strict: bool = True) -> Case:
+    """Return the case with drug names turned into codes; raise listing every unknown code.
+
+    With ``strict=False`` an unknown medicine is kept as written instead (its classes unknown);
+    unknown disease and subtype codes are refused either way.
+    """
     problems: list[Problem] = []
     disease_code = case.diagnosis.disease
     disease = kb.diseases.get(disease_code) if disease_code else None
@@ -50,15 +74,10 @@ def check_codes(case: Case, kb: KnowledgeBase, source: str = "") -> Case:
         codes = []
         for j, agent in enumerate(line.agents):
             code = kb.resolve_drug(agent)
-            if code is None:
-                problems.append(
-                    Problem(
-                        f"lines[{i}].agents[{j}]",
-                        f"'{agent}' is not a medicine Crossroads knows.",
-                        _suggest(agent, kb.drug_names())
-                        or "Write the generic name, e.g. rituximab.",
-                    )
-                )
+            if code is None and not strict:
+                codes.append(agent)
+            elif code is None:
+                problems.append(_unknown_agent(f"lines[{i}].agents[{j}]", agent, kb))
             else:
                 codes.append(code)
         new_lines.append(line.model_copy(update={"agents": codes}))

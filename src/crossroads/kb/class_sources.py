@@ -29,4 +29,5 @@ def _make(kb: KnowledgeBase) -> ClassSources:
     for cls in kb.drug_classes.values():
         for target in cls.cellular_targets:
             by_target.setdefault(target, set()).add(cls.code)
-    return ClassSources(kb.classes_of, {t: frozenset(c) for t, c in by_target.items()})
+    targets = {t: frozenset(c) for t, c in by_target.items()}
+    return ClassSources(kb.classes_of, targets, known=kb.drugs.__contains__)

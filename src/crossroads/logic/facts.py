@@ -59,6 +59,9 @@ class ClassSources:
 
     drug: ClassLookup
     by_cellular_target: Mapping[str, frozenset[str]] | None = field(default=None)
+    known: Callable[[str], bool] | None = field(default=None)
+    """Whether a medicine is one the knowledge base knows; an unknown one (kept as written when
+    case input is lenient) could belong to any class, so it leaves every class open."""
 
     def cellular(self, target: str) -> frozenset[str]:
         return (self.by_cellular_target or {}).get(target, frozenset())
@@ -93,6 +96,8 @@ def _exposed_classes(case: Case, sources: ClassSources) -> SetValue | None:
             continue
         for agent in line.agents:
             members |= sources.drug(agent)
+            if sources.known is not None and not sources.known(agent):
+                could_add = None
     if case.prior_cellular_therapy is None:
         cellular = sources.cellular_could_add()
         could_add = None if could_add is None or cellular is None else could_add | cellular
