@@ -80,6 +80,32 @@ def test_assess_markdown_in_chinese() -> None:
     assert result.stdout.startswith("# 本病例的 CAR-T 评估（按地区）")
 
 
+def test_unknown_medicine_is_kept_with_a_warning_and_refused_with_strict(tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        "patient: {age_years: 60}\ndiagnosis: {disease: mcl}\ndisease_status: {state: relapsed}\n"
+        "prior_cellular_therapy: []\nlines:\n  - agents: [rituximab, bendamustine]\n"
+        "  - agents: [rituximab, ritux]\n"
+    )
+    warning = (
+        f"warning: {case}: lines[1].agents[1]: 'ritux' is not a medicine Crossroads knows. "
+        "Did you mean 'rituximab', 'Rituxan'? Its drug classes stay unknown; "
+        "use --strict to refuse.\n"
+    )
+    lenient = run("assess", str(case), "-j", "US", "-f", "json")
+    assert (lenient.returncode, lenient.stderr) == (0, warning)
+    # the unknown medicine might be a BTK inhibitor, so liso-cel's MCL criterion stays open
+    products = json.loads(lenient.stdout)["jurisdictions"]["US"]["products"]
+    assert {p["indication"]: p["status"] for p in products} == {
+        "us_brexu_cel_mcl_rr": "on_label",
+        "us_liso_cel_mcl_3l": "needs_information",
+    }
+    strict = run("--strict", "assess", str(case))
+    assert strict.returncode == 2
+    assert "lines[1].agents[1]: 'ritux' is not a medicine Crossroads knows." in strict.stderr
+    no_traceback(strict)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -88,10 +114,6 @@ def test_assess_markdown_in_chinese() -> None:
             "diagnosis: {disease: lbcx}\n",
             "diagnosis.disease: 'lbcx' is not a disease code Crossroads knows. "
             "Did you mean 'lbcl'?",
-        ),
-        (
-            "lines:\n  - agents: [ritux]\n",
-            "lines[0].agents[0]: 'ritux' is not a medicine Crossroads knows.",
         ),
         ("assessment_date: 2025-02-30\n", "assessment_date: day 30 does not exist in 2025-02"),
         ("fitness: {ecog: [1]}\n", "fitness.ecog: must be a whole number."),

@@ -23,7 +23,9 @@ from crossroads.cli.commands.options import (
     JurisdictionOpt,
     Lang,
     LangOpt,
+    Reading,
     TodayOpt,
+    case_for,
     parse_today,
 )
 from crossroads.common.errors import CrossroadsError, UserError
@@ -44,6 +46,21 @@ case_app = typer.Typer(help="Create, check and describe case files.", no_args_is
 kb_app = typer.Typer(help="Look into the knowledge base.", no_args_is_help=True)
 app.add_typer(case_app, name="case")
 app.add_typer(kb_app, name="kb")
+
+
+@app.callback()
+def reading(
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse a case that names a medicine Crossroads does not know (for pipelines). "
+            "By default it is kept with a warning and its drug classes stay unknown.",
+        ),
+    ] = False,
+) -> None:
+    """Crossroads: organise a relapsed blood-cancer case and see where CAR-T stands."""
+    Reading.strict = strict
 
 
 @functools.cache
@@ -70,13 +87,14 @@ def assess(
     today: TodayOpt = None,
 ) -> None:
     """Classify CAR-T for a case in each jurisdiction, with reasons and sources."""
+    from crossroads.engine.classify import classify
     from crossroads.kb import load_kb
     from crossroads.kb.places import parse_jurisdictions
     from crossroads.render.data import assessment_data
-    from crossroads.steps.assess import assess_file
 
     kb = load_kb()
-    result = assess_file(case_file, parse_jurisdictions(jurisdiction), kb, parse_today(today))
+    places = parse_jurisdictions(jurisdiction)
+    result = classify(case_for(case_file, kb), kb, places, parse_today(today))
     data = assessment_data(result, kb, lang.value)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -112,13 +130,12 @@ def case_validate(
 ) -> None:
     """Check case files; list every problem with its field and a fix."""
     from crossroads.kb import load_kb
-    from crossroads.steps.assess import prepare_case
 
     kb = load_kb()
     failed = 0
     for file in files:
         try:
-            prepare_case(file, kb)
+            case_for(file, kb)
             out().print(f"[green]ok[/green]  {file}")
         except UserError as exc:
             failed += 1

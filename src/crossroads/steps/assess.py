@@ -6,16 +6,27 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from crossroads.common.errors import Problem
 from crossroads.engine.classify import Classification, classify
-from crossroads.engine.codes import check_codes
+from crossroads.engine.codes import check_codes, unknown_agents
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase, load_kb
 from crossroads.record.case import Case
 from crossroads.record.load import load_case
 
 
-def prepare_case(path: str | Path, kb: KnowledgeBase) -> Case:
-    """Load a case file and check its codes against the knowledge base."""
-    return check_codes(load_case(path), kb, str(path))
+def prepare_case(path: str | Path, kb: KnowledgeBase, *, strict: bool = True) -> Case:
+    """Load a case file and check its codes against the knowledge base.
+
+    ``strict=False`` keeps a medicine the knowledge base does not know (its classes stay
+    unknown); :func:`read_case` also returns the warnings to show for it.
+    """
+    return check_codes(load_case(path), kb, str(path), strict=strict)
+
+
+def read_case(path: str | Path, kb: KnowledgeBase, *, strict: bool) -> tuple[Case, list[Problem]]:
+    """The checked case and, when read leniently, a warning per unknown medicine."""
+    case = prepare_case(path, kb, strict=strict)
+    return case, ([] if strict else unknown_agents(case, kb))
 
 
 def assess_file(
@@ -23,6 +34,8 @@ def assess_file(
     jurisdictions: Sequence[Jurisdiction] = JURISDICTIONS,
     kb: KnowledgeBase | None = None,
     today: dt.date | None = None,
+    *,
+    strict: bool = True,
 ) -> Classification:
     kb = kb or load_kb()
-    return classify(prepare_case(path, kb), kb, jurisdictions, today)
+    return classify(prepare_case(path, kb, strict=strict), kb, jurisdictions, today)

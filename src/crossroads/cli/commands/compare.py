@@ -22,6 +22,7 @@ from crossroads.cli.commands.options import (
     Lang,
     LangOpt,
     TodayOpt,
+    case_for,
     language_for,
     parse_today,
 )
@@ -54,13 +55,12 @@ def compare_command(
     from crossroads.engine.classify import classify
     from crossroads.kb import load_kb
     from crossroads.kb.places import parse_jurisdictions
-    from crossroads.steps.assess import prepare_case
     from crossroads.steps.compare import compare, grid_data, parse_goal, parse_option_codes
 
     if goal is not None:
         parse_goal(goal)  # a bad --goal is reported before the case is even read
     kb = load_kb()
-    case = prepare_case(case_file, kb)
+    case = case_for(case_file, kb)
     classification = classify(case, kb, parse_jurisdictions(jurisdiction), parse_today(today))
     only = parse_option_codes(options) if options is not None else None
     grid = compare(case, kb, classification, goal=goal, only=only)

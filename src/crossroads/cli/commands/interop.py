@@ -23,6 +23,7 @@ from crossroads.cli.commands.options import (
     Lang,
     LangOpt,
     TodayOpt,
+    case_for,
     parse_today,
 )
 from crossroads.common.errors import CrossroadsError, UserError
@@ -58,10 +59,9 @@ def fhir_export(
     """Write the case as a FHIR R4 Bundle (mCODE profiles where they fit), checked first."""
     from crossroads.interop.fhir import export_case, validate_bundle
     from crossroads.kb import load_kb
-    from crossroads.steps.assess import prepare_case
 
     kb = load_kb()
-    bundle = export_case(prepare_case(case_file, kb), kb)
+    bundle = export_case(case_for(case_file, kb), kb)
     issues = [i for i in validate_bundle(bundle) if i.severity == "error"]
     if issues:  # a bug in the exporter, never the person's fault
         listed = "\n".join(f"  - {i}" for i in issues[:10])
@@ -169,10 +169,9 @@ def trials_search(
     from crossroads.interop.trials import load_studies, render_text, search, search_data
     from crossroads.interop.trials.search import SearchOptions, default_study_paths, parse_phases
     from crossroads.kb import load_kb
-    from crossroads.steps.assess import prepare_case
 
     kb = load_kb()
-    case = prepare_case(case_file, kb)
+    case = case_for(case_file, kb)
     loaded = load_studies(studies or default_study_paths())
     options = SearchOptions(
         country=country,

@@ -12,12 +12,16 @@ import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crossroads.common.errors import BadOptionError, UserError
 from crossroads.common.i18n import DEFAULT_LANG
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from crossroads.kb import KnowledgeBase
+    from crossroads.record.case import Case
 
 
 class Lang(StrEnum):
@@ -131,3 +135,27 @@ __all__ = [
     "parse_today",
     "write_output",
 ]
+
+
+class Reading:
+    """How case files are read in this run: leniently by default, strictly with ``--strict``.
+
+    A real history names medicines the knowledge base may lack; refusing the whole record for
+    that loses it. Read leniently, such a medicine is kept, its drug classes stay unknown (so it
+    can only make an answer "needs information"), and a warning names it with close matches.
+    Pipelines that must not go on with an unknown medicine pass ``--strict``.
+    """
+
+    strict = False
+
+
+def case_for(path: Path, kb: KnowledgeBase) -> Case:
+    """The case file checked against the knowledge base, warnings printed to standard error."""
+    from crossroads.steps.assess import read_case
+
+    case, warnings = read_case(path, kb, strict=Reading.strict)
+    for problem in warnings:
+        sys.stderr.write(
+            f"warning: {path}: {problem} Its drug classes stay unknown; use --strict to refuse.\n"
+        )
+    return case

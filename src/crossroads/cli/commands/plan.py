@@ -22,6 +22,7 @@ from crossroads.cli.commands.options import (
     DataFormat,
     DataFormatOpt,
     TodayOpt,
+    case_for,
     language_for,
     parse_today,
     write_output,
@@ -72,13 +73,12 @@ def timeline(
     from crossroads.kb import load_kb
     from crossroads.kb.planning import planning_for
     from crossroads.render.plan_text import timeline_text
-    from crossroads.steps.assess import prepare_case
     from crossroads.steps.readiness import treatment_place
     from crossroads.steps.timeline import build_timeline, timeline_data
 
     made_on = _made_on(today)
     kb = load_kb()
-    case = prepare_case(case_file, kb)
+    case = case_for(case_file, kb)
     found = jurisdiction or treatment_place(case, planning_for(kb))
     place = found or "US"
     tl = build_timeline(case, kb, place, start=start, product=product, today=made_on)
@@ -104,12 +104,11 @@ def readiness(
     """Show the records and practical checklist, and how complete each step is."""
     from crossroads.kb import load_kb
     from crossroads.render.plan_text import readiness_text
-    from crossroads.steps.assess import prepare_case
     from crossroads.steps.readiness import readiness as build
     from crossroads.steps.readiness import readiness_data
 
     kb = load_kb()
-    case = prepare_case(case_file, kb)
+    case = case_for(case_file, kb)
     ready = build(case, kb, _made_on(today))
     data = readiness_data(ready, kb, language_for(lang, case.patient.language))
     _emit(fmt, data, readiness_text(data, kb))
@@ -126,11 +125,10 @@ def actions(
     from crossroads.kb import load_kb
     from crossroads.render.plan_text import actions_text
     from crossroads.steps.actions import action_plan, actions_data
-    from crossroads.steps.assess import prepare_case
 
     made_on = _made_on(today)
     kb = load_kb()
-    case = prepare_case(case_file, kb)
+    case = case_for(case_file, kb)
     plan = action_plan(case, kb, classify(case, kb, today=made_on), made_on)
     data = actions_data(plan, kb, made_on, language_for(lang, case.patient.language))
     _emit(fmt, data, actions_text(data, kb))

@@ -20,6 +20,7 @@ from crossroads.cli.commands.options import (
     CaseLangOpt,
     JurisdictionOpt,
     TodayOpt,
+    case_for,
     language_for,
     output_target,
     parse_today,
@@ -60,13 +61,12 @@ def report(
     from crossroads.kb import load_kb
     from crossroads.kb.places import parse_jurisdictions
     from crossroads.render.report import Kind, report_html
-    from crossroads.steps.assess import prepare_case
 
     target = output_target(output, case_file, pdf=fmt is ReportFormat.pdf, example="report.pdf")
     on = parse_today(today)
     places = parse_jurisdictions(jurisdiction)
     kb = load_kb()
-    case = prepare_case(case_file, kb)
+    case = case_for(case_file, kb)
     language = language_for(lang, case.patient.language)
     letter: Kind = "handover" if kind is ReportKind.handover else "patient"
     if fmt is ReportFormat.html:

@@ -28,6 +28,7 @@ from crossroads.cli.commands.options import (
     DataFormatOpt,
     JurisdictionOpt,
     TodayOpt,
+    case_for,
     language_for,
     output_target,
     parse_today,
@@ -58,12 +59,11 @@ def _load(
     from crossroads.engine.classify import classify
     from crossroads.kb import load_kb
     from crossroads.kb.places import parse_jurisdictions
-    from crossroads.steps.assess import prepare_case
 
     places = parse_jurisdictions(jurisdiction)
     on = parse_today(today)
     kb = load_kb()
-    case = prepare_case(case_file, kb)
+    case = case_for(case_file, kb)
     return case, kb, classify(case, kb, places, on)
 
 
