@@ -107,7 +107,7 @@ def test_eu_tisa_cel_stay_near_centre_confidence_agrees_and_is_flagged(kb: Knowl
     assert class_wide is not None
     assert (product.confidence, class_wide.confidence) == ("N", "N")
     for fact in (product, class_wide):
-        assert "(L/N, with a warning)" in (fact.flag_text() or "")
+        assert "the label or news reports, some of them uncertain" in (fact.flag_text() or "")
 
 
 def test_eu_no_driving_on_yescarta_names_the_abecma_leaflet(kb: KnowledgeBase) -> None:
