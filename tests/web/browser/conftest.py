@@ -14,14 +14,16 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from tests.web.conftest import ROOT, WEB
 
+T = TypeVar("T")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -52,14 +54,24 @@ def _wait(url: str, seconds: float = 30.0) -> None:
     raise RuntimeError(f"the test server did not answer at {url}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A gunicorn server with a fresh database, on a free loopback port."""
+def need_chromium() -> None:
+    """Skip without Debian's Chromium, except on CI, where its absence is a failure."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: browser tests must run on CI")
         pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium)")
-    state = tmp_path_factory.mktemp("browser-server")
+
+
+@contextmanager
+def web_server(
+    state: Path, workers: int, prepare: Callable[[list[str], dict[str, str]], T] | None = None
+) -> Iterator[tuple[str, T | None]]:
+    """gunicorn as ``make run`` serves the app, with a fresh SQLite file in ``state``.
+
+    ``prepare(manage, env)`` runs after the migration and before the server starts (to load
+    data); the address and what it returned are yielded. The server is stopped after.
+    """
+    need_chromium()
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}},
@@ -67,28 +79,33 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{state / 'db.sqlite3'}",
         "CROSSROADS_VAR_DIR": str(state / "var"),
         "CROSSROADS_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
+        "WEB_CONCURRENCY": str(workers),
     }
-    python = sys.executable
-    subprocess.run(
-        [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=WEB, env=env, check=True
-    )
-    gunicorn = str(Path(python).with_name("gunicorn"))
-    log = (state / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [gunicorn, "-c", "gunicorn.conf.py"], cwd=WEB, env=env, stdout=log, stderr=log
-    )
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=WEB, env=env, check=True)
+    prepared = prepare(manage, env) if prepare is not None else None
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    with (state / "gunicorn.log").open("w") as log:
+        process = subprocess.Popen(
+            [gunicorn, "-c", "gunicorn.conf.py"], cwd=WEB, env=env, stdout=log, stderr=log
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base + "/floor/")
-        yield base
+        yield base, prepared
     finally:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-        log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A gunicorn server with a fresh database, on a free loopback port."""
+    with web_server(tmp_path_factory.mktemp("browser-server"), workers=2) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")

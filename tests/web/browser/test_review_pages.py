@@ -9,19 +9,16 @@ Every page has no serious or critical axe violation, and is kept as a screenshot
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.web.browser.authenticator import Authenticator
-from tests.web.browser.conftest import ARTIFACTS, CHROMIUM, _free_port, _wait
+from tests.web.browser.conftest import ARTIFACTS, web_server
 from tests.web.conftest import WEB
 
 pytestmark = pytest.mark.e2e
@@ -32,40 +29,20 @@ def demo(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[str, dict[str, str], dict[str, str]]]:
     """A server with the demo accounts and cases; the demo passwords and staff's keys."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: browser tests must run on CI")
-        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium)")
-    state = tmp_path_factory.mktemp("review-server")
-    port = _free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}},
-        "DJANGO_SETTINGS_MODULE": "crossroads_web.settings.base",
-        "DATABASE_URL": f"sqlite:///{state / 'db.sqlite3'}",
-        "CROSSROADS_VAR_DIR": str(state / "var"),
-        "CROSSROADS_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-    }
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=WEB, env=env, check=True)
-    out = subprocess.run(
-        [*manage, "load_demo"], cwd=WEB, env=env, check=True, capture_output=True, text=True
-    ).stdout
-    passwords = dict(re.findall(r"^\s+\w+\s+(demo-\w+)\s+(\S+)$", out, re.MULTILINE))
-    # Staff also pass the code step: load_demo prints each one's authenticator key.
-    keys = dict(re.findall(r"^\s+(demo-\w+)\s+([A-Z2-7]{32})\s+otpauth://", out, re.MULTILINE))
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    with (state / "gunicorn.log").open("w") as log:
-        process = subprocess.Popen(
-            [gunicorn, "-c", "gunicorn.conf.py"], cwd=WEB, env=env, stdout=log, stderr=log
+
+    def load_demo(manage: list[str], env: dict[str, str]) -> str:
+        done = subprocess.run(
+            [*manage, "load_demo"], cwd=WEB, env=env, check=True, capture_output=True, text=True
         )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base + "/floor/")
+        return done.stdout
+
+    state = tmp_path_factory.mktemp("review-server")
+    with web_server(state, workers=1, prepare=load_demo) as (base, out):
+        assert out is not None
+        passwords = dict(re.findall(r"^\s+\w+\s+(demo-\w+)\s+(\S+)$", out, re.MULTILINE))
+        # Staff also pass the code step: load_demo prints each one's authenticator key.
+        keys = dict(re.findall(r"^\s+(demo-\w+)\s+([A-Z2-7]{32})\s+otpauth://", out, re.MULTILINE))
         yield base, passwords, keys
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 class Pages:

@@ -7,18 +7,15 @@ keeps the ten recovery codes, reaches their pages; signs out and in again with a
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.web.browser.authenticator import Authenticator
-from tests.web.browser.conftest import CHROMIUM, _free_port, _wait
+from tests.web.browser.conftest import web_server
 from tests.web.browser.test_journey import Visit
 from tests.web.conftest import WEB
 
@@ -56,35 +53,13 @@ TEXT = {
 @pytest.fixture(scope="module")
 def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server whose database holds two coordinators without an authenticator."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: browser tests must run on CI")
-        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium)")
+
+    def coordinators(manage: list[str], env: dict[str, str]) -> None:
+        subprocess.run([*manage, "shell", "-c", MAKE_COORDINATORS], cwd=WEB, env=env, check=True)
+
     state = tmp_path_factory.mktemp("twofactor-server")
-    port = _free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}},
-        "DJANGO_SETTINGS_MODULE": "crossroads_web.settings.base",
-        "DATABASE_URL": f"sqlite:///{state / 'db.sqlite3'}",
-        "CROSSROADS_VAR_DIR": str(state / "var"),
-        "CROSSROADS_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-    }
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=WEB, env=env, check=True)
-    subprocess.run([*manage, "shell", "-c", MAKE_COORDINATORS], cwd=WEB, env=env, check=True)
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    with (state / "gunicorn.log").open("w") as log:
-        process = subprocess.Popen(
-            [gunicorn, "-c", "gunicorn.conf.py"], cwd=WEB, env=env, stdout=log, stderr=log
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base + "/floor/")
+    with web_server(state, workers=1, prepare=coordinators) as (base, _):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _password_step(page: Any, base: str, username: str) -> None:
