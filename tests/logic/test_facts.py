@@ -9,7 +9,6 @@ import pytest
 from crossroads.common.dates import Elapsed, Interval, MonthSpan, PartialDate
 from crossroads.common.values import SetValue
 from crossroads.kb import KnowledgeBase
-from crossroads.kb.class_sources import class_sources
 from crossroads.logic.facts import derive_facts
 from crossroads.record.case import Case
 from crossroads.record.load import case_from_data
@@ -20,7 +19,7 @@ ON = PartialDate(2025, 3, 1)
 
 
 def facts(kb: KnowledgeBase, data: dict[str, Any]) -> dict[str, Any]:
-    return dict(derive_facts(build_case(data, kb=kb), class_sources(kb), ON).values)
+    return dict(derive_facts(build_case(data, kb=kb), kb.class_sources, ON).values)
 
 
 R_CHOP = {
@@ -133,7 +132,7 @@ def test_partial_progression_date_gives_interval(kb: KnowledgeBase) -> None:
 
 
 def test_facts_cover_exactly_the_catalogue(kb: KnowledgeBase) -> None:
-    assert set(derive_facts(Case(), class_sources(kb), ON).values) == set(kb.facts)
+    assert set(derive_facts(Case(), kb.class_sources, ON).values) == set(kb.facts)
 
 
 # -- months precise to the day (issue 11, item 1) -----------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -123,19 +124,38 @@ def load_json(
     return data
 
 
+@dataclass
+class _Open:
+    """A collection the YAML scan is inside of."""
+
+    values: int = 0  # values so far, aliases counted at the size of what they stand for
+    anchor: str | None = None
+    keys: set[str] | None = None  # a mapping's keys so far (None for a sequence)
+    children: int = 0  # children started; in a mapping, the even ones are keys
+
+    def start_child(self, event: Any, source: str) -> None:
+        """Refuse a mapping key given twice (YAML loaders keep the last one without a word)."""
+        position, self.children = self.children, self.children + 1
+        if self.keys is None or position % 2 or not isinstance(event, yaml.ScalarEvent):
+            return
+        if event.value in self.keys and event.value != "<<":  # "<<" is YAML's merge key
+            where = f"line {event.start_mark.line + 1}" if event.start_mark else ""
+            raise InputLimitError(source, _duplicate(event.value, where), "duplicate")
+        self.keys.add(event.value)
+
+
 def _scan_yaml(text: str, source: str) -> None:
-    """One pass over the YAML events: depth, long numbers, and the size aliases expand to.
+    """One pass over the YAML events: depth, long numbers, keys given twice, and the size
+    aliases expand to.
 
     The parser keeps its own stack (no recursion), and each alias adds the size its anchor was
     counted at, so a bomb is measured without ever being expanded.
     """
     sizes: dict[str, int] = {}  # anchor -> values it stands for
-    # per open collection: values so far, its anchor, and for a mapping the keys seen and how
-    # many of its children have started (even positions are keys)
-    stack: list[list[Any]] = [[0, None, None, 0]]
+    stack = [_Open()]
     for event in yaml.parse(text, Loader=Loader):
-        if isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.CollectionEndEvent):
-            _check_key(stack[-1], event, source)
+        if isinstance(event, yaml.NodeEvent):
+            stack[-1].start_child(event, source)
         if isinstance(event, yaml.ScalarEvent):
             plain = event.implicit[0] and event.style in (None, "")
             long = len(event.value) > MAX_INT_DIGITS and _INT_LIKE.fullmatch(event.value)
@@ -144,22 +164,22 @@ def _scan_yaml(text: str, source: str) -> None:
                 raise InputLimitError(source, _too_long(len(event.value), where), "number")
             if event.anchor:
                 sizes[event.anchor] = 1
-            stack[-1][0] += 1
+            stack[-1].values += 1
         elif isinstance(event, yaml.AliasEvent):
-            stack[-1][0] += sizes.get(event.anchor or "", 1)
+            stack[-1].values += sizes.get(event.anchor or "", 1)
         elif isinstance(event, yaml.CollectionStartEvent):
             if len(stack) > MAX_DEPTH:
                 raise InputLimitError(source, _too_deep(), "depth")
-            keys: set[str] | None = set() if isinstance(event, yaml.MappingStartEvent) else None
-            stack.append([0, event.anchor, keys, 0])
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            stack.append(_Open(anchor=event.anchor, keys=set() if mapping else None))
         elif isinstance(event, yaml.CollectionEndEvent):
-            count, anchor, _keys, _children = stack.pop()
-            if anchor:
-                sizes[anchor] = count + 1
-            stack[-1][0] += count + 1
+            done = stack.pop()
+            if done.anchor:
+                sizes[done.anchor] = done.values + 1
+            stack[-1].values += done.values + 1
         else:
             continue
-        if stack[-1][0] > MAX_YAML_VALUES:
+        if stack[-1].values > MAX_YAML_VALUES:
             raise InputLimitError(
                 source,
                 f"the YAML holds more than {MAX_YAML_VALUES:,} values once its aliases (*name) "
@@ -167,18 +187,6 @@ def _scan_yaml(text: str, source: str) -> None:
                 "and aliases.",
                 "aliases",
             )
-
-
-def _check_key(parent: list[Any], event: Any, source: str) -> None:
-    """Refuse a mapping key given twice (YAML loaders keep the last one without a word)."""
-    keys, position = parent[2], parent[3]
-    parent[3] = position + 1
-    if keys is None or position % 2 or not isinstance(event, yaml.ScalarEvent):
-        return
-    if event.value in keys and event.value != "<<":  # "<<" is YAML's merge key
-        where = f"line {event.start_mark.line + 1}" if event.start_mark else ""
-        raise InputLimitError(source, _duplicate(event.value, where), "duplicate")
-    keys.add(event.value)
 
 
 def load_yaml_bounded(text: str, source: str = "") -> Any:

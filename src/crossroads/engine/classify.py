@@ -21,7 +21,6 @@ from typing import Literal
 
 from crossroads.common.dates import PartialDate
 from crossroads.kb import JURISDICTIONS, CompiledIndication, Jurisdiction, KnowledgeBase
-from crossroads.kb.class_sources import class_sources
 from crossroads.kb.models import Disease, Question
 from crossroads.logic.facts import CaseFacts, derive_facts
 from crossroads.logic.rules import All, Leaf, Trace, missing_keys
@@ -152,7 +151,7 @@ def classify(
 ) -> Classification:
     """Derive the case's facts and classify CAR-T for it in each jurisdiction."""
     on = PartialDate.parse(today or dt.date.today())
-    facts = derive_facts(case, class_sources(kb), on)
+    facts = derive_facts(case, kb.class_sources, on)
     return classify_facts(case, facts, kb, jurisdictions)
 
 

@@ -49,6 +49,7 @@ CASE_PATH = "/cds/patients/{patient_id}"  # where the web app opens a case built
 _NAMESPACE = uuid.UUID("3f1d7a52-96c4-5c1e-8b0a-6c2e4d9f0b17")
 _MAX_NOT_READ = 10
 _MAX_FACTS = 8
+CONDITIONS = "conditions"  # the prefetch key without which the service answers 412
 
 
 def discovery(maps: FhirMaps | None = None) -> dict[str, Any]:
@@ -72,7 +73,7 @@ def discovery(maps: FhirMaps | None = None) -> dict[str, Any]:
                 ),
                 "prefetch": {
                     "patient": "Patient/{{context.patientId}}",
-                    "conditions": "Condition?patient={{context.patientId}}",
+                    CONDITIONS: "Condition?patient={{context.patientId}}",
                     "observations": f"Observation?patient={{{{context.patientId}}}}&code={codes}",
                     "medications": "MedicationAdministration?patient={{context.patientId}}",
                     "medicationRequests": "MedicationRequest?patient={{context.patientId}}",
@@ -101,11 +102,6 @@ def _context(request: Any) -> tuple[str, str]:
     if prefetch is not None and not isinstance(prefetch, dict):
         raise CdsRequestError("prefetch must be an object of FHIR resources.")
     return instance, patient
-
-
-def prefetched_resources(request: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every FHIR resource in the prefetch (search Bundles are opened; nulls are skipped)."""
-    return read_prefetch(request).resources
 
 
 @dataclass(frozen=True)
@@ -169,13 +165,11 @@ def _require_conditions(request: dict[str, Any], prefetch: Prefetch) -> None:
     and found none, which is an answer; an absent key is not.
     """
     sent = request.get("prefetch") or {}
-    if prefetch.has_conditions or "conditions" in sent:
-        return
-    if any(key == "conditions" for key, _ in prefetch.could_not_send):
+    if prefetch.has_conditions or CONDITIONS in sent:
         return
     server = " from the FHIR server in fhirServer" if request.get("fhirServer") else ""
     raise CdsPrefetchMissingError(
-        "prefetch 'conditions' is missing, and Crossroads does not read the record"
+        f"prefetch '{CONDITIONS}' is missing, and Crossroads does not read the record"
         f"{server}; send the prefetch listed at /cds-services."
     )
 
@@ -327,6 +321,5 @@ __all__ = [
     "Prefetch",
     "discovery",
     "patient_view",
-    "prefetched_resources",
     "read_prefetch",
 ]

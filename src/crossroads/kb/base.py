@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -39,6 +40,7 @@ from crossroads.kb.models import (
     Release,
     Text,
 )
+from crossroads.logic.facts import ClassSources
 from crossroads.logic.rules import CriterionError, Leaf, Node, Not, Unsettled, compile_criterion
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -118,6 +120,23 @@ class KnowledgeBase:
 
     def classes_of(self, drug_code: str) -> frozenset[str]:
         return self._classes.get(drug_code, frozenset())
+
+    @cached_property
+    def class_sources(self) -> ClassSources:
+        """Which parts of a case record can add which drug classes, from the drug data.
+
+        A medicine named in a line adds its classes (``drugs.yaml: drugs``); an earlier cellular
+        therapy adds the classes whose ``cellular_targets`` name its target; a medicine this
+        knowledge base does not know could add any. The engine uses this to know a class is
+        absent as soon as every part that could add it is known. Made once per knowledge base:
+        every classification asks for it.
+        """
+        by_target: dict[str, set[str]] = {}
+        for cls in self.drug_classes.values():
+            for target in cls.cellular_targets:
+                by_target.setdefault(target, set()).add(cls.code)
+        targets = {t: frozenset(c) for t, c in by_target.items()}
+        return ClassSources(self.classes_of, targets, known=self.drugs.__contains__)
 
     def indications_for(
         self, jurisdiction: Jurisdiction, disease: str | None

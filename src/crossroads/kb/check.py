@@ -17,7 +17,6 @@ from typing import Any, Literal, get_args
 from crossroads.common.dates import Interval, PartialDate
 from crossroads.common.values import FactValue, SetValue
 from crossroads.kb.base import KnowledgeBase
-from crossroads.kb.class_sources import class_sources
 from crossroads.kb.models import Cited
 from crossroads.logic.facts import derive_facts
 from crossroads.logic.rules import All, AnyOf, Leaf, Node, Not, Unsettled, leaves
@@ -230,7 +229,7 @@ def check(kb: KnowledgeBase, today: dt.date | None = None) -> list[Finding]:
 
 def _check_fact_catalogue(kb: KnowledgeBase) -> list[Finding]:
     """The catalogue must list exactly the facts that :mod:`crossroads.logic.facts` derives."""
-    derived = set(derive_facts(Case(), class_sources(kb), PartialDate(2000)).values)
+    derived = set(derive_facts(Case(), kb.class_sources, PartialDate(2000)).values)
     listed = set(kb.facts)
     found = [
         Finding("error", "facts.yaml", f"fact {c!r} is listed but never derived")

@@ -254,7 +254,7 @@ def derive_facts(case: Case, classes: ClassLookup | ClassSources, today: Partial
     """Derive every fact the criteria language knows (see ``kb/data/facts.yaml``).
 
     ``classes`` gives the drug classes: a plain look-up by medicine, or :class:`ClassSources`
-    (``kb.class_sources()``-style data) to also know what a cellular therapy can add. ``today``
+    (``KnowledgeBase.class_sources``) to also know what a cellular therapy can add. ``today``
     stands in for a missing ``assessment_date``: the assessment happens now.
     """
     on = case.assessment_date or today

@@ -23,7 +23,6 @@ from crossroads.common.values import SetValue, Tri
 from crossroads.engine.classify import classify_facts
 from crossroads.engine.explain import ask_for
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase
-from crossroads.kb.class_sources import class_sources
 from crossroads.kb.models import Text
 from crossroads.kb.places import country_jurisdiction
 from crossroads.kb.planning import ChecklistItem, JourneyStep, Planning, StepPart, planning_for
@@ -196,7 +195,7 @@ def readiness(
     ``jurisdiction`` overrides the place read from ``logistics.treatment_country``.
     """
     planning = planning_for(kb)
-    facts = derive_facts(case, class_sources(kb), PartialDate.parse(today or dt.date.today()))
+    facts = derive_facts(case, kb.class_sources, PartialDate.parse(today or dt.date.today()))
     place = jurisdiction or treatment_place(case, planning)
     border = cross_border(case)
     items = tuple(

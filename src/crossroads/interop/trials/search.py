@@ -33,7 +33,6 @@ from crossroads.interop.trials.eligibility import (
 )
 from crossroads.interop.trials.model import Study
 from crossroads.kb import KnowledgeBase
-from crossroads.kb.class_sources import class_sources
 from crossroads.kb.trial_terms import TrialTerms, load_trial_terms
 from crossroads.logic.facts import derive_facts
 from crossroads.record.case import Case
@@ -168,7 +167,7 @@ class _CaseView:
 
 def _view(case: Case, kb: KnowledgeBase, today: dt.date | None) -> _CaseView:
     on = PartialDate.parse(today or dt.date.today())
-    facts = derive_facts(case, class_sources(kb), on).values
+    facts = derive_facts(case, kb.class_sources, on).values
     age, lines = facts["age_years"], facts["prior_lines"]
     return _CaseView(
         case.diagnosis.disease,
