@@ -95,9 +95,9 @@ def _broken(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
             "'sll2' is not a subtype of cll",
         ),
         (
-            lambda d: d["drugs"][0].update(drug="cyclofosfamide"),
-            "fhir_maps: drugs.rxnorm#3002",
-            "unknown drug code 'cyclofosfamide'",
+            lambda d: d["systems"].pop("atc"),
+            "fhir_maps: systems",
+            "no system 'atc' (drug codes use it)",
         ),
         (
             lambda d: d["diseases"].append(dict(d["diseases"][0])),
@@ -120,8 +120,8 @@ def _broken(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
             "release '2020.1' is not the knowledge-base release '2026.11.1'",
         ),
         (
-            lambda d: d["drugs"][0].update(as_of="2027-01-01"),
-            "fhir_maps: drugs.rxnorm#3002",
+            lambda d: d["procedures"][0].update(as_of="2027-01-01"),
+            "fhir_maps: procedures.snomed#58776007",
             "checked 2027-01-01, after the release date",
         ),
     ],

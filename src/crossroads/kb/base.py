@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,6 +24,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from crossroads.common.errors import KnowledgeBaseError, MissingDataError
 from crossroads.common.messages import location
 from crossroads.common.yamlio import load_yaml
+from crossroads.kb.drug_list import FOLDER as DRUGS_FOLDER
+from crossroads.kb.drug_list import DrugFile, drug_names, merge_drug_files, normalise_name
 from crossroads.kb.loader import cached
 from crossroads.kb.models import (
     JURISDICTIONS,
@@ -45,11 +46,6 @@ from crossroads.logic.rules import CriterionError, Leaf, Node, Not, Unsettled, c
 
 DATA_DIR = Path(__file__).parent / "data"
 CACHE_FORMAT = 2  # 2: JSON of the validated data (1 was pickle, never read again)
-
-
-def normalise_name(name: str) -> str:
-    """Drug names as people write them: case, spaces, hyphens and ® do not matter."""
-    return re.sub(r"[\s\-_®™]+", "", name.strip().lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +75,16 @@ class KnowledgeBase:
     )
     _all: list[CompiledIndication] = field(default_factory=list)
     _classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    _by_code: dict[tuple[str, str], str] = field(default_factory=dict)
     unsettled: dict[str, Text] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for drug in self.drugs.values():
             self._classes[drug.code] = frozenset(drug.classes)
-            for name in (drug.code, drug.name.en, drug.name.zh, *drug.brands, *drug.aliases):
+            for name in drug_names(drug):
                 self._by_name.setdefault(normalise_name(name), drug.code)
+            for system, code in drug.standard_codes():
+                self._by_code.setdefault((system, code), drug.code)
         kinds = {code: fact.kind for code, fact in self.facts.items()}
         for product in self.products.values():
             for ind in product.indications:
@@ -112,6 +111,15 @@ class KnowledgeBase:
         """The drug code for a generic, brand or Chinese name, or None if unknown."""
         return self._by_name.get(normalise_name(name))
 
+    def drug_by_code(self, system: str, code: str) -> str | None:
+        """The drug code for a standard code (``system``: rxnorm, atc or snomed), or None.
+
+        Codes are compared as written after trimming, ATC in capitals (``l01fa01`` is L01FA01).
+        A code given to two drugs is a ``kb check`` error; until fixed, the first file wins.
+        """
+        text = code.strip()
+        return self._by_code.get((system, text.upper() if system == "atc" else text))
+
     def drug_names(self) -> list[str]:
         return sorted(
             {d.code for d in self.drugs.values()}
@@ -125,7 +133,7 @@ class KnowledgeBase:
     def class_sources(self) -> ClassSources:
         """Which parts of a case record can add which drug classes, from the drug data.
 
-        A medicine named in a line adds its classes (``drugs.yaml: drugs``); an earlier cellular
+        A medicine named in a line adds its classes (``drugs/*.yaml: drugs``); an earlier cellular
         therapy adds the classes whose ``cellular_targets`` name its target; a medicine this
         knowledge base does not know could add any. The engine uses this to know a class is
         absent as soon as every part that could add it is known. Made once per knowledge base:
@@ -265,15 +273,7 @@ def _build(data_dir: Path) -> KnowledgeBase:
         validate_as(Disease, raw, f"diseases.yaml: diseases[{i}]")
         for i, raw in enumerate(_section(data_dir / "diseases.yaml", "diseases"))
     ]
-    drugs_path = data_dir / "drugs.yaml"
-    classes = [
-        validate_as(DrugClass, raw, f"drugs.yaml: classes[{i}]")
-        for i, raw in enumerate(_section(drugs_path, "classes", optional=True))
-    ]
-    drugs = [
-        validate_as(Drug, raw, f"drugs.yaml: drugs[{i}]")
-        for i, raw in enumerate(_section(drugs_path, "drugs", optional=True))
-    ]
+    classes, drugs = _drug_list(data_dir)
     facts = [
         validate_as(FactDef, raw, f"facts.yaml: facts[{i}]")
         for i, raw in enumerate(_section(data_dir / "facts.yaml", "facts"))
@@ -300,6 +300,39 @@ def _build(data_dir: Path) -> KnowledgeBase:
     return _assemble(
         release, diseases, classes, drugs, facts, products, logistics, questions, phrases
     )
+
+
+def _drug_list(data_dir: Path) -> tuple[list[DrugClass], list[Drug]]:
+    """Every file of the drug folder, in name order, validated and merged (see drug_list)."""
+    files = []
+    for path in sorted((data_dir / DRUGS_FOLDER).glob("*.yaml")):
+        where = f"{DRUGS_FOLDER}/{path.name}"
+        data = read_yaml(path, where)
+        if not isinstance(data, dict) or "drugs" not in data:
+            raise KnowledgeBaseError(f"{where}: no 'drugs' section (the file must have 'drugs:')")
+        extra = sorted(set(data) - {"header", "classes", "drugs"})
+        if extra:
+            raise KnowledgeBaseError(
+                f"{where}: unknown section {extra[0]!r} (a drug file has header, classes, drugs)"
+            )
+        sections = {key: data.get(key) or [] for key in ("classes", "drugs")}
+        for key, section in sections.items():
+            if not isinstance(section, list):
+                raise KnowledgeBaseError(f"{where}: '{key}' must be a list")
+        files.append(
+            DrugFile(
+                where,
+                [
+                    validate_as(DrugClass, raw, f"{where}: classes[{i}]")
+                    for i, raw in enumerate(sections["classes"])
+                ],
+                [
+                    validate_as(Drug, raw, f"{where}: drugs[{i}]")
+                    for i, raw in enumerate(sections["drugs"])
+                ],
+            )
+        )
+    return merge_drug_files(files)
 
 
 def _section(path: Path, key: str, *, optional: bool = False, kind: type = list) -> Any:

@@ -1,7 +1,8 @@
 """``crossroads kb check``: refuse a release with broken, uncited or impossible facts.
 
 Errors: a fact without source or date (caught by the models when loading), an unknown code
-(disease, subtype, drug class, fact), duplicate ids, and an indication that no case could ever
+(disease, subtype, drug class, fact), duplicate ids, a drug code (RxNorm, ATC, SNOMED CT) given to
+two drugs, and an indication that no case could ever
 meet (its criteria contradict each other). Warnings: facts older than 12 months, and every fact
 the dossiers flag as uncertain (⚠ or confidence U), so that a reviewer sees them all in one list.
 """
@@ -222,9 +223,32 @@ def check(kb: KnowledgeBase, today: dt.date | None = None) -> list[Finding]:
                 findings.append(
                     Finding("error", f"drugs: {drug.code}", f"unknown drug class {cls!r}")
                 )
+    findings += duplicate_drug_codes(kb)
     findings += _check_fact_catalogue(kb)
     findings.sort(key=lambda f: (f.level != "error", f.where))
     return findings
+
+
+def duplicate_drug_codes(kb: KnowledgeBase) -> list[Finding]:
+    """An error for each standard code (RxNorm, ATC, SNOMED CT) that two drugs share.
+
+    The FHIR importer reads a coded medicine through these codes, so a shared one would make
+    the medicine depend on file order; the fix is to keep the code on the one drug it names.
+    """
+    found: list[Finding] = []
+    seen: dict[tuple[str, str], str] = {}
+    for drug in kb.drugs.values():
+        for system, code in drug.standard_codes():
+            other = seen.setdefault((system, code), drug.code)
+            if other != drug.code:
+                found.append(
+                    Finding(
+                        "error",
+                        f"drugs: {drug.code}",
+                        f"{system} code {code!r} is also given to {other}",
+                    )
+                )
+    return found
 
 
 def _check_fact_catalogue(kb: KnowledgeBase) -> list[Finding]:

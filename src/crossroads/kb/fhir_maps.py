@@ -1,9 +1,12 @@
 """Code mapping tables between FHIR code systems and Crossroads codes (``kb/data/fhir_maps.yaml``).
 
-Why a table and not code: which SNOMED CT, ICD-10 or RxNorm code means which Crossroads disease or
-medicine is a clinical fact with a source, so it lives in cited data like every other fact. The
-FHIR importer asks this module "what does this code mean here?" and gets a row, an ambiguity note
-or nothing; nothing means the field stays unknown and the import report says so.
+Why a table and not code: which SNOMED CT or ICD-10 code means which Crossroads disease is a
+clinical fact with a source, so it lives in cited data like every other fact. The FHIR importer
+asks this module "what does this code mean here?" and gets a row, an ambiguity note or nothing;
+nothing means the field stays unknown and the import report says so. Medicines are the exception
+that proves the rule: their RxNorm, ATC and SNOMED CT codes are written once, on each drug entry of
+the drug list (``kb/data/drugs/``), and the look-ups here only turn a code system URI into the
+drug list's system key, so a new drug brings its codes with it.
 
 ``findings`` checks the tables against the knowledge base for ``crossroads kb check``: every
 target code must exist, every row must be cited, and ECOG must map 0 to 5 exactly once.
@@ -28,6 +31,9 @@ from crossroads.kb.models import Cited, Data, Text
 MAPS_FILE = DATA_DIR / "fhir_maps.yaml"
 State = Literal["relapsed", "refractory", "remission", "progressing"]
 TransplantType = Literal["autologous", "allogeneic"]
+
+# Keys of `systems` whose codes drug entries carry (Drug.rxnorm, Drug.atc, Drug.snomed).
+DRUG_CODE_SYSTEMS = ("rxnorm", "atc", "snomed")
 
 # Phrases the FHIR importer and the CDS Hooks cards look up; `findings` refuses a file without one.
 REQUIRED_PHRASES = (
@@ -103,10 +109,6 @@ class ExportRow(Cited):
     display: str
 
 
-class DrugRow(CodeRow):
-    drug: str = Field(description="Drug code in kb/data/drugs.yaml")
-
-
 class ProcedureRow(CodeRow):
     transplant: TransplantType
 
@@ -144,7 +146,6 @@ class MapsFile(Data):
     diseases: list[DiseaseRow]
     ambiguous: list[AmbiguousRow] = Field(default_factory=list)
     export: list[ExportRow] = Field(default_factory=list)
-    drugs: list[DrugRow] = Field(default_factory=list)
     procedures: list[ProcedureRow] = Field(default_factory=list)
     ecog: Ecog
     disease_status: DiseaseStatusCodes
@@ -168,8 +169,7 @@ class FhirMaps:
     data: MapsFile
     _exact: dict[tuple[str, str], DiseaseRow | AmbiguousRow] = field(default_factory=dict)
     _prefix: list[tuple[str, str, DiseaseRow | AmbiguousRow]] = field(default_factory=list)
-    _drugs: dict[tuple[str, str], DrugRow] = field(default_factory=dict)
-    _rxnorm: dict[str, DrugRow] = field(default_factory=dict)
+    _drug_systems: dict[str, str] = field(default_factory=dict)
     _procedures: dict[tuple[str, str], ProcedureRow] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -182,9 +182,9 @@ class FhirMaps:
             else:
                 self._exact[(uri, key)] = row
         self._prefix.sort(key=lambda item: -len(item[1]))  # longest stem wins
-        for drug in self.data.drugs:
-            self._drugs[(self.uri(drug.system), drug.code)] = drug
-            self._rxnorm.setdefault(drug.drug, drug)
+        self._drug_systems = {
+            uri: key for key, uri in self.data.systems.items() if key in DRUG_CODE_SYSTEMS
+        }
         for proc in self.data.procedures:
             self._procedures[(self.uri(proc.system), proc.code)] = proc
 
@@ -217,11 +217,29 @@ class FhirMaps:
             if row.disease == disease and (row.subtypes is None or subtype in row.subtypes)
         ]
 
-    def drug(self, system_uri: str, code: str) -> DrugRow | None:
-        return self._drugs.get((system_uri, code.strip()))
+    def drug(self, kb: KnowledgeBase, system_uri: str, code: str) -> str | None:
+        """The drug code for a coded medicine (RxNorm, ATC or SNOMED CT), or None.
 
-    def rxnorm_for(self, drug_code: str) -> DrugRow | None:
-        return self._rxnorm.get(drug_code)
+        The codes live on the drug entries; a code system this table does not list as a drug
+        code system (``DRUG_CODE_SYSTEMS``) never matches.
+        """
+        system = self._drug_systems.get(system_uri)
+        return kb.drug_by_code(system, code) if system is not None else None
+
+    def drug_codings(self, kb: KnowledgeBase, drug_code: str) -> list[tuple[str, str]]:
+        """``(system URI, code)`` pairs to write for a medicine: RxNorm, then ATC, where known.
+
+        SNOMED CT substance codes are read on import but not written: a medication coding wants
+        a product concept, which the drug list does not hold.
+        """
+        drug = kb.drugs.get(drug_code)
+        if drug is None:
+            return []
+        return [
+            (self.uri(system), code)
+            for system, code in drug.standard_codes()
+            if system in ("rxnorm", "atc")
+        ]
 
     def procedure(self, system_uri: str, code: str) -> ProcedureRow | None:
         return self._procedures.get((system_uri, code.strip()))
@@ -263,7 +281,6 @@ def _cited(maps: MapsFile) -> Iterator[tuple[str, Cited]]:
     for name, rows in (
         ("diseases", maps.diseases),
         ("ambiguous", maps.ambiguous),
-        ("drugs", maps.drugs),
         ("procedures", maps.procedures),
         ("ecog.answers", maps.ecog.answers),
         ("disease_status.trends", maps.disease_status.trends),
@@ -295,17 +312,18 @@ def _target_findings(kb: KnowledgeBase, maps: MapsFile) -> list[Finding]:
         check_pair(where, row.disease, [row.subtype] if row.subtype else [])
     for export in maps.export:
         check_pair(f"fhir_maps: export.{export.disease}", export.disease, export.subtypes or [])
-    for drug in maps.drugs:
-        if drug.drug not in kb.drugs:
-            where = f"fhir_maps: drugs.{drug.system}#{drug.code}"
-            found.append(Finding("error", where, f"unknown drug code {drug.drug!r}"))
     return found
 
 
 def _shape_findings(maps: MapsFile) -> list[Finding]:
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    for row in [*maps.diseases, *maps.ambiguous, *maps.drugs, *maps.procedures]:
+    for key in DRUG_CODE_SYSTEMS:
+        if key not in maps.systems:
+            found.append(
+                Finding("error", "fhir_maps: systems", f"no system {key!r} (drug codes use it)")
+            )
+    for row in [*maps.diseases, *maps.ambiguous, *maps.procedures]:
         if row.system not in maps.systems:
             found.append(Finding("error", f"fhir_maps: {row.code}", f"no system {row.system!r}"))
             continue

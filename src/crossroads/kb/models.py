@@ -9,9 +9,10 @@ that outputs can show it as uncertain.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 Jurisdiction = Literal["US", "EU", "CN"]
 JURISDICTIONS: tuple[Jurisdiction, ...] = ("US", "EU", "CN")
@@ -95,12 +96,85 @@ class DrugClass(Data):
     )
 
 
+RXNORM_CODE = re.compile(r"\d{1,10}")
+ATC_CODE = re.compile(r"[A-V]\d{2}[A-Z]{2}\d{2}")
+SNOMED_CODE = re.compile(r"\d{6,18}")
+
+
 class Drug(Cited):
+    """A medicine: its names, the classes label criteria test, and its standard codes.
+
+    ``source``/``as_of``/``confidence`` cite the class mapping. The standard codes (RxNorm
+    ingredient, WHO ATC, SNOMED CT substance) let the FHIR importer read a hospital's coded
+    medicine and the exporter write one; they are checked in a different place than the classes,
+    so they carry their own ``codes_source`` and ``codes_confidence`` whenever any is given.
+    """
+
     code: str = Field(description="Lowercase generic name")
     name: Text
     brands: list[str] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)
     classes: list[str] = Field(default_factory=list)
+    rxnorm: str | None = Field(None, description="RxNorm ingredient (IN) RXCUI, digits")
+    atc: list[str] = Field(default_factory=list, description="WHO ATC codes, e.g. L01FA01")
+    snomed: str | None = Field(None, description="SNOMED CT substance concept id")
+    codes_source: str | None = Field(
+        None, min_length=8, validate_default=True, description="Where the codes were checked"
+    )
+    codes_confidence: Confidence | None = Field(None, validate_default=True)
+
+    @field_validator("rxnorm")
+    @classmethod
+    def _rxnorm_digits(cls, value: str | None) -> str | None:
+        if value is not None and not RXNORM_CODE.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not an RxNorm code: write the ingredient RXCUI in digits, "
+                'quoted (e.g. "121191")'
+            )
+        return value
+
+    @field_validator("atc")
+    @classmethod
+    def _atc_pattern(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not ATC_CODE.fullmatch(code):
+                raise ValueError(
+                    f"{code!r} is not a full ATC code: write the 7-character substance level "
+                    "(e.g. L01FA01)"
+                )
+        return value
+
+    @field_validator("snomed")
+    @classmethod
+    def _snomed_digits(cls, value: str | None) -> str | None:
+        if value is not None and not SNOMED_CODE.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a SNOMED CT concept id: 6 to 18 digits, quoted "
+                '(e.g. "386919002")'
+            )
+        return value
+
+    @field_validator("codes_source", "codes_confidence")
+    @classmethod
+    def _codes_cited(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Codes without a citation would be facts without a source: refused."""
+        has_codes = any(info.data.get(key) for key in ("rxnorm", "atc", "snomed"))
+        if has_codes and value is None:
+            raise ValueError(
+                "required when rxnorm, atc or snomed is given (say where the codes were "
+                "checked and how sure that is: L, P, N or U)"
+            )
+        if not has_codes and value is not None:
+            raise ValueError("given without any code: add rxnorm, atc or snomed, or remove it")
+        return value
+
+    def standard_codes(self) -> list[tuple[str, str]]:
+        """``(system key, code)`` for every standard code of this medicine, RxNorm first."""
+        pairs = [("rxnorm", self.rxnorm)] if self.rxnorm else []
+        pairs += [("atc", code) for code in self.atc]
+        if self.snomed:
+            pairs.append(("snomed", self.snomed))
+        return pairs
 
 
 class FactDef(Data):

@@ -23,6 +23,7 @@ SNOMED, LOINC, RXNORM = (
     "http://loinc.org",
     "http://www.nlm.nih.gov/research/umls/rxnorm",
 )
+ATC = "http://www.whocc.no/atc"
 SD = "http://crossroads.example.org/fhir/StructureDefinition/"
 
 CASE: dict[str, Any] = {
@@ -180,7 +181,11 @@ def test_export_observations_follow_mcode(bundle: dict[str, Any]) -> None:
 def test_export_one_medication_administration_per_agent(bundle: dict[str, Any]) -> None:
     rituximab, cyclophosphamide, unknown = _resources(bundle, "MedicationAdministration")
     assert rituximab["medicationCodeableConcept"] == {
-        "coding": [{"system": m.CS_DRUG, "code": "rituximab", "display": "rituximab"}],
+        "coding": [
+            {"system": RXNORM, "code": "121191", "display": "rituximab"},
+            {"system": ATC, "code": "L01FA01", "display": "rituximab"},
+            {"system": m.CS_DRUG, "code": "rituximab", "display": "rituximab"},
+        ],
         "text": "rituximab",
     }
     assert cyclophosphamide["medicationCodeableConcept"]["coding"][0] == {

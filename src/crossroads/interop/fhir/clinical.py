@@ -484,9 +484,15 @@ class ClinicalReader:
                 if code:
                     return code
         for item in items:
-            row = self.ctx.maps.drug(str(item.get("system")), str(item["code"]))
-            if row is not None:
-                return row.drug
+            drug = self.ctx.maps.drug(self.ctx.kb, str(item.get("system")), str(item["code"]))
+            if drug is not None:
+                return drug
+        if isinstance(concept, dict) and isinstance(concept.get("text"), str):
+            # A medicine given by name only (as Crossroads writes one without a standard code):
+            # read when the whole text is a name the drug list knows, never a partial match.
+            drug = self.ctx.kb.resolve_drug(concept["text"])
+            if drug is not None:
+                return drug
         shown = ", ".join(describe(i) for i in items) or _first_display(concept)
         self.notes.add(
             "unmapped", where, "import.unmapped_code", code=shown, field=self.notes.field("agent")

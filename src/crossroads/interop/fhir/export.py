@@ -285,14 +285,18 @@ class _Exporter:
         return ext(mcode.EXT_TREATMENT_LINE, extension=parts)
 
     def _medicine(self, agent: str) -> Json:
-        codings = []
-        row = self.maps.rxnorm_for(agent)
-        if row is not None:
-            codings.append(self._coding(row))
+        """RxNorm and ATC codings where the drug list has them, the name as text.
+
+        The Crossroads drug code rides along only next to a standard code (a receiver that knows
+        no Crossroads system still reads the medicine); a medicine without one is text only,
+        which the importer reads back by name.
+        """
         drug = self.kb.drugs.get(agent)
         name = drug.name.en if drug else agent
-        codings.append(coding(mcode.CS_DRUG, agent, name))
-        return {"coding": codings, "text": name}
+        codings = [coding(uri, code, name) for uri, code in self.maps.drug_codings(self.kb, agent)]
+        if not codings:
+            return {"text": name}
+        return {"coding": [*codings, coding(mcode.CS_DRUG, agent, name)], "text": name}
 
     @staticmethod
     def _no_medicine(agents: list[str] | None) -> Json:
@@ -336,7 +340,13 @@ class _Exporter:
                 drug = self.kb.resolve_drug(product)
                 used: Json = {"text": product}
                 if drug is not None:
-                    used["coding"] = [coding(mcode.CS_DRUG, drug, self.kb.drugs[drug].name.en)]
+                    name = self.kb.drugs[drug].name.en
+                    standard = self.maps.drug_codings(self.kb, drug)
+                    if standard:
+                        used["coding"] = [
+                            *(coding(uri, code, name) for uri, code in standard),
+                            coding(mcode.CS_DRUG, drug, name),
+                        ]
                 res["usedCode"] = [used]
             self._more(res, item)
             url = self._url("CellularTherapy", i)
