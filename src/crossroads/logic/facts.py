@@ -49,7 +49,7 @@ class CaseFacts:
 
 @dataclass(frozen=True, slots=True)
 class ClassSources:
-    """Which drug classes each part of a record can add (knowledge-base data, see ``drugs.yaml``).
+    """Which drug classes each part of a record can add (drug list data in ``kb/data/drugs/``).
 
     ``drug``: the classes of a medicine named in a line. ``by_cellular_target``: the classes a
     prior cellular therapy adds, by its target. A line whose medicines are unknown could add any
