@@ -78,16 +78,16 @@ def test_files_are_merged_in_name_order(data_copy: Path) -> None:
         "zz_extra.yaml",
         {
             "header": {"release": "x", "as_of": "2026-12-06"},
-            "classes": [{"code": "taxane", "name": {"en": "taxane", "zh": "紫杉烷类药物"}}],
-            "drugs": [_drug("paclitaxel", classes=["taxane", "antimetabolite"])],
+            "classes": [{"code": "example_class", "name": {"en": "example", "zh": "示例类"}}],
+            "drugs": [_drug("exampletinib", classes=["example_class", "antimetabolite"])],
         },
     )
-    _write(data_copy, "aa_first.yaml", {"drugs": [_drug("docetaxel", classes=["taxane"])]})
+    _write(data_copy, "aa_first.yaml", {"drugs": [_drug("samplemab", classes=["example_class"])]})
     kb = load_kb(data_copy, use_cache=False)
-    assert next(iter(kb.drugs)) == "docetaxel"  # aa_first.yaml before haematology.yaml
-    assert list(kb.drugs)[-1] == "paclitaxel"
-    assert kb.classes_of("docetaxel") == frozenset({"taxane"})  # class from a later file
-    assert kb.code_name("taxane", "zh") == "紫杉烷类药物"
+    assert next(iter(kb.drugs)) == "samplemab"  # aa_first.yaml before haematology.yaml
+    assert list(kb.drugs)[-1] == "exampletinib"
+    assert kb.classes_of("samplemab") == frozenset({"example_class"})  # class from a later file
+    assert kb.code_name("example_class", "zh") == "示例类"
 
 
 @pytest.mark.parametrize(
@@ -104,8 +104,9 @@ def test_files_are_merged_in_name_order(data_copy: Path) -> None:
             "of drugs/haematology.yaml: drugs[0] (rituximab)",
         ),
         (
-            _drug("new drug", classes=["taxane"]),
-            "drug list: drugs/zz_extra.yaml: drugs[0] (new drug): unknown drug class 'taxane' "
+            _drug("new drug", classes=["example_class"]),
+            "drug list: drugs/zz_extra.yaml: drugs[0] (new drug): unknown drug class "
+            "'example_class' "
             "(define it in the classes list of one file in drugs/)",
         ),
     ],
