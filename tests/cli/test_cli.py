@@ -106,6 +106,53 @@ def test_unknown_medicine_is_kept_with_a_warning_and_refused_with_strict(tmp_pat
     no_traceback(strict)
 
 
+def test_regimen_name_alone_is_expanded_and_shown(tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        "patient: {age_years: 60}\ndiagnosis: {disease: mcl}\ndisease_status: {state: relapsed}\n"
+        "prior_cellular_therapy: []\nlines:\n  - regimen: BR\n"
+    )
+    note = (
+        "Treatment 1 in the history: medicines taken from the regimen name BR: bendamustine, "
+        "rituximab. Ask the treating team to confirm them."
+    )
+    result = run("assess", str(case), "-j", "US", "-f", "json")
+    assert (result.returncode, result.stderr) == (0, f"note: {case}: {note}\n")
+    data = json.loads(result.stdout)
+    assert data["expanded_regimens"] == [
+        {"entry": 1, "regimen": "BR", "agents": ["bendamustine", "rituximab"], "text": note}
+    ]
+    products = data["jurisdictions"]["US"]["products"]
+    assert {p["indication"]: p["status"] for p in products} == {
+        "us_brexu_cel_mcl_rr": "on_label",
+        "us_liso_cel_mcl_3l": "not_on_label",
+    }
+    text = run("assess", str(case), "-j", "US")
+    assert "Medicines taken from regimen names" in text.stdout
+    markdown = run("assess", str(case), "-j", "US", "-f", "markdown", "--lang", "zh-Hans")
+    assert (
+        "## 根据方案名称得出的药物\n\n- 治疗史第 1 项：根据方案名称 BR 得出的药物：苯达莫司汀、"
+        "利妥昔单抗。请向治疗团队确认。\n" in markdown.stdout
+    )
+
+
+def test_unknown_regimen_is_a_warning_and_refused_with_strict(tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text("diagnosis: {disease: lbcl}\nlines:\n  - regimen: R-CHOPP\n")
+    warning = (
+        f"warning: {case}: lines[0].regimen: 'R-CHOPP' is not a regimen Crossroads knows, so its "
+        "medicines stay unknown. Did you mean 'R-CHOP', 'R2-CHOP', 'R-CHOEP'? Or list the "
+        "medicines under agents, e.g. [rituximab, bendamustine]. Its drug classes stay unknown; "
+        "use --strict to refuse.\n"
+    )
+    lenient = run("case", "validate", str(case))
+    assert (lenient.returncode, lenient.stderr) == (0, warning)
+    strict = run("--strict", "case", "validate", str(case))
+    assert strict.returncode == 2
+    assert "lines[0].regimen: 'R-CHOPP' is not a regimen Crossroads knows" in strict.stderr
+    no_traceback(strict)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

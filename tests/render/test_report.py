@@ -446,3 +446,55 @@ def test_cli_report_bad_case_file_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert b"diagnosis.stage" in result.stderr
     assert b"Traceback" not in result.stderr
+
+
+def _history(html: str) -> str:
+    start = html.index('<section id="history">')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "row", "note"),
+    [
+        (
+            "en",
+            "<td>1. R-CHOP x6</td>\n        <td>January 2025 – June 2025</td>\n        "
+            "<td>rituximab, cyclophosphamide, doxorubicin, vincristine, prednisone *</td>",
+            "* Treatment 1 in the history: medicines taken from the regimen name R-CHOP x6: "
+            "rituximab, cyclophosphamide, doxorubicin, vincristine, prednisone. Ask the treating "
+            "team to confirm them.",
+        ),
+        (
+            "zh-Hans",
+            "<td>1. R-CHOP x6</td>\n        <td>2025年1月 – 2025年6月</td>\n        "
+            "<td>利妥昔单抗、环磷酰胺、多柔比星、长春新碱、泼尼松 *</td>",
+            "* 治疗史第 1 项：根据方案名称 R-CHOP x6 得出的药物：利妥昔单抗、环磷酰胺、多柔比星、"
+            "长春新碱、泼尼松。请向治疗团队确认。",
+        ),
+    ],
+)
+def test_treatment_history_marks_medicines_taken_from_a_regimen_name(
+    kb: KnowledgeBase, tmp_path: Path, lang: str, row: str, note: str
+) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        "diagnosis: {disease: lbcl}\nlines:\n"
+        "  - {regimen: R-CHOP x6, start: 2025-01, end: 2025-06}\n"
+        "  - {regimen: R-ICE, agents: [rituximab, ifosfamide, carboplatin, etoposide]}\n"
+        "  - {regimen: radiotherapy to the chest, kind: radiotherapy}\n",
+        encoding="utf-8",
+    )
+    history = _history(report_html(prepare_case(path, kb), kb, lang, today=TODAY))
+    assert row in history
+    assert [line.strip() for line in history.splitlines() if line.strip().startswith("<p")] == [
+        f'<p class="small">{note}</p>'
+    ]
+    unrecorded = "未记录" if lang == "zh-Hans" else "not recorded"
+    kind = "（放疗）" if lang == "zh-Hans" else " (radiotherapy)"
+    assert f"<td>3. radiotherapy to the chest{kind}</td>" in history
+    assert f"<td>{unrecorded}</td>" in history
+
+
+def test_a_report_without_treatment_lines_has_no_history(kb: KnowledgeBase) -> None:
+    case = case_from_data({"diagnosis": {"disease": "lbcl"}})
+    assert '<section id="history">' not in report_html(case, kb, "en", today=TODAY)

@@ -213,6 +213,7 @@ def test_prior_cd19_therapy_failed_fires_after_cd19_car_t(kb: KnowledgeBase) -> 
 def test_prior_cd19_therapy_failed_unknown_when_agents_unknown(kb: KnowledgeBase) -> None:
     def edit(d: dict[str, Any]) -> None:
         d["lines"][0].pop("agents")
+        d["lines"][0].pop("regimen", None)  # a known regimen name would give the medicines
 
     assert outcome(kb, edit)["prior_cd19_therapy_failed"] is None
 

@@ -4,6 +4,12 @@ People write drugs by generic name, brand or Chinese name; the rules need one co
 An unknown medicine is never a silent "not exposed": strictly it is an error with close matches;
 leniently (``strict=False``, for records as people have them) it is kept as written, its classes
 stay unknown (see ``ClassSources.known``), and :func:`unknown_agents` lists it as a warning.
+
+A line that gives only its regimen name ("R-CHOP", agents missing) gets the regimen's medicines
+from ``kb/data/regimens.yaml`` here, before any class is derived; the line remembers the name
+(``TreatmentLine.agents_from``) so that every output says the medicines came from it. A line that
+lists its medicines keeps them. A regimen name Crossroads does not know leaves the medicines
+unknown, and :func:`unknown_regimens` lists it with close matches.
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from __future__ import annotations
 from crossroads.common.errors import Problem, UnknownCodeError
 from crossroads.common.messages import close_matches
 from crossroads.kb import KnowledgeBase
-from crossroads.record.case import Case
+from crossroads.kb.regimens import Regimens, load_regimens
+from crossroads.record.case import Case, TreatmentLine
 
 
 def _suggest(word: str, choices: list[str]) -> str:
@@ -37,9 +44,53 @@ def unknown_agents(case: Case, kb: KnowledgeBase) -> list[Problem]:
     ]
 
 
+def expand_regimen(line: TreatmentLine, kb: KnowledgeBase, regimens: Regimens) -> TreatmentLine:
+    """The line with its medicines taken from its regimen name, when it lists none itself.
+
+    A known regimen gives its medicines; a regimen field that names one medicine ("ibrutinib")
+    gives that medicine. Anything else, and every line that lists medicines (even an empty
+    list), is returned unchanged: an unknown name never becomes a guess.
+    """
+    if line.agents is not None or not line.regimen:
+        return line
+    regimen = regimens.resolve(line.regimen)
+    if regimen is not None:
+        return line.with_agents_from(line.regimen, list(regimen.agents))
+    drug = kb.resolve_drug(line.regimen)
+    if drug is not None:
+        return line.with_agents_from(line.regimen, [drug])
+    return line
+
+
+def unknown_regimens(case: Case, kb: KnowledgeBase) -> list[Problem]:
+    """Every regimen name that left a line's medicines unknown, with close matches.
+
+    Only lines without a medicine list count: a line that lists its medicines needs no name.
+    Run it on a case from :func:`check_codes` (known names are expanded there).
+    """
+    regimens = load_regimens()
+    problems = []
+    for i, line in enumerate(case.lines or []):
+        if line.agents is not None or not line.regimen:
+            continue
+        matches = regimens.close_to(line.regimen)
+        hint = f"Did you mean {', '.join(repr(m) for m in matches)}? " if matches else ""
+        problems.append(
+            Problem(
+                f"lines[{i}].regimen",
+                f"'{line.regimen}' is not a regimen Crossroads knows, so its medicines stay "
+                "unknown.",
+                hint + "Or list the medicines under agents, e.g. [rituximab, bendamustine].",
+            )
+        )
+    return problems
+
+
 def check_codes(case: Case, kb: KnowledgeBase, source: str = "", *, strict: bool = True) -> Case:
     """Return the case with drug names turned into codes; raise listing every unknown code.
 
+    A line that gives only a known regimen name gets its medicines (see :func:`expand_regimen`);
+    the case passed in is not changed, so a saved record keeps what the person wrote.
     With ``strict=False`` an unknown medicine is kept as written instead (its classes unknown);
     unknown disease and subtype codes are refused either way.
     """
@@ -66,10 +117,11 @@ def check_codes(case: Case, kb: KnowledgeBase, source: str = "", *, strict: bool
         problems.append(
             Problem("diagnosis.subtype", f"'{subtype}' is not a subtype of {disease_code}.", hint)
         )
+    regimens = load_regimens()
     new_lines = []
     for i, line in enumerate(case.lines or []):
         if line.agents is None:
-            new_lines.append(line)
+            new_lines.append(expand_regimen(line, kb, regimens))
             continue
         codes = []
         for j, agent in enumerate(line.agents):

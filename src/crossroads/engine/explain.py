@@ -15,6 +15,7 @@ from crossroads.common.values import SetValue
 from crossroads.engine.classify import IndicationResult
 from crossroads.kb import KnowledgeBase
 from crossroads.logic.rules import Leaf, Trace, Unsettled
+from crossroads.record.case import Case
 
 _VERDICT = {True: "verdict.true", False: "verdict.false", None: "verdict.none"}
 
@@ -120,3 +121,34 @@ def ask_for(kb: KnowledgeBase, key: str, lang: str = "en") -> str:
         text = kb.unsettled[key[3:]].get(lang) if key[3:] in kb.unsettled else key[3:]
         return kb.phrase("reason.unsettled", lang, text=text)
     return kb.facts[key].ask.get(lang)
+
+
+def medicine_name(kb: KnowledgeBase, code: str, lang: str = "en") -> str:
+    """A medicine's name in the reader's language; one the knowledge base lacks, as written."""
+    drug = kb.drugs.get(code)
+    return drug.name.get(lang) if drug is not None else code
+
+
+def expansion_notes(case: Case, kb: KnowledgeBase, lang: str = "en") -> list[dict[str, Any]]:
+    """Each treatment whose medicines were taken from its regimen name, with a plain sentence.
+
+    Why every output shows these: the person wrote only "R-CHOP"; the medicines that decide
+    "exposed to an anti-CD20 antibody" were filled in by Crossroads, and the reader must be
+    able to see that and have it confirmed. ``entry`` counts treatments in the history from 1.
+    """
+    notes = []
+    for number, line in enumerate(case.lines or [], start=1):
+        if line.agents_from is None or line.agents is None:
+            continue
+        names = _join((medicine_name(kb, a, lang) for a in line.agents), lang)
+        notes.append(
+            {
+                "entry": number,
+                "regimen": line.agents_from,
+                "agents": list(line.agents),
+                "text": kb.phrase(
+                    "regimen.expanded", lang, number=number, name=line.agents_from, agents=names
+                ),
+            }
+        )
+    return notes

@@ -240,3 +240,24 @@ class Question(Cited):
     text: Text
     when: dict[str, Any]
     jurisdictions: list[Jurisdiction] = Field(default_factory=lambda: list(JURISDICTIONS))
+
+
+RegimenKind = Literal["treatment", "conditioning", "lymphodepletion"]
+
+
+class Regimen(Cited):
+    """A named combination of medicines (R-CHOP, VRd, BEAM) and the medicines it gives.
+
+    A treatment line may give only its regimen name; its medicines then follow from here, so
+    that "exposed to an anti-CD20 antibody" is known for a line written as "R-CHOP".
+    """
+
+    code: str = Field(description="Stable lower-case id, e.g. r-chop")
+    names: Text
+    aliases: list[str] = Field(default_factory=list, description="Spellings people write")
+    agents: list[str] = Field(min_length=1, description="Drug codes of every medicine it gives")
+    diseases: list[str] = Field(min_length=1, description="Disease codes it is used in")
+    kind: RegimenKind = "treatment"
+    used_for: Text | None = Field(
+        None, description="A disease without a code of its own (e.g. Burkitt lymphoma)"
+    )

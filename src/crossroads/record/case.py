@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -133,6 +134,22 @@ class TreatmentLine(Record):
     best_response: Response | None = None
     progression: DateField | None = None
     refractory: bool | None = None
+    _agents_from: str | None = PrivateAttr(default=None)
+
+    @property
+    def agents_from(self) -> str | None:
+        """The regimen name the medicines were taken from, when the record gave only that name.
+
+        Set when codes are checked (never read from or written to a case file), so that every
+        output can say the medicines were filled in from the name, not written by the person.
+        """
+        return self._agents_from
+
+    def with_agents_from(self, name: str, agents: list[str]) -> TreatmentLine:
+        """A copy of the line whose medicines are ``agents``, taken from the regimen ``name``."""
+        line = self.model_copy(update={"agents": agents})
+        line._agents_from = name
+        return line
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> TreatmentLine:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crossroads.engine.classify import Classification
-from crossroads.engine.explain import ask_for, reasons
+from crossroads.engine.explain import ask_for, expansion_notes, reasons
 from crossroads.kb import KnowledgeBase
 
 ASSESSMENT_SCHEMA_ID = "crossroads.assessment/v1"
@@ -76,5 +76,6 @@ def assessment_data(result: Classification, kb: KnowledgeBase, lang: str = "en")
             {"fact": key, "ask": ask_for(kb, key, lang), "needed_for": needed}
             for key, needed in missing
         ],
+        "expanded_regimens": expansion_notes(result.case, kb, lang),
         "notice": kb.phrase("not_replace", lang),
     }

@@ -41,6 +41,9 @@ def render_markdown(data: dict[str, Any], kb: KnowledgeBase) -> str:
             if row["flag"]:
                 out.append(f"- ⚠ {row['flag']}")
             out.append(f"- {p('ui.source')}: {row['source']} [{row['confidence']}, {row['as_of']}]")
+    if data["expanded_regimens"]:
+        out += ["", f"## {p('ui.regimens')}", ""]
+        out += [f"- {note['text']}" for note in data["expanded_regimens"]]
     if data["questions"]:
         out += ["", f"## {p('ui.questions')}", ""] + [f"- {q['text']}" for q in data["questions"]]
     if data["missing_facts"]:

@@ -31,6 +31,7 @@ from crossroads.render.sections import (
     classification_section,
     collect_sources,
     format_day,
+    history_section,
     missing_section,
     urgent_section,
 )
@@ -52,6 +53,7 @@ PATIENT_SECTIONS: list[tuple[str, Section]] = [
     ("sentences", sentences_section),
     ("classification", classification_section),
     ("missing", missing_section),
+    ("history", history_section),
     ("options", options_section),
     ("timeline", timeline_section),
     ("checklist", checklist_section),

@@ -58,6 +58,13 @@ class MissingFactOut(MissingOut):
     needed_for: list[str]
 
 
+class ExpandedRegimenOut(Out):
+    entry: int = Field(description="Which treatment in the history, counted from 1")
+    regimen: str = Field(description="The regimen name as the record gives it")
+    agents: list[str] = Field(description="Drug codes taken from that name")
+    text: str = Field(description="The same in a plain sentence")
+
+
 class KnowledgeBaseOut(Out):
     version: str
     date: str
@@ -76,6 +83,9 @@ class AssessmentOut(Out):
     jurisdictions: dict[Literal["US", "EU", "CN"], JurisdictionOut]
     questions: list[QuestionOut]
     missing_facts: list[MissingFactOut]
+    expanded_regimens: list[ExpandedRegimenOut] = Field(
+        description="Treatments whose medicines were taken from their regimen name"
+    )
     notice: str
 
 

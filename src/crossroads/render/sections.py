@@ -17,6 +17,7 @@ from typing import Any
 from crossroads.common.dates import PartialDate
 from crossroads.common.i18n import Gettext
 from crossroads.engine.classify import Classification
+from crossroads.engine.explain import expansion_notes, medicine_name
 from crossroads.kb import Jurisdiction, KnowledgeBase
 from crossroads.kb.models import Cited, Text
 from crossroads.record.case import Case
@@ -147,6 +148,39 @@ def missing_section(src: ReportInput) -> dict[str, Any] | None:
     if not data["missing_facts"]:
         return None
     return {"entries": [m["ask"] for m in data["missing_facts"]]}
+
+
+def history_section(src: ReportInput) -> dict[str, Any] | None:
+    """The treatments so far, oldest first, with their medicines in the reader's language.
+
+    Medicines that Crossroads took from a regimen name are marked and explained below the
+    table (the person wrote only the name), so the reader can have them confirmed.
+    """
+    if not src.case.lines:
+        return None
+    _ = src.gettext
+    zh = src.lang.startswith("zh")
+    kinds = {"maintenance": _("maintenance"), "radiotherapy": _("radiotherapy")}
+    join = "、" if zh else ", "
+    entries = []
+    for number, line in enumerate(src.case.lines, start=1):
+        dates = [format_day(d, src.lang) for d in (line.start, line.end) if d is not None]
+        entries.append(
+            {
+                "number": number,
+                "regimen": line.regimen or "",
+                "kind": (f"（{kinds[line.kind]}）" if zh else f" ({kinds[line.kind]})")
+                if line.kind in kinds
+                else "",
+                "dates": " – ".join(dates),
+                "medicines": join.join(medicine_name(src.kb, a, src.lang) for a in line.agents)
+                if line.agents
+                else "",
+                "expanded": line.agents_from is not None,
+            }
+        )
+    notes = [note["text"] for note in expansion_notes(src.case, src.kb, src.lang)]
+    return {"entries": entries, "notes": notes}
 
 
 def urgent_section(src: ReportInput) -> dict[str, Any]:

@@ -60,6 +60,10 @@ def render_text(data: dict[str, Any], kb: KnowledgeBase, console: Console) -> No
         elif jr["category"] != "not_realistic_now" or not jr["hard_stop"]:
             parts.append(Text(p("ui.no_products")))
         console.print(Panel(Group(*parts), title=head, title_align="left"))
+    if data["expanded_regimens"]:
+        console.print(Text(p("ui.regimens"), style="bold"))
+        for note in data["expanded_regimens"]:
+            console.print(Text(f"  • {note['text']}"))
     if data["questions"]:
         console.print(Text(p("ui.questions"), style="bold"))
         for q in data["questions"]:

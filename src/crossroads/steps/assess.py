@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from crossroads.common.errors import Problem
+from crossroads.common.errors import Problem, UnknownCodeError
 from crossroads.engine.classify import Classification, classify
-from crossroads.engine.codes import check_codes, unknown_agents
+from crossroads.engine.codes import check_codes, unknown_agents, unknown_regimens
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase, load_kb
 from crossroads.record.case import Case
 from crossroads.record.load import load_case
@@ -24,9 +24,17 @@ def prepare_case(path: str | Path, kb: KnowledgeBase, *, strict: bool = True) ->
 
 
 def read_case(path: str | Path, kb: KnowledgeBase, *, strict: bool) -> tuple[Case, list[Problem]]:
-    """The checked case and, when read leniently, a warning per unknown medicine."""
+    """The checked case and, when read leniently, a warning per unknown medicine or regimen.
+
+    A regimen name Crossroads does not know, on a line that lists no medicines, leaves them
+    unknown: a warning when read leniently, refused when strict (``crossroads --strict``), since
+    a pipeline cannot ask what the name meant.
+    """
     case = prepare_case(path, kb, strict=strict)
-    return case, ([] if strict else unknown_agents(case, kb))
+    regimens = unknown_regimens(case, kb)
+    if strict and regimens:
+        raise UnknownCodeError(str(path), regimens)
+    return case, ([] if strict else unknown_agents(case, kb) + regimens)
 
 
 def assess_file(

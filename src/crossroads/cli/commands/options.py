@@ -150,7 +150,12 @@ class Reading:
 
 
 def case_for(path: Path, kb: KnowledgeBase) -> Case:
-    """The case file checked against the knowledge base, warnings printed to standard error."""
+    """The case file checked against the knowledge base, warnings printed to standard error.
+
+    Medicines taken from a regimen name are noted there too, so that every command (not only
+    ``assess``, which also shows them) says which medicines the person did not write.
+    """
+    from crossroads.engine.explain import expansion_notes
     from crossroads.steps.assess import read_case
 
     case, warnings = read_case(path, kb, strict=Reading.strict)
@@ -158,4 +163,6 @@ def case_for(path: Path, kb: KnowledgeBase) -> Case:
         sys.stderr.write(
             f"warning: {path}: {problem} Its drug classes stay unknown; use --strict to refuse.\n"
         )
+    for note in expansion_notes(case, kb):
+        sys.stderr.write(f"note: {path}: {note['text']}\n")
     return case
