@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crossroads.common.errors import Problem
 from crossroads.engine.classify import Classification, classify
-from crossroads.engine.codes import check_codes, unknown_agents
+from crossroads.engine.codes import check_case, check_codes
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase, load_kb
 from crossroads.record.case import Case
 from crossroads.record.load import load_case
@@ -24,9 +24,9 @@ def prepare_case(path: str | Path, kb: KnowledgeBase, *, strict: bool = True) ->
 
 
 def read_case(path: str | Path, kb: KnowledgeBase, *, strict: bool) -> tuple[Case, list[Problem]]:
-    """The checked case and, when read leniently, a warning per unknown medicine."""
-    case = prepare_case(path, kb, strict=strict)
-    return case, ([] if strict else unknown_agents(case, kb))
+    """The checked case and what to tell the reader: when read leniently, a warning per part
+    not understood (a medicine, disease words, an organ, a country); notes in both modes."""
+    return check_case(load_case(path), kb, str(path), strict=strict)
 
 
 def assess_file(
