@@ -146,7 +146,7 @@ class Vocabulary:
         i = 0
         while i < len(key):
             hit = None
-            if key[i] != " " and (i == 0 or _boundary(key[i - 1]) or not _boundary(key[i])):
+            if key[i] != " " and (i == 0 or _boundary(key[i - 1]) or _boundary(key[i])):
                 for end in range(min(len(key), i + self.longest), i, -1):
                     piece = key[i:end]
                     if piece in self.terms and (end == len(key) or _ends(piece, key[end])):
@@ -164,7 +164,7 @@ class Vocabulary:
 
 def _ends(piece: str, after: str) -> bool:
     """A latin term must end at a word boundary; one ending in a Chinese character need not."""
-    return _boundary(after) or not _boundary(piece[-1])
+    return _boundary(after) or _boundary(piece[-1])
 
 
 def vocabulary(kb: KnowledgeBase, path: Path | None = None) -> Vocabulary:
@@ -399,6 +399,8 @@ def _warn_unread(
     if not unread:
         return
     out.details.append(fld.text.strip())
+    if any(w.location == fld.where for w in out.warnings):
+        return  # already said (it names more than one disease)
     read = [m.text for m in fld.matches if m.readings and _reading_for(m, chosen) is not None]
     rest = ", ".join(f"'{u}'" for u in unread)
     if read:
