@@ -89,7 +89,7 @@ def test_unknown_medicine_is_kept_with_a_warning_and_refused_with_strict(tmp_pat
     )
     warning = (
         f"warning: {case}: lines[1].agents[1]: 'ritux' is not a medicine Crossroads knows. "
-        "Did you mean 'rituximab', 'Rituxan'? Its drug classes stay unknown; "
+        "Did you mean 'Erbitux', 'rituximab', 'Rituxan'? Its drug classes stay unknown; "
         "use --strict to refuse.\n"
     )
     lenient = run("assess", str(case), "-j", "US", "-f", "json")
@@ -158,10 +158,10 @@ def test_unknown_regimen_is_a_warning_and_refused_with_strict(tmp_path: Path) ->
     [
         ("", "the file is empty"),
         (
-            "diagnosis: {disease: lbcx}\n",
-            "diagnosis.disease: 'lbcx' is not a disease code Crossroads knows. "
-            "Did you mean 'lbcl'?",
+            "lines: [{start: 03/04/2025}]\n",
+            "lines[0].start: '03/04/2025' is not read: two numbers before the year",
         ),
+        ("lines: [{start: 2099-01}]\n", "lines[0].start (2099-01) is after today"),
         ("assessment_date: 2025-02-30\n", "assessment_date: day 30 does not exist in 2025-02"),
         ("fitness: {ecog: [1]}\n", "fitness.ecog: must be a whole number."),
         ("diagnosis: {disease: lbcl\n", "YAML syntax error"),

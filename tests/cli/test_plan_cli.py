@@ -44,7 +44,10 @@ def test_timeline_impossible_start_date() -> None:
 
 def test_timeline_start_that_is_not_a_date() -> None:
     line = one_line_error(run("timeline", CASE, "--start", "next week"))
-    assert line == "error: --start: 'next week' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD."
+    assert line == (
+        "error: --start: 'next week' is not a date; write 2025-09-03, 2025-09 or 2025 (also "
+        "read: 2025/09, 09/2025, Sept 2025, 3 September 2025, 2025年9月, 2025年9月3日)."
+    )
 
 
 def test_timeline_unknown_product() -> None:

@@ -104,3 +104,30 @@ def test_treatment_place_follows_the_treatment_country(kb: KnowledgeBase) -> Non
         for c in ("FR", "US", "SG")
     ]
     assert places == ["EU", "US", None]
+
+
+@pytest.mark.parametrize(
+    ("written", "place"),
+    [
+        ("China", "CN"),
+        ("中国", "CN"),
+        ("USA", "US"),
+        ("美国", "US"),
+        ("United States", "US"),
+        ("European Union", "EU"),
+        ("欧盟", "EU"),
+        ("Europe", "EU"),
+        ("Germany", None),  # a member state is read with the knowledge base's EU list
+        ("UK", None),
+    ],
+)
+def test_jurisdictions_by_name(written: str, place: str | None) -> None:
+    assert as_jurisdiction(written) == place
+
+
+@pytest.mark.parametrize(
+    ("country", "place"),
+    [("Deutschland", "EU"), ("France", "EU"), ("中国", "CN"), ("USA", "US"), ("UK", None)],
+)
+def test_a_country_by_name_maps_to_its_jurisdiction(country: str, place: str | None) -> None:
+    assert country_jurisdiction(country, {"DE", "FR"}) == place

@@ -212,9 +212,9 @@ def test_kb_check_refuses_a_name_two_regimens_share(kb: KnowledgeBase, tmp_path:
 
 
 def test_kb_check_refuses_unknown_medicines_and_diseases(kb: KnowledgeBase, tmp_path: Path) -> None:
-    path = _write(tmp_path, {"agents": ["rituximab", "procarbazine"], "diseases": ["burkitt"]})
+    path = _write(tmp_path, {"agents": ["rituximab", "exampletinib"], "diseases": ["burkitt"]})
     assert _errors(kb, path) == [
-        "error: regimens: r-chop: unknown drug code 'procarbazine'",
+        "error: regimens: r-chop: unknown drug code 'exampletinib'",
         "error: regimens: r-chop: unknown disease code 'burkitt'",
     ]
 

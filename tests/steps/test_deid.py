@@ -549,7 +549,7 @@ def test_subtype_of_another_disease_and_unknown_disease_are_left_out(kb: Knowled
 
 def test_codes_have_a_length_limit() -> None:
     with pytest.raises(CaseFileError) as error:
-        case_from_data({"diagnosis": {"subtype": "x" * 65}})
+        case_from_data({"diagnosis": {"subtype": "x" * 201}})  # a code or a few words of a report
     assert "diagnosis.subtype" in str(error.value)
 
 

@@ -175,7 +175,8 @@ BAD_INPUTS = [
     (1, "patient.birth_date", "2025-13", "There is no month 13. Use 01 to 12."),
     (1, "patient.birth_date", "1850", "The year must be between 1900 and 2100."),
     (1, "patient.birth_date", "last spring", "Write the date as a year (2024)"),
-    (1, "patient.country", "Netherlands", "Write the two-letter country code"),
+    (1, "patient.country", "Netherland5", "We could not read this country."),
+    (1, "lines.0.start", "03/04/2024", "Two numbers before the year can be read day first"),
     (1, "patient.city", "x" * 101, "This is too long: 101 characters. The most is 100."),
     (1, "patient.city", "<script>alert(1)</script>", "Please write plain text without"),
     (1, "notes", "<img src=x onerror=alert(1)>", "Please write plain text without"),
@@ -187,7 +188,7 @@ BAD_INPUTS = [
     (1, "disease_status.relapse_number", "2.5", "Write a whole number, like 3."),
     (3, "preferences.fears", "<b>pain</b>", "Please write plain text without"),
     (4, "logistics.caregiver_weeks", "-1", "Write a number from 0 to 52."),
-    (4, "logistics.treatment_country", "U5", "Write the two-letter country code"),
+    (4, "logistics.treatment_country", "U5", "We could not read this country."),
     (5, "review.specific_question", "q" * 2001, "This is too long: 2001 characters."),
     (6, "decision.sentences.status", "s" * 1001, "This is too long: 1001 characters."),
     # Issue 17 (Low): direction overrides and zero-width characters are refused like controls.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from pydantic import ValidationError
 
 from cases.journey import Field, Group, Step
+from crossroads.common.countries import country_code
 from crossroads.common.dates import DateError, PartialDate
 from crossroads.common.messages import close_matches, problem_from_error
 from crossroads.common.text import forbidden_character
@@ -28,9 +29,9 @@ from crossroads.record.case import Case
 
 UNKNOWN = "unknown"  # the "I don't know" choice of radios and selects
 NONE = "none"  # the "none of these" choice of a clinical multiple choice
+ORGAN_PATH = "fitness.organ_dysfunction"
 _TAG = re.compile(r"<\s*[a-zA-Z!/?]")
 _INT = re.compile(r"^[+-]?\d{1,9}$")
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _DRUG_SPLIT = re.compile(r"[,，、;；\n]+")
 
 
@@ -101,6 +102,11 @@ def clean_date(raw: str) -> str | None:
 
 def _date_message(exc: DateError) -> str:
     """The core's reason for refusing a date, in the person's language."""
+    if exc.reason == "ambiguous":
+        return _(
+            "Two numbers before the year can be read day first or month first. Write the date "
+            "as 2024-08-15, 2024-08 or August 2024."
+        )
     if exc.reason == "year":
         return _("The year must be between 1900 and 2100.")
     if exc.reason == "month":
@@ -226,6 +232,17 @@ class SectionState:
     items: list[FieldState | GroupState]
 
 
+def _keep_organ_details(before: Mapping[str, Any], after: dict[str, Any]) -> None:
+    """An organ still ticked keeps the detail the record held for it ("lung: mild COPD", written
+    in a case file or through the API): the form shows organs only and must not drop it."""
+    old, new = get_path(before, ORGAN_PATH), get_path(after, ORGAN_PATH)
+    if not isinstance(old, list) or not isinstance(new, list):
+        return
+    details = {v["organ"]: v for v in old if isinstance(v, dict) and "organ" in v}
+    if details:
+        set_path(after, ORGAN_PATH, [details.get(v, v) if isinstance(v, str) else v for v in new])
+
+
 # -- the form -------------------------------------------------------------------------------------
 def _display(field_: Field, value: Any) -> str | list[str]:
     """A stored value as the text or choices the form shows."""
@@ -236,7 +253,8 @@ def _display(field_: Field, value: Any) -> str | list[str]:
     if field_.kind == "multi":
         if value == [] and field_.clinical:
             return [NONE]
-        return [str(v) for v in value]
+        # an organ written with its detail ({organ: lung, detail: mild COPD}) shows as its organ
+        return [str(v["organ"]) if isinstance(v, dict) and "organ" in v else str(v) for v in value]
     if field_.kind == "drugs":
         return ", ".join(str(v) for v in value)
     if field_.kind == "lines":
@@ -375,9 +393,15 @@ class StepForm:
             text = clean_text(raw, f.max_length, multiline=True)
             return [line.strip() for line in text.splitlines() if line.strip()] if text else None
         if f.path.endswith("country") and raw.strip():
-            if not _COUNTRY.match(raw.strip()):
-                raise FieldError(_("Write the two-letter country code, for example CN, US or NL."))
-            return raw.strip().upper()
+            code = country_code(raw)  # the core's reader: China, 中国, USA, Deutschland, CN
+            if code is None:
+                raise FieldError(
+                    _(
+                        "We could not read this country. Write its name or two-letter code, "
+                        "for example China, 中国, US or NL."
+                    )
+                )
+            return code
         return clean_text(raw, f.max_length, multiline=f.kind == "textarea")
 
     def _clean_into(self, state: FieldState, target: dict[str, Any], path: str) -> None:
@@ -448,6 +472,7 @@ class StepForm:
             self._clean_group(group, record)
         if self._has_errors():
             return False
+        _keep_organ_details(self.record, record)
         self._check_codes(record)
         if self._has_errors():
             return False

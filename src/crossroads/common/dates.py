@@ -26,22 +26,77 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-# The one date grammar of the product (case files, command line, web forms, API): YYYY, YYYY-MM or
-# YYYY-MM-DD, where month and day may also be written with one digit as people often write them
-# (2024-8, 2024-8-5); a date is always written back with two (2024-08, 2024-08-05).
+from babel import Locale
+
+# The one date grammar of the product (case files, command line, web forms, API). The written form
+# is YYYY, YYYY-MM or YYYY-MM-DD, where month and day may also be written with one digit as people
+# often write them (2024-8, 2024-8-5); a date is always written back with two (2024-08, 2024-08-05).
+# Read as well, because case files are written by people: 2025/09 and 2025.09.03 (year first),
+# 09/2025 (month and year), month names ("Sept 2025", "3 September 2025", "September 3, 2025",
+# "März 2025") and Chinese dates (2025年9月, 2025年9月3日, 2025年九月). A day and month written as
+# two numbers before the year (03/04/2025) is refused: half the world reads it as 3 April, the
+# other half as 4 March, and a wrong guess moves a date by months.
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_YEAR_FIRST = re.compile(r"^(\d{4})\s*([/.])\s*(\d{1,2})(?:\s*\2\s*(\d{1,2}))?$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_DAY_MONTH_YEAR = re.compile(r"^\d{1,2}\s*([/.\-])\s*\d{1,2}\s*\1\s*\d{2,4}$")
+_CHINESE = re.compile(
+    r"^(\d{4})\s*年\s*(?:([0-9一二三四五六七八九十]{1,3})\s*月(?:份)?\s*"
+    r"(?:(\d{1,2})\s*[日号])?)?$"
+)
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|\.)?$")
 DATE_PATTERN = r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"
-"""The grammar as a JSON Schema pattern (published in the case schema)."""
+"""The written form as a JSON Schema pattern (how Crossroads writes every date back)."""
+FORMS_HELP = (
+    "write 2025-09-03, 2025-09 or 2025 (also read: 2025/09, 09/2025, Sept 2025, "
+    "3 September 2025, 2025年9月, 2025年9月3日)"
+)
+"""The forms that work, for messages that refuse a date."""
+
+# Languages whose month names are read (Babel's CLDR data): the product's own and the ones case
+# files from the US, the EU and China are most often written in.
+MONTH_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt")
+_EXTRA_MONTHS = {"sept": 9}  # a common English short form CLDR does not list
+
+
+def _plain(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)).rstrip(".")
+
+
+@cache
+def month_names() -> dict[str, int]:
+    """Month names and short forms (lower case, no accents) in the languages read, and their
+    number; a form that means two different months in two languages is left out."""
+    found: dict[str, int | None] = {}
+    for language in MONTH_LANGUAGES:
+        months = Locale.parse(language).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in months[context][width].items():
+                    key = _plain(str(name))
+                    found[key] = number if found.get(key, number) == number else None
+    found.update(_EXTRA_MONTHS)
+    return {name: number for name, number in found.items() if number is not None}
+
+
+@cache
+def _chinese_months() -> dict[str, int]:
+    """一月 ... 十二月 (Babel's Chinese month names) without the trailing 月."""
+    months = Locale.parse("zh_Hans").months["format"]["wide"]
+    return {str(name).removesuffix("月"): number for number, name in months.items()}
 
 
 class DateError(ValueError):
     """A value that is not a date, with the reason as a code so each interface can word it.
 
-    ``reason`` is ``format``, ``year``, ``month`` or ``day``; ``year``, ``month`` and ``day``
-    hold the numbers read (None where not read).
+    ``reason`` is ``format``, ``ambiguous`` (03/04/2025), ``year``, ``month`` or ``day``;
+    ``year``, ``month`` and ``day`` hold the numbers read (None where not read).
     """
 
     def __init__(
@@ -90,12 +145,17 @@ class PartialDate:
             return cls(value.year, value.month, value.day)
         if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:
             return cls(value)
-        text = str(value).strip()
+        text = unicodedata.normalize("NFKC", str(value)).strip()
         match = _PATTERN.match(text)
-        if not match:
-            raise DateError("format", f"'{text}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(g) if g else None for g in match.groups())
-        assert year is not None
+        if match:
+            year, month, day = (int(g) if g else None for g in match.groups())
+            assert year is not None
+        else:
+            year, month, day = _read_written(text)
+        return cls._checked(year, month, day)
+
+    @classmethod
+    def _checked(cls, year: int, month: int | None, day: int | None) -> PartialDate:
         if not 1900 <= year <= 2100:
             raise DateError(
                 "year", f"year {year} is out of range; use a year between 1900 and 2100", year
@@ -116,6 +176,11 @@ class PartialDate:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
     @property
+    def precision(self) -> str:
+        """``year``, ``month`` or ``day``: how much of the date is known."""
+        return "year" if self.month is None else ("month" if self.day is None else "day")
+
+    @property
     def latest(self) -> dt.date:
         month = self.month or 12
         day = self.day or calendar.monthrange(self.year, month)[1]
@@ -127,6 +192,52 @@ class PartialDate:
         if self.day is None:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+def _read_written(text: str) -> tuple[int, int | None, int | None]:
+    """Year, month and day of a date written in one of the other forms people use; DateError
+    (``format``, or ``ambiguous`` for 03/04/2025) when it is none of them."""
+    if match := _YEAR_FIRST.match(text):
+        year, _sep, month, day = match.groups()
+        return int(year), int(month), int(day) if day else None
+    if match := _MONTH_YEAR.match(text):
+        return int(match.group(2)), int(match.group(1)), None
+    if _DAY_MONTH_YEAR.match(text):
+        raise DateError(
+            "ambiguous",
+            f"'{text}' is not read: two numbers before the year mean day then month in some "
+            "countries and month then day in others; " + FORMS_HELP,
+        )
+    if match := _CHINESE.match(text):
+        year, month_text, day = match.groups()
+        if month_text is None:
+            return int(year), None, None
+        month = int(month_text) if month_text.isdigit() else _chinese_months().get(month_text)
+        if month is None:
+            raise DateError("format", f"'{text}' is not a date; " + FORMS_HELP)
+        return int(year), month, int(day) if day else None
+    return _read_month_name(text)
+
+
+def _read_month_name(text: str) -> tuple[int, int | None, int | None]:
+    """ "Sept 2025", "3 September 2025", "September 3, 2025", "2025 Sep": one month name, a
+    four-digit year and at most one day number, in any order."""
+    words = re.split(r"[\s,/\-]+", text.strip())
+    names = month_names()
+    year = month = day = None
+    for word in (w for w in words if w):
+        key = _plain(word)
+        if key in names and month is None:
+            month = names[key]
+        elif re.fullmatch(r"\d{4}", word) and year is None:
+            year = int(word)
+        elif (found := _ORDINAL.match(key)) and day is None:
+            day = int(found.group(1))
+        else:
+            raise DateError("format", f"'{text}' is not a date; " + FORMS_HELP)
+    if year is None or month is None:
+        raise DateError("format", f"'{text}' is not a date; " + FORMS_HELP)
+    return year, month, day
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

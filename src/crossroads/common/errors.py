@@ -23,6 +23,7 @@ class Problem:
     location: str
     message: str
     hint: str = ""
+    note: bool = False  # not a problem: something was read differently from how it was written
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""

@@ -73,6 +73,9 @@ def problem_from_error(
     ctx = dict(error.get("ctx") or {})
     if "error" in ctx:
         ctx["error"] = str(ctx["error"]).removeprefix("Value error, ")
+    for key in ("ge", "le", "gt", "lt"):  # a bound of a decimal field: 100, not 100.0
+        if isinstance(ctx.get(key), float) and ctx[key].is_integer():
+            ctx[key] = int(ctx[key])
     template = _TABLE.get(kind, _FALLBACK)[1 if lang == "zh-Hans" else 0]
     try:
         message = template.format(**ctx)

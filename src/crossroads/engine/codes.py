@@ -10,15 +10,21 @@ from ``kb/data/regimens.yaml`` here, before any class is derived; the line remem
 (``TreatmentLine.agents_from``) so that every output says the medicines came from it. A line that
 lists its medicines keeps them. A regimen name Crossroads does not know leaves the medicines
 unknown, and :func:`unknown_regimens` lists it with close matches.
+
+The diagnosis, organ problems and countries are read the same way (:func:`read_terms`): words
+the knowledge base knows become codes in both modes; what it does not know is kept as written
+(``diagnosis.details``, an organ's detail) and left unknown with a warning, or refused strictly.
 """
 
 from __future__ import annotations
 
+from crossroads.common.countries import country_code, country_matches
 from crossroads.common.errors import Problem, UnknownCodeError
 from crossroads.common.messages import close_matches
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.regimens import Regimens, load_regimens
-from crossroads.record.case import Case, TreatmentLine
+from crossroads.kb.terms import organ_code, read_diagnosis
+from crossroads.record.case import Case, Diagnosis, Fitness, OrganProblem, TreatmentLine
 
 
 def _suggest(word: str, choices: list[str]) -> str:
@@ -86,40 +92,95 @@ def unknown_regimens(case: Case, kb: KnowledgeBase) -> list[Problem]:
     return problems
 
 
-def check_codes(case: Case, kb: KnowledgeBase, source: str = "", *, strict: bool = True) -> Case:
-    """Return the case with drug names turned into codes; raise listing every unknown code.
-
-    A line that gives only a known regimen name gets its medicines (see :func:`expand_regimen`);
-    the case passed in is not changed, so a saved record keeps what the person wrote.
-    With ``strict=False`` an unknown medicine is kept as written instead (its classes unknown);
-    unknown disease and subtype codes are refused either way.
-    """
-    problems: list[Problem] = []
-    disease_code = case.diagnosis.disease
-    disease = kb.diseases.get(disease_code) if disease_code else None
-    if disease_code is not None and disease is None:
-        problems.append(
+def read_terms(case: Case, kb: KnowledgeBase) -> tuple[Case, list[Problem], list[Problem]]:
+    """The case with its diagnosis, organ problems and countries read into codes, a warning for
+    each part that could not be (kept as written, or left unknown), and notes on what was read
+    differently from how it was written."""
+    warnings: list[Problem] = []
+    notes: list[Problem] = []
+    update: dict[str, object] = {}
+    diagnosis = _read_diagnosis(case.diagnosis, kb, warnings, notes)
+    if diagnosis != case.diagnosis:
+        update["diagnosis"] = diagnosis
+    fitness = _read_organs(case.fitness, kb, warnings)
+    if fitness != case.fitness:
+        update["fitness"] = fitness
+    for part, name in (("patient", "country"), ("logistics", "treatment_country")):
+        holder = getattr(case, part)
+        written = getattr(holder, name)
+        if written is None or country_code(written) == written:
+            continue
+        matches = country_matches(written)
+        warnings.append(
             Problem(
-                "diagnosis.disease",
-                f"'{disease_code}' is not a disease code Crossroads knows.",
-                _suggest(disease_code, list(kb.diseases))
-                or f"Use one of: {', '.join(kb.diseases)}.",
+                f"{part}.{name}",
+                f"'{written}' is not a country Crossroads can read; the country stays unknown.",
+                (f"Did you mean {', '.join(matches)}? " if matches else "")
+                + "Write its name (China, 中国, Deutschland) or code (CN, US, DE).",
             )
         )
-    subtype = case.diagnosis.subtype
-    if subtype is not None and disease is not None and subtype not in disease.subtypes:
-        known = list(disease.subtypes)
-        hint = _suggest(subtype, known) or (
-            f"Use one of: {', '.join(known)}."
-            if known
-            else "This disease has no subtypes: leave it out."
-        )
-        problems.append(
-            Problem("diagnosis.subtype", f"'{subtype}' is not a subtype of {disease_code}.", hint)
-        )
+        update[part] = holder.model_copy(update={name: None})
+    return (case.model_copy(update=update) if update else case), warnings, notes
+
+
+def _read_diagnosis(
+    diagnosis: Diagnosis, kb: KnowledgeBase, warnings: list[Problem], notes: list[Problem]
+) -> Diagnosis:
+    if diagnosis.disease is None and diagnosis.subtype is None and not diagnosis.qualifiers:
+        return diagnosis
+    reading = read_diagnosis(kb, diagnosis.disease, diagnosis.subtype, diagnosis.qualifiers)
+    warnings.extend(reading.warnings)
+    notes.extend(reading.notes)
+    details = [diagnosis.details] if diagnosis.details else []
+    details += [d for d in reading.details if d and d not in details]
+    return diagnosis.model_copy(
+        update={
+            "disease": reading.disease,
+            "subtype": reading.subtype,
+            "qualifiers": reading.qualifiers or None,
+            "details": "; ".join(details)[:2000] or None,
+        }
+    )
+
+
+def _read_organs(fitness: Fitness, kb: KnowledgeBase, warnings: list[Problem]) -> Fitness:
+    if not fitness.organ_dysfunction:
+        return fitness
+    organs = []
+    for i, problem in enumerate(fitness.organ_dysfunction):
+        code = organ_code(kb, problem.organ)
+        if code is None:
+            written = problem.organ + (f": {problem.detail}" if problem.detail else "")
+            warnings.append(
+                Problem(
+                    f"fitness.organ_dysfunction[{i}]",
+                    f"'{problem.organ}' is not an organ Crossroads recognises; it is kept as "
+                    f"an organ problem of another organ, with '{written}' as its detail.",
+                    "Start with heart, lung, kidney, liver or marrow, e.g. 'lung: mild COPD'.",
+                )
+            )
+            problem = OrganProblem(organ="other", detail=written[:500])
+        elif code != problem.organ:
+            problem = problem.model_copy(update={"organ": code})
+        organs.append(problem)
+    return fitness.model_copy(update={"organ_dysfunction": organs})
+
+
+def check_case(
+    case: Case, kb: KnowledgeBase, source: str = "", *, strict: bool = True
+) -> tuple[Case, list[Problem]]:
+    """The case with every name turned into a code, and what to tell the reader about it.
+
+    Strictly, anything not understood (a medicine, disease words, an organ, a country) is refused
+    with close matches; leniently it is kept as written, stays unknown, and is a warning. Notes
+    on what was read differently from how it was written (FL grade 3B counted with large B-cell
+    lymphoma) come back in both modes.
+    """
+    read, warnings, notes = read_terms(case, kb)
+    problems: list[Problem] = list(warnings) if strict else []
     regimens = load_regimens()
     new_lines = []
-    for i, line in enumerate(case.lines or []):
+    for i, line in enumerate(read.lines or []):
         if line.agents is None:
             new_lines.append(expand_regimen(line, kb, regimens))
             continue
@@ -135,6 +196,14 @@ def check_codes(case: Case, kb: KnowledgeBase, source: str = "", *, strict: bool
         new_lines.append(line.model_copy(update={"agents": codes}))
     if problems:
         raise UnknownCodeError(source, problems)
-    if case.lines is None:
-        return case
-    return case.model_copy(update={"lines": new_lines})
+    if read.lines is not None:
+        read = read.model_copy(update={"lines": new_lines})
+    unknown = [] if strict else unknown_agents(read, kb) + unknown_regimens(read, kb)
+    return read, notes + warnings + unknown
+
+
+def check_codes(case: Case, kb: KnowledgeBase, source: str = "", *, strict: bool = True) -> Case:
+    """Return the case with drug, diagnosis, organ and country names turned into codes; raise
+    listing everything not understood (or, with ``strict=False``, keep it as written and unknown;
+    :func:`check_case` also returns the warnings to show)."""
+    return check_case(case, kb, source, strict=strict)[0]

@@ -66,7 +66,36 @@ class Release(Data):
 
 class Subtype(Data):
     name: Text
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="How people write it (English, Chinese, abbreviations); read in case files",
+    )
+    read_from: list[str] = Field(
+        default_factory=list,
+        description="Other disease codes under which a person may write this subtype; it is "
+        "then read under this disease (follicular lymphoma grade 3B is counted with large B-cell "
+        "lymphoma, as the labels count it)",
+    )
+
+
+class QualifierValue(Data):
+    """One value of a qualifier (IgG of the myeloma isotype), with the words people write."""
+
+    name: Text
     aliases: list[str] = Field(default_factory=list)
+    subtype: str | None = Field(
+        None, description="The subtype this value implies (grade 3A: fl_grade1_3a)"
+    )
+
+
+class Qualifier(Cited):
+    """A detail clinicians add to a diagnosis (myeloma isotype, MCL variant, FL grade).
+
+    Qualifiers are recorded and shown; no criterion tests them unless a fact is added for it.
+    """
+
+    name: Text
+    values: dict[str, QualifierValue]
 
 
 class TrialStatus(Cited):
@@ -78,8 +107,12 @@ class TrialStatus(Cited):
 class Disease(Data):
     code: str
     name: Text
+    aliases: list[str] = Field(
+        default_factory=list, description="How people write the disease; read in case files"
+    )
     in_scope: bool = True
     subtypes: dict[str, Subtype] = Field(default_factory=dict)
+    qualifiers: dict[str, Qualifier] = Field(default_factory=dict)
     car_t_trials: dict[Jurisdiction, TrialStatus] = Field(default_factory=dict)
     hard_stop: Text | None = Field(
         None, description="Why CAR-T is not a path at all for this disease"

@@ -8,7 +8,11 @@ jurisdiction in the readiness checklist, the report and the web timeline.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import cache
 
+from babel import Locale
+
+from crossroads.common.countries import country_code, country_key
 from crossroads.common.errors import BadOptionError
 from crossroads.kb.models import JURISDICTIONS, Jurisdiction
 
@@ -16,11 +20,30 @@ _KNOWN = ", ".join(JURISDICTIONS[:-1]) + " or " + JURISDICTIONS[-1]
 
 
 def as_jurisdiction(value: object) -> Jurisdiction | None:
-    """The jurisdiction a code names (any case, spaces ignored), or None if it names none."""
+    """The jurisdiction a code or name names (any case, spaces ignored), or None if it names none.
+
+    Names are read as people type them: "China", "中国", "USA", "美国" (Babel's country names,
+    :mod:`crossroads.common.countries`) and "European Union", "欧盟" or "Europe" for the EU.
+    A member state is not read as the EU here: which countries are members is knowledge-base data
+    (``country_jurisdiction``).
+    """
     if not isinstance(value, str):
         return None
     wanted = value.strip().upper()
-    return next((j for j in JURISDICTIONS if j == wanted), None)
+    found = next((j for j in JURISDICTIONS if j == wanted), None)
+    if found is not None:
+        return found
+    if country_key(value) in _eu_names():
+        return "EU"
+    code = country_code(value)
+    return next((j for j in JURISDICTIONS if j == code), None)
+
+
+@cache
+def _eu_names() -> frozenset[str]:
+    """The European Union's name in English and Chinese (Babel), and "Europe"."""
+    names = {Locale.parse(lang).territories["EU"] for lang in ("en", "zh_Hans", "zh_Hant", "de")}
+    return frozenset(country_key(n) for n in (*names, "Europe", "欧洲"))
 
 
 def parse_jurisdiction(value: str) -> Jurisdiction:
@@ -62,13 +85,13 @@ def known_jurisdictions(values: object) -> list[Jurisdiction]:
 
 
 def country_jurisdiction(country: str | None, eu_countries: Collection[str]) -> Jurisdiction | None:
-    """The jurisdiction whose rules apply in a country (two-letter code), None if none does.
+    """The jurisdiction whose rules apply in a country (code or name), None if none does.
 
     ``eu_countries`` is the member-state list of the knowledge base (``checklists.yaml``).
     """
     if not country:
         return None
-    code = country.strip().upper()
+    code = country_code(country) or country.strip().upper()
     if code in ("US", "CN"):
         return as_jurisdiction(code)
     return "EU" if code in eu_countries else None

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crossroads.kb import alternatives, fhir_maps, planning, regimens, review_data, trial_terms
+from crossroads.kb import (
+    alternatives,
+    fhir_maps,
+    planning,
+    regimens,
+    review_data,
+    terms,
+    trial_terms,
+)
 from crossroads.kb.base import KnowledgeBase
 from crossroads.kb.check import Finding, check
 
@@ -23,5 +31,6 @@ def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Findi
     found += fhir_maps.findings(kb, today)
     found += trial_terms.findings(kb, today)
     found += regimens.findings(kb, today)
+    found += terms.findings(kb, today)
     found.sort(key=lambda f: (f.level != "error", f.where))
     return found

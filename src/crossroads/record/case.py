@@ -8,6 +8,9 @@ turn a known answer into an unknown one without anyone noticing.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,17 +20,19 @@ from pydantic import (
     Field,
     PlainSerializer,
     PrivateAttr,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from crossroads.common.chronology import DayRange, narrow
-from crossroads.common.dates import DATE_PATTERN, PartialDate, age_on
+from crossroads.common.countries import country_code
+from crossroads.common.dates import PartialDate, age_on
 from crossroads.common.text import problem_in, refusal
 
 SCHEMA_ID = "crossroads.case/v1"
-CODE_LENGTH = 64  # a knowledge-base code is short; a longer value is text, not a code
+TERM_LENGTH = 200  # a disease or subtype as written: a code, or a few words from a report
 
 DateField = Annotated[
     PartialDate,
@@ -36,11 +41,60 @@ DateField = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": DATE_PATTERN,
-            "description": "YYYY, YYYY-MM or YYYY-MM-DD; a partial date is an interval.",
+            "description": (
+                "YYYY, YYYY-MM or YYYY-MM-DD (also read: 2025/09, 09/2025, Sept 2025, "
+                "3 September 2025, 2025年9月, 2025年9月3日; 03/04/2025 is refused as it reads "
+                "two ways); a partial date is an interval. Written back as YYYY-MM-DD."
+            ),
+            "examples": ["2025", "2025-09", "2025-09-03"],
         }
     ),
 ]
+
+
+def _country(value: Any) -> Any:
+    """A country as typed ("China", "中国", "USA", "cn") becomes its ISO code; text that names no
+    country is kept as written, and the check against the knowledge base warns about it."""
+    if isinstance(value, str):
+        return country_code(value) or value.strip()
+    return value
+
+
+CountryField = Annotated[
+    str,
+    BeforeValidator(_country),
+    Field(min_length=1, max_length=100),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 100,
+            "description": "ISO 3166 two-letter code, or the country's name (China, 中国, "
+            "United States, Deutschland); written back as the code.",
+        }
+    ),
+]
+
+_NUMBER = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)\s*(.*?)\s*$")
+
+
+def _number_with_unit(units: tuple[str, ...], field: str) -> Any:
+    """A reader for a number that may be written with its unit ("45 %", "55 mL/min/1.73m2")."""
+
+    def read(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        match = _NUMBER.match(value)
+        unit = match.group(2).replace(" ", "").lower() if match else None
+        if match is None or (unit and unit not in units):
+            raise ValueError(
+                f"'{value}' is not a number for {field}; write a number"
+                + (f" in {units[0]}" if units[0] else "")
+                + ", e.g. 45."
+            )
+        return float(match.group(1).replace(",", "."))
+
+    return read
+
 
 Response = Literal["CR", "PR", "SD", "PD"]
 IneligibleReason = Literal[
@@ -94,7 +148,7 @@ class Patient(Record):
     contact: Contact | None = None
     age_years: int | None = Field(None, ge=0, le=120)
     sex: Literal["female", "male", "other"] | None = None
-    country: str | None = Field(None, min_length=2, max_length=2, description="ISO 3166 code")
+    country: CountryField | None = None
     city: str | None = Field(None, max_length=100)
     language: Literal["en", "zh-Hans"] | None = None
 
@@ -107,11 +161,37 @@ class TargetAntigens(Record):
 
 
 class Diagnosis(Record):
+    """The diagnosis, as codes or as written.
+
+    ``disease`` and ``subtype`` may be knowledge-base codes or the words of a report ("DLBCL",
+    "IgG kappa", "MCL classic", "PTCL", "多发性骨髓瘤"); the check against the knowledge base
+    (``crossroads.engine.codes``) reads them into codes and ``qualifiers``, and keeps whatever it
+    could not read in ``details`` with a warning, so nothing written is lost or guessed.
+    """
+
     disease: str | None = Field(
-        None, max_length=CODE_LENGTH, description="Disease code from the knowledge base"
+        None,
+        max_length=TERM_LENGTH,
+        description="Disease code (lbcl, fl, mcl, cll, mzl, ball, mm, hodgkin, aml, other) or "
+        "the disease as written (DLBCL, multiple myeloma, PTCL, breast cancer, 多发性骨髓瘤)",
     )
     subtype: str | None = Field(
-        None, max_length=CODE_LENGTH, description="Subtype code from the knowledge base"
+        None,
+        max_length=TERM_LENGTH,
+        description="Subtype code or the subtype as written (IgG kappa, MCL classic, grade 3A, "
+        "gastric MALT, Ph-like, GCB type)",
+    )
+    qualifiers: (
+        dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=100)]] | None
+    ) = Field(
+        None,
+        description="Details clinicians add, by kind: isotype and light_chain (myeloma), "
+        "variant (MCL), grade (FL), site (MZL), genetic_group (B-ALL), cell_of_origin (LBCL)",
+    )
+    details: str | None = Field(
+        None,
+        max_length=2000,
+        description="What the report says that Crossroads did not read into codes, as written",
     )
     stage: str | None = Field(None, max_length=20)
     diagnosed: DateField | None = None
@@ -189,12 +269,132 @@ class CellularTherapy(Record):
     date: DateField | None = None
 
 
+ORGANS = ("heart", "lung", "kidney", "liver", "marrow", "other")
+
+
+class OrganProblem(Record):
+    """One organ that is not working well, with what the record says about it."""
+
+    organ: str = Field(
+        min_length=1,
+        max_length=60,
+        description="heart, lung, kidney, liver, marrow or other (or the organ as written: "
+        "renal, cardiac, 肺)",
+    )
+    detail: str | None = Field(None, max_length=500, description="e.g. mild COPD")
+
+
+def _organ_item(value: Any) -> Any:
+    """``"lung: mild COPD"`` is the organ and its detail; ``"heart"`` the organ alone."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    organ, sep, detail = text.replace("：", ":").partition(":")
+    if not sep:
+        return {"organ": text}
+    return {"organ": organ.strip() or "other", "detail": detail.strip() or None}
+
+
+def _organ_out(problem: OrganProblem) -> str | dict[str, str]:
+    """An organ alone is written as its code (``heart``), as the case format always had it."""
+    if problem.detail is None:
+        return problem.organ
+    return {"organ": problem.organ, "detail": problem.detail}
+
+
+OrganItem = Annotated[
+    OrganProblem,
+    BeforeValidator(_organ_item),
+    PlainSerializer(_organ_out),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "description": "An organ (heart) or 'organ: detail'"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "organ": {"type": "string", "maxLength": 60},
+                        "detail": {"type": "string", "maxLength": 500},
+                    },
+                    "required": ["organ"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+# Input checks only: the widest values a measurement can take. They keep a typing slip (450 for
+# 45) out of the record; no answer compares a value with them (limits that decide anything are
+# knowledge-base data with a source).
+BILIRUBIN_UNITS = ("mg/dL", "µmol/L")
+BILIRUBIN_MOST = {"mg/dL": 50.0, "µmol/L": 855.0}
+
+
+class Bilirubin(Record):
+    """Total bilirubin with its unit: a bare number is ambiguous (mg/dL in the US, µmol/L in
+    Europe and China differ 17-fold)."""
+
+    value: float = Field(ge=0)
+    unit: Literal["mg/dL", "µmol/L"]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _written(cls, value: Any) -> Any:
+        if isinstance(value, bool | int | float):
+            raise ValueError(f"{value} needs its unit; write e.g. '1.2 mg/dL' or '20 µmol/L'.")
+        if isinstance(value, str):
+            match = _NUMBER.match(value)
+            unit = _bilirubin_unit(match.group(2)) if match else None
+            if match is None or unit is None:
+                raise ValueError(
+                    f"'{value}' is not a bilirubin value; write e.g. '1.2 mg/dL' or '20 µmol/L'."
+                )
+            return {"value": float(match.group(1).replace(",", ".")), "unit": unit}
+        if isinstance(value, dict) and isinstance(value.get("unit"), str):
+            unit = _bilirubin_unit(value["unit"])
+            return {**value, "unit": unit or value["unit"]}
+        return value
+
+    @model_validator(mode="after")
+    def _range(self) -> Bilirubin:
+        most = BILIRUBIN_MOST[self.unit]
+        if self.value > most:
+            raise ValueError(
+                f"bilirubin {self.value:g} {self.unit} is more than any measured value "
+                f"({most:g} {self.unit}); check the number and the unit."
+            )
+        return self
+
+
+def _bilirubin_unit(text: str) -> str | None:
+    unit = text.replace(" ", "").replace("μ", "µ").replace("u", "µ").lower()
+    return {"mg/dl": "mg/dL", "µmol/l": "µmol/L"}.get(unit)
+
+
 class Fitness(Record):
     ecog: int | None = Field(None, ge=0, le=4, description="ECOG performance status 0-4")
     active_infection: bool | None = None
-    organ_dysfunction: (
-        list[Literal["heart", "lung", "kidney", "liver", "marrow", "other"]] | None
-    ) = None
+    organ_dysfunction: list[OrganItem] | None = Field(
+        None,
+        description="Organs not working well: a code (heart, lung, kidney, liver, marrow, "
+        "other), 'organ: detail' (lung: mild COPD) or {organ, detail}; [] means none",
+    )
+    lvef_percent: Annotated[
+        float | None, BeforeValidator(_number_with_unit(("%",), "lvef_percent"))
+    ] = Field(
+        None, ge=1, le=100, description="Heart pumping (left ventricular ejection fraction), %"
+    )
+    egfr: Annotated[
+        float | None,
+        BeforeValidator(_number_with_unit(("ml/min/1.73m2", "ml/min/1.73m²", "ml/min"), "egfr")),
+    ] = Field(None, ge=0, le=200, description="Kidney filtration (eGFR), mL/min/1.73m²")
+    bilirubin: Bilirubin | None = Field(
+        None, description="Total bilirubin with its unit: '1.2 mg/dL' or '20 µmol/L'"
+    )
+    spo2_percent: Annotated[
+        float | None, BeforeValidator(_number_with_unit(("%",), "spo2_percent"))
+    ] = Field(None, ge=1, le=100, description="Oxygen saturation on room air (SpO2), %")
 
 
 Goal = Literal["cure", "longer_control", "comfort", "time_at_home", "bridge_to_transplant"]
@@ -231,7 +431,7 @@ class Preferences(Record):
 class Logistics(Record):
     """Practical readiness (step 4): who, where, how, and with what money."""
 
-    treatment_country: str | None = Field(None, min_length=2, max_length=2)
+    treatment_country: CountryField | None = None
     caregiver_available: bool | None = Field(None, description="A caregiver around the clock")
     caregiver_weeks: int | None = Field(None, ge=0, le=52)
     lodging_near_centre: bool | None = None
@@ -341,6 +541,25 @@ class Case(Record):
     )
 
     @model_validator(mode="after")
+    def _not_after_assessment(self, info: ValidationInfo) -> Case:
+        """No date of the history lies after the assessment date (or after today, when the
+        record has none): a history cannot hold what has not happened yet, and such a date is a
+        typing slip that would silently change every month count. Planned dates (``actions``
+        due dates) and the date the sentences were edited are not history and may lie later."""
+        context = info.context if isinstance(info.context, dict) else {}
+        today = context.get("today") or dt.date.today()
+        limit = self.assessment_date.latest if self.assessment_date else today
+        what = f"assessment_date ({self.assessment_date})" if self.assessment_date else "today"
+        for where, date in history_dates(self):
+            if date.earliest > limit:
+                raise ValueError(
+                    f"{where} ({date}) is after {what}; a history date cannot be later. "
+                    "Correct the date"
+                    + ("." if self.assessment_date else " or set assessment_date.")
+                )
+        return self
+
+    @model_validator(mode="after")
     def _consistent(self) -> Case:
         born, on, given = self.patient.birth_date, self.assessment_date, self.patient.age_years
         if born and on:
@@ -370,6 +589,29 @@ class Case(Record):
     def to_data(self) -> dict[str, Any]:
         """The record as plain data in the public format (unknown fields left out)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def history_dates(case: Case) -> Iterator[tuple[str, PartialDate]]:
+    """Every date of what has already happened, with its field path."""
+    singles = {
+        "patient.birth_date": case.patient.birth_date,
+        "diagnosis.diagnosed": case.diagnosis.diagnosed,
+        "disease_status.last_progression": case.disease_status.last_progression,
+    }
+    for where, date in singles.items():
+        if date is not None:
+            yield where, date
+    for i, line in enumerate(case.lines or []):
+        for name in ("start", "end", "progression"):
+            date = getattr(line, name)
+            if date is not None:
+                yield f"lines[{i}].{name}", date
+    for i, transplant in enumerate(case.transplants or []):
+        if transplant.date is not None:
+            yield f"transplants[{i}].date", transplant.date
+    for i, therapy in enumerate(case.prior_cellular_therapy or []):
+        if therapy.date is not None:
+            yield f"prior_cellular_therapy[{i}].date", therapy.date
 
 
 def line_chronology(

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 TEMPLATE = """\
 # A Crossroads case record. Leave out anything you do not know: missing means "unknown",
-# never "no". Dates can be a year (2024), a month (2024-08) or a day (2024-08-15).
+# never "no". Dates can be a year (2024), a month (2024-08, Sept 2024, 2024年8月) or a day
+# (2024-08-15). Write 03/04/2025-style dates out: they read two ways and are refused.
 schema: crossroads.case/v1
 patient:
   # Identity fields are optional and never leave Crossroads in a de-identified packet.
   name:
   birth_date:          # or give age_years instead
   sex:                 # female | male | other
-  country:             # two letters, e.g. NL, CN, US
+  country:             # a name or two letters, e.g. China, 中国, Netherlands, CN, US
   language: en         # en | zh-Hans
 diagnosis:
-  disease:             # lbcl | fl | mcl | cll | mzl | ball | mm | hodgkin | aml | other
-  subtype:             # e.g. dlbcl_nos, hgbcl, pmbcl, tfl, fl3b, pcnsl (see `crossroads kb list`)
+  disease:             # as the report says (DLBCL, multiple myeloma, PTCL) or a code: lbcl | fl |
+                       # mcl | cll | mzl | ball | mm | hodgkin | aml | other
+  subtype:             # as written (IgG kappa, MCL classic, grade 3A, Ph-like) or a code such as
+                       # dlbcl_nos, hgbcl, pmbcl, tfl, fl3b, pcnsl (see `crossroads kb list`)
   diagnosed:
   cns_involvement:     # true | false
 lines:                 # every earlier treatment, oldest first
@@ -36,6 +39,10 @@ prior_cellular_therapy: []   # e.g. [{target: CD19, product: tisagenlecleucel, d
 fitness:
   ecog:                # 0 (fully active) to 4 (in bed all day)
   active_infection:
-  organ_dysfunction: []
+  organ_dysfunction: []  # e.g. [heart, "lung: mild COPD"]
+  lvef_percent:        # heart pumping (LVEF), %
+  egfr:                # kidney filtration, mL/min/1.73m²
+  bilirubin:           # with its unit, e.g. 1.2 mg/dL or 20 µmol/L
+  spo2_percent:        # oxygen saturation, %
 assessment_date:       # the date this assessment is for; today if left out
 """

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crossroads.common.errors import Problem, UnknownCodeError
 from crossroads.engine.classify import Classification, classify
-from crossroads.engine.codes import check_codes, unknown_agents, unknown_regimens
+from crossroads.engine.codes import check_case, check_codes, unknown_regimens
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase, load_kb
 from crossroads.record.case import Case
 from crossroads.record.load import load_case
@@ -24,17 +24,19 @@ def prepare_case(path: str | Path, kb: KnowledgeBase, *, strict: bool = True) ->
 
 
 def read_case(path: str | Path, kb: KnowledgeBase, *, strict: bool) -> tuple[Case, list[Problem]]:
-    """The checked case and, when read leniently, a warning per unknown medicine or regimen.
+    """The checked case and what to tell the reader: when read leniently, a warning per part
+    not understood (a medicine, a regimen name, disease words, an organ, a country); notes in
+    both modes.
 
     A regimen name Crossroads does not know, on a line that lists no medicines, leaves them
     unknown: a warning when read leniently, refused when strict (``crossroads --strict``), since
     a pipeline cannot ask what the name meant.
     """
-    case = prepare_case(path, kb, strict=strict)
+    case, problems = check_case(load_case(path), kb, str(path), strict=strict)
     regimens = unknown_regimens(case, kb)
     if strict and regimens:
         raise UnknownCodeError(str(path), regimens)
-    return case, ([] if strict else unknown_agents(case, kb) + regimens)
+    return case, problems
 
 
 def assess_file(

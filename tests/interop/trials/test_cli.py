@@ -64,7 +64,7 @@ def test_cli_trials_reads_a_folder_of_studies(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--country", "China"), "error: --country: 'China' is not a two-letter country code"),
+        (("--country", "Chna"), "error: --country: 'Chna' is not a country Crossroads can read."),
         (("--studies", "no/such/folder"), "error: no/such/folder: no such file or folder"),
         (("--today", "30.11.2026"), "error: --today: '30.11.2026' is not a date"),
     ],

@@ -190,9 +190,18 @@ def test_search_filters_by_place(
     assert result.outside_place == outside
 
 
-def test_search_refuses_a_country_that_is_not_a_code(kb: KnowledgeBase, shipped: StudySet) -> None:
-    with pytest.raises(BadOptionError, match="'China' is not a two-letter country code"):
-        _run(kb, shipped, "lbcl_dlbcl_third_line_cn_patient_cross_border", country="China")
+def test_search_refuses_a_country_it_cannot_read(kb: KnowledgeBase, shipped: StudySet) -> None:
+    with pytest.raises(
+        BadOptionError, match=r"'Chna' is not a country .* Did you mean China \(CN\)"
+    ):
+        _run(kb, shipped, "lbcl_dlbcl_third_line_cn_patient_cross_border", country="Chna")
+
+
+@pytest.mark.parametrize("written", ["CN", "cn", "China", "中国", "PRC", "CHN"])
+def test_search_reads_a_country_by_name(kb: KnowledgeBase, shipped: StudySet, written: str) -> None:
+    by_code = _run(kb, shipped, "lbcl_dlbcl_third_line_cn_patient_cross_border", country="CN")
+    by_name = _run(kb, shipped, "lbcl_dlbcl_third_line_cn_patient_cross_border", country=written)
+    assert [r.study.study_id for r in by_name.shown] == [r.study.study_id for r in by_code.shown]
 
 
 def test_search_sorts_by_fit_count_not_by_quality(kb: KnowledgeBase, shipped: StudySet) -> None:

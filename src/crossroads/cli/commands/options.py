@@ -160,9 +160,14 @@ def case_for(path: Path, kb: KnowledgeBase) -> Case:
 
     case, warnings = read_case(path, kb, strict=Reading.strict)
     for problem in warnings:
-        sys.stderr.write(
-            f"warning: {path}: {problem} Its drug classes stay unknown; use --strict to refuse.\n"
-        )
+        if problem.note:
+            sys.stderr.write(f"note: {path}: {problem}\n")
+            continue
+        if ".agents[" in problem.location or problem.location.endswith(".regimen"):
+            tail = " Its drug classes stay unknown; use --strict to refuse."
+        else:
+            tail = "" if Reading.strict else " Use --strict to refuse."
+        sys.stderr.write(f"warning: {path}: {problem}{tail}\n")
     for note in expansion_notes(case, kb):
         sys.stderr.write(f"note: {path}: {note['text']}\n")
     return case

@@ -134,7 +134,10 @@ class _Exporter:
                 out.append(ext(mcode.EXT_INELIGIBLE_REASON, valueCode=reason))
         if (infection := self._take("fitness", "active_infection")) is not None:
             out.append(ext(mcode.EXT_ACTIVE_INFECTION, valueBoolean=infection))
-        if self.rest.get("fitness", {}).get("organ_dysfunction"):
+        organs = self.rest.get("fitness", {}).get("organ_dysfunction")
+        # Organ codes alone go to the extension; a list with details ("lung: mild COPD") stays
+        # whole in the case-data residue, so the details are not lost.
+        if organs and all(isinstance(o, str) for o in organs):
             for organ in self._take("fitness", "organ_dysfunction"):
                 out.append(ext(mcode.EXT_ORGAN_DYSFUNCTION, valueCode=organ))
         return out

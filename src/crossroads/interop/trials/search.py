@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crossroads.common.countries import CountryError, parse_country
 from crossroads.common.dates import Interval, PartialDate
 from crossroads.common.errors import BadOptionError
-from crossroads.interop.trials.countries import country_code, is_country_code
+from crossroads.interop.trials.countries import country_code
 from crossroads.interop.trials.ctgov import read_study_file, study_files
 from crossroads.interop.trials.eligibility import (
     CriterionResult,
@@ -245,12 +246,10 @@ def _in_place(study: Study, country: str | None, city: str | None) -> bool:
 def _check_options(options: SearchOptions) -> str | None:
     if options.country is None:
         return None
-    code = options.country.strip().upper()
-    if not is_country_code(code):
-        raise BadOptionError(
-            f"--country: '{options.country}' is not a two-letter country code; write e.g. CN or US."
-        )
-    return code
+    try:
+        return parse_country(options.country)
+    except CountryError as error:
+        raise BadOptionError(f"--country: {error}") from None
 
 
 def search(

@@ -240,7 +240,10 @@ def deidentify(
         "fitness": {
             "ecog": fitness.ecog,
             "active_infection": fitness.active_infection,
-            "organ_dysfunction": fitness.organ_dysfunction,
+            # the organs only: a detail is free text a person typed (it may name a hospital)
+            "organ_dysfunction": None
+            if fitness.organ_dysfunction is None
+            else list(dict.fromkeys(o.organ for o in fitness.organ_dysfunction)),
         },
         "assessed": clock.offset(classification.facts.assessment_date),
         "preferences": {
