@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crossroads.kb import alternatives, fhir_maps, planning, review_data, trial_terms
+from crossroads.kb import alternatives, fhir_maps, lines, planning, review_data, trial_terms
 from crossroads.kb.base import KnowledgeBase
 from crossroads.kb.check import Finding, check
 
@@ -22,5 +22,6 @@ def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Findi
     found += review_data.findings(kb, today=today)
     found += fhir_maps.findings(kb, today)
     found += trial_terms.findings(kb, today)
+    found += lines.findings(kb, today)
     found.sort(key=lambda f: (f.level != "error", f.where))
     return found
