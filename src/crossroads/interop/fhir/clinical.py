@@ -695,7 +695,8 @@ class ClinicalReader:
     def _names(self, codes: str) -> str:
         drugs, lang = self.ctx.kb.drugs, self.notes.lang
         parts = [c.strip() for c in codes.split(",") if c.strip()]
-        return ", ".join(drugs[c].name.get(lang) if c in drugs else c for c in parts)
+        joint = "、" if lang.startswith("zh") else ", "
+        return joint.join(drugs[c].name.get(lang) if c in drugs else c for c in parts)
 
     def _agents_text(self, line: DerivedLine) -> str:
         if line.agents is None:
