@@ -198,16 +198,27 @@ class _Line:
     extra_sources: list[str] = field(default_factory=list)
     unknown: int = 0  # medicines not identified that belong to this line
 
+    _last: PartialDate | None = None
+    _ongoing: bool = False
+
+    def add(self, item: _Item) -> None:
+        """Append an item, keeping the line's last day and open state current."""
+        self.items.append(item)
+        self._last = _later(self.last, item.last)
+        self._ongoing = self._ongoing or item.ongoing
+
+    def reset(self, items: list[_Item]) -> None:
+        self.items, self._last, self._ongoing = [], None, False
+        for item in items:
+            self.add(item)
+
     @property
     def last(self) -> PartialDate:
-        found = self.start
-        for item in self.items:
-            found = _later(found, item.last)
-        return found
+        return self._last or self.start
 
     @property
     def ongoing(self) -> bool:
-        return any(item.ongoing for item in self.items)
+        return self._ongoing
 
 
 @dataclass
@@ -272,7 +283,7 @@ class _Run:
         elif agent not in line.regimen:
             self._new_agent(line, item, agent)
             line = self.lines[-1]
-        line.items.append(item)
+        line.add(item)
 
     def _new_agent(self, line: _Line, item: _Item, agent: str) -> None:
         """A medicine not yet in the line: joins the regimen, or starts the next line."""
@@ -306,7 +317,7 @@ class _Run:
         line = self._current(item)
         if item.procedure == "cellular":
             if line is not None:
-                line.items.append(item)
+                line.add(item)
             return
         tandem = self.rules.data.myeloma.tandem_days.value
         if line is not None and self.myeloma and line.transplants:
@@ -321,7 +332,7 @@ class _Run:
                 return
             line = self._open(item, Reason.of("opened_transplant", date=item.date))
         line.transplants.append(item.date)
-        line.items.append(item)
+        line.add(item)
 
     # -- maintenance: one regimen agent carried on alone -----------------------------------
     def split_maintenance(self) -> None:
@@ -331,14 +342,14 @@ class _Run:
             tail = self._maintenance_tail(line)
             if tail:
                 agent = tail[0].agent
-                line.items = [i for i in line.items if i not in tail]
+                line.reset([i for i in line.items if i not in tail])
                 maintenance = _Line(
                     start=tail[0].date,
-                    items=tail,
                     regimen={agent} if agent else set(),
                     kind="maintenance",
                     reasons=[Reason.of("maintenance", agent=agent, limit=self.window)],
                 )
+                maintenance.reset(tail)
                 out.append(maintenance)
         self.lines = out
 
