@@ -17,7 +17,12 @@ import pytest
 from crossroads.engine.classify import classify
 from crossroads.engine.codes import check_codes
 from crossroads.interop.fhir import import_resources
-from crossroads.interop.fhir.mcode import CONDITION_CLINICAL, CS_DIAGNOSIS, CS_DRUG
+from crossroads.interop.fhir.mcode import (
+    CONDITION_CLINICAL,
+    CS_DIAGNOSIS,
+    CS_DRUG,
+    EXT_ASSESSMENT_DATE,
+)
 from crossroads.kb import KnowledgeBase
 
 pytestmark = pytest.mark.integration
@@ -49,7 +54,7 @@ PATIENT = {
     "gender": "male",
     "extension": [
         {
-            "url": "https://crossroads.example.org/fhir/StructureDefinition/assessment-date",
+            "url": EXT_ASSESSMENT_DATE,
             "valueDate": "2026-11-01",
         }
     ],
@@ -229,3 +234,16 @@ def test_an_unidentified_medicine_between_the_lines_leaves_the_lines_unknown(
         "rituximab, carmustine, cytarabine, melphalan, from 2025-04-14 to 2025-08-04. Add the "
         "lines by hand or ask the treating team."
     )
+
+
+def test_only_a_steroid_in_the_records_leaves_the_lines_unknown(kb: KnowledgeBase) -> None:
+    steroid = _dose("prednisone", dt.date(2024, 3, 4), 1)
+    result = import_resources([PATIENT, CONDITION, steroid], kb)
+    assert result.case.lines is None  # no line found is not "never treated"
+    assert [(n.kind, n.where, n.message) for n in result.notes] == [
+        (
+            "not_used",
+            "MedicationAdministration/prednisone-1",
+            "prednisone: steroid given outside any line; a steroid alone is not counted as a line.",
+        )
+    ]

@@ -642,7 +642,7 @@ class ClinicalReader:
         )
         self._line_notes(result)
         lines = result.case_lines()
-        if lines is not None:
+        if lines:  # no line found is not "no treatment": records may be missing, so unknown
             self.ctx.data["lines"] = lines
 
     def _line_notes(self, result: LinesResult) -> None:
