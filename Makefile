@@ -58,6 +58,7 @@ bench: setup ## Print speed figures next to their floors (about 4 minutes)
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_deid.py
 	$(PY) scripts/bench_interop.py
+	$(PY) scripts/bench_lines.py
 	$(PY) scripts/bench_report.py
 	$(PY) scripts/bench_api.py
 	$(PY) scripts/bench_web.py

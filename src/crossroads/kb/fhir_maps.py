@@ -35,6 +35,37 @@ TransplantType = Literal["autologous", "allogeneic"]
 # Keys of `systems` whose codes drug entries carry (Drug.rxnorm, Drug.atc, Drug.snomed).
 DRUG_CODE_SYSTEMS = ("rxnorm", "atc", "snomed")
 
+# Why the line-of-therapy rules (engine/lines.py) grouped, split, left out or could not settle
+# medicine records; the import report words each one (``lines.<key>`` phrases).
+LINE_REASONS = (
+    "opened_first",
+    "opened_gap",
+    "opened_new_agent",
+    "opened_second_transplant",
+    "opened_transplant",
+    "joined_substitution",
+    "joined_after_transplant",
+    "maintenance",
+    "conditioning",
+    "conditioning_cellular",
+    "unknown_agent",
+    "dropped",
+    "unsure_gap",
+    "unsure_window",
+    "unsure_after_transplant",
+    "unsure_tandem",
+    "unsure_transplant_alone",
+    "unsure_unknown_outside",
+    "unsure_unknown_near",
+    "unsure_no_date",
+    "unsure_conditioning",
+    "unsure_conditioning_alone",
+    "unsure_disease",
+    "left_supportive",
+    "left_steroid",
+    "left_planned",
+)
+
 # Phrases the FHIR importer and the CDS Hooks cards look up; `findings` refuses a file without one.
 REQUIRED_PHRASES = (
     "import.unmapped_code",
@@ -49,6 +80,16 @@ REQUIRED_PHRASES = (
     "import.lines_not_grouped",
     "import.stage_unclear",
     "import.fhir_problem",
+    "import.line_derived",
+    "import.maintenance_derived",
+    "import.lines_unsure",
+    "import.lines_dates",
+    "import.lines_ongoing",
+    "import.lines_agents_unknown",
+    "import.lines_found_line",
+    "import.lines_found_maintenance",
+    "import.lines_found_none",
+    *(f"lines.{key}" for key in LINE_REASONS),
     "report.unmapped",
     "report.ambiguous",
     "report.problem",

@@ -11,6 +11,7 @@ import datetime as dt
 from crossroads.kb import (
     alternatives,
     fhir_maps,
+    lines,
     planning,
     regimens,
     review_data,
@@ -32,5 +33,6 @@ def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Findi
     found += trial_terms.findings(kb, today)
     found += regimens.findings(kb, today)
     found += terms.findings(kb, today)
+    found += lines.findings(kb, today)
     found.sort(key=lambda f: (f.level != "error", f.where))
     return found

@@ -61,9 +61,9 @@ def test_cli_import_warns_and_exits_zero_when_something_is_not_mapped(tmp_path: 
     target = tmp_path / "imported.yaml"
     result = run("fhir", "import", str(FIXTURES / "ctms-eom_patient_1.json"), "-o", str(target))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "Not mapped (left unknown): 4"
+    assert result.stdout.splitlines()[0] == "Not mapped (left unknown): 5"
     assert "Not used (Crossroads does not keep it): 14" in result.stdout
-    assert result.stderr.splitlines()[-1] == "warning: 4 item(s) not mapped; see the list above."
+    assert result.stderr.splitlines()[-1] == "warning: 5 item(s) not mapped; see the list above."
     data = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert data["fitness"] == {"ecog": 3}
     assert "diagnosis" not in data  # nothing known: left out, not filled with a guess

@@ -37,6 +37,11 @@ def _statement(concept: dict[str, Any], kind: str = "MedicationStatement") -> di
     }
 
 
+def _unmapped(result: ImportResult, where: str) -> list[str]:
+    """What the import could not read at ``where`` (a note that a line was grouped is not one)."""
+    return [n.message for n in result.notes if n.where == where and n.kind == "unmapped"]
+
+
 def _agents_read(result: ImportResult) -> list[str]:
     """The medicines the import understood, whether it grouped them into lines or not."""
     if result.case.lines:
@@ -58,7 +63,7 @@ def test_rxnorm_ingredient_codes_import_as_their_agents(
 ) -> None:
     concept = {"coding": [{"system": RXNORM, "code": code}]}
     result = import_resources([PATIENT, _statement(concept, "MedicationAdministration")], kb)
-    assert [n for n in result.notes if n.where == "MedicationAdministration/m"] == []
+    assert _unmapped(result, "MedicationAdministration/m") == []
     assert any(agent in text for text in _agents_read(result))
 
 
@@ -74,7 +79,7 @@ def test_atc_and_snomed_coded_statements_import(
     kb: KnowledgeBase, coding: dict[str, str], agent: str
 ) -> None:
     result = import_resources([PATIENT, _statement({"coding": [coding]})], kb)
-    assert [n for n in result.notes if n.where == "MedicationStatement/m"] == []
+    assert _unmapped(result, "MedicationStatement/m") == []
     assert any(agent in text for text in _agents_read(result))
 
 
@@ -82,8 +87,9 @@ def test_an_unknown_code_stays_unmapped(kb: KnowledgeBase) -> None:
     result = import_resources(
         [PATIENT, _statement({"coding": [{"system": ATC, "code": "L01FA99"}]})], kb
     )
-    assert [(n.kind, n.where) for n in result.notes] == [("unmapped", "MedicationStatement/m")]
-    assert result.notes[0].message.startswith(f"{ATC}#L01FA99 is not in Crossroads' code tables")
+    code, lines = _unmapped(result, "MedicationStatement/m")
+    assert code.startswith(f"{ATC}#L01FA99 is not in Crossroads' code tables")
+    assert lines.startswith("The medicine records cannot be grouped into lines of treatment")
 
 
 @pytest.mark.parametrize(
@@ -94,8 +100,7 @@ def test_a_medicine_given_by_name_only_is_read_when_the_whole_name_is_known(
     kb: KnowledgeBase, text: str, read: bool
 ) -> None:
     result = import_resources([PATIENT, _statement({"text": text})], kb)
-    unmapped = [n for n in result.notes if n.where == "MedicationStatement/m"]
-    assert (unmapped == []) is read
+    assert (_unmapped(result, "MedicationStatement/m") == []) is read
 
 
 def test_fhir_maps_read_drug_codes_from_the_drug_list(kb: KnowledgeBase) -> None:

@@ -78,6 +78,8 @@ def test_import_eom_patient_reports_breast_cancer_codes_as_not_mapped(kb: Knowle
         ("unmapped", "Condition/conditionId-1"),  # SNOMED 372137005 breast cancer
         ("unmapped", "Condition/conditionId-1"),  # SNOMED 1187425009 histology
         ("not_used", "Condition/conditionId-1.extension"),  # condition-assertedDate
+        # Both medicines are unidentified and start outside any line: the lines stay unknown.
+        ("unmapped", "MedicationStatement/medicationId-1, MedicationStatement/medicationId-2"),
     ]
     unmapped = [n.message for n in result.unmapped]
     assert unmapped[0] == (
@@ -88,6 +90,16 @@ def test_import_eom_patient_reports_breast_cancer_codes_as_not_mapped(kb: Knowle
         f"{SNOMED}#372137005 (Primary malignant neoplasm of breast (disorder)) is not in "
         "Crossroads' code tables, so the disease stays unknown."
     )
+
+
+PACLITAXEL_RECORDS = ", ".join(
+    f"MedicationStatement/{i}"
+    for i in (
+        "6556b6b3-678c-4fd6-9309-8df7742f6e4e",
+        "6cb316ef-0e5a-4e33-9c03-6a9954150c91",
+        "3ca6685f-7bb0-4714-93cb-ca2488438fcc",
+    )
+)
 
 
 def test_import_synthea_bundle_keeps_only_this_patients_data(kb: KnowledgeBase) -> None:
@@ -129,7 +141,9 @@ def test_import_synthea_bundle_keeps_only_this_patients_data(kb: KnowledgeBase) 
         "Condition/4dee068c-5ffe-4977-8677-4ff9b518e763",  # SNOMED 254837009 breast cancer
         "Condition/4dee068c-5ffe-4977-8677-4ff9b518e763",  # SNOMED 367651003 morphology
         "Condition/4dee068c-5ffe-4977-8677-4ff9b518e763.stage",  # two different stage groups
+        PACLITAXEL_RECORDS,  # unidentified medicines outside any line: lines stay unknown
     ]
+    assert "lines" not in _data(result)
 
 
 def test_import_synthea_bundle_lists_every_note(kb: KnowledgeBase) -> None:
@@ -165,6 +179,7 @@ def test_import_synthea_bundle_lists_every_note(kb: KnowledgeBase) -> None:
         ("unmapped", condition),
         ("unmapped", condition),
         ("unmapped", f"{condition}.stage"),
+        ("unmapped", PACLITAXEL_RECORDS),
     ]
 
 
@@ -186,10 +201,18 @@ def test_import_disease_status_bundle_without_a_patient(kb: KnowledgeBase) -> No
 
 def test_import_medication_request_bundle_reports_the_example_code(kb: KnowledgeBase) -> None:
     result = _import(kb, "mef-csv-medication-request-bundle.json")
-    assert _notes(result) == [("problem", "Bundle"), ("unmapped", "MedicationRequest/requestId-1")]
+    request = "MedicationRequest/requestId-1"
+    assert _notes(result) == [
+        ("problem", "Bundle"),
+        ("unmapped", request),
+        ("problem", request),  # authoredOn is the placeholder "YYYY-MM-DD"
+        ("unmapped", request),  # so it cannot be placed in a line: lines unknown
+    ]
     assert result.notes[1].message.startswith(
         "example-code-system#example-code (Example Text) is not"
     )
+    assert "1 record(s) have no date" in result.notes[3].message
+    assert result.case.lines is None
 
 
 def test_import_staging_bundle_has_nothing_crossroads_keeps(kb: KnowledgeBase) -> None:
@@ -414,7 +437,9 @@ def test_import_refuses_ecog_five_and_undated_disagreement(kb: KnowledgeBase) ->
     assert [(n.kind, n.where) for n in mixed.notes] == [("problem", "Observation/a, Observation/b")]
 
 
-def test_import_does_not_group_other_systems_medicines_into_lines(kb: KnowledgeBase) -> None:
+def test_import_groups_medicines_but_leaves_a_line_with_an_unknown_medicine_open(
+    kb: KnowledgeBase,
+) -> None:
     def med(med_id: str, code: str) -> dict[str, Any]:
         return {
             "resourceType": "MedicationAdministration",
@@ -428,15 +453,22 @@ def test_import_does_not_group_other_systems_medicines_into_lines(kb: KnowledgeB
     result = import_resources(
         [PATIENT, med("m1", "3002"), med("m2", "11202"), med("m3", "999999")], kb
     )
-    assert result.case.lines is None  # unknown, not "no treatment"
+    # One line (same day), but its medicines stay unknown: m3 could not be identified.
+    assert result.case.to_data()["lines"] == [
+        {"kind": "systemic", "start": "2025-01-01", "end": "2025-01-01"}
+    ]
+    records = ", ".join(f"MedicationAdministration/m{i}" for i in (1, 2, 3))
     assert [(n.kind, n.where) for n in result.notes] == [
         ("unmapped", "MedicationAdministration/m3"),
-        ("unmapped", "Bundle"),
+        ("problem", records),
     ]
     assert result.notes[1].message == (
-        "2 medicine records were read (cyclophosphamide, vincristine), but Crossroads does not "
-        "sort "
-        "medicines into lines of treatment on its own. Add the lines by hand."
+        "Line 1, put together by Crossroads from these medicine records: medicines not all "
+        "identified, from 2025-01-01 to 2025-01-01. It starts with the first cancer medicine in "
+        "the records (cyclophosphamide, 2025-01-01); medicines started within the following 28 "
+        "days belong to it. 1 medicine record(s) in this line could not be identified, so its "
+        "medicines stay unknown. The records do not say which medicines formed one line; "
+        "Crossroads grouped them by a published rule. Ask the treating team to confirm this line."
     )
 
 

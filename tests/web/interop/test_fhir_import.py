@@ -61,10 +61,10 @@ def test_check_shows_the_report_in_plain_words_and_saves_nothing(team: Team) -> 
         "ECOG score (how much daily life is limited) 3"
     ) in text
     assert (
-        "Facts Crossroads keeps but could not read: 4. They stay unknown in the case, and you can "
+        "Facts Crossroads keeps but could not read: 5. They stay unknown in the case, and you can "
         "fill them in later." in text
     )
-    assert "Not mapped (left unknown) (4)" in text
+    assert "Not mapped (left unknown) (5)" in text
     assert "Not used (Crossroads does not keep it) (14)" in text
     expected = import_bundle(load_json(EOM), results.kb())
     for note in expected.notes:
@@ -72,7 +72,7 @@ def test_check_shows_the_report_in_plain_words_and_saves_nothing(team: Team) -> 
     assert CaseRecord.objects.count() == before
     assert FhirPatientLink.objects.count() == 0
     (event,) = AuditEvent.objects.filter(action="fhir.import_check")
-    assert (event.case_id, event.detail) == (None, {"notes": {"not_used": 14, "unmapped": 4}})
+    assert (event.case_id, event.detail) == (None, {"notes": {"not_used": 14, "unmapped": 5}})
 
 
 def test_confirm_creates_exactly_the_imported_record(team: Team) -> None:
@@ -98,7 +98,7 @@ def test_confirm_creates_exactly_the_imported_record(team: Team) -> None:
     event = AuditEvent.objects.filter(action="fhir.import").get()
     assert (event.case_id, event.detail) == (
         case.pk,
-        {"notes": {"not_used": 14, "unmapped": 4}, "patient_link": True},
+        {"notes": {"not_used": 14, "unmapped": 5}, "patient_link": True},
     )
 
 
@@ -258,4 +258,4 @@ def test_import_page_in_chinese(team: Team) -> None:
     response = _check(team, "patient", EOM.read_text(encoding="utf-8"))
     text = main_text(response)
     assert "保存之前请核对导入内容" in text
-    assert "未能对应（保持未知） (4)" in text
+    assert "未能对应（保持未知） (5)" in text

@@ -13,8 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from crossroads.common.dates import PartialDate
 from crossroads.common.errors import InputLimitError
 from crossroads.common.safeio import load_json
+from crossroads.engine.lines import (
+    DerivedLine,
+    LinesResult,
+    MedicineEvent,
+    ProcedureEvent,
+    Reason,
+    derive_lines,
+)
 from crossroads.interop.fhir import mcode
 from crossroads.interop.fhir.elements import (
     Json,
@@ -68,6 +77,29 @@ class Context(Protocol):
     def data(self) -> Json: ...
 
 
+def _numbered(lines: Iterable[DerivedLine]) -> Iterable[tuple[int, DerivedLine]]:
+    """Each line with its number as labels count (maintenance takes its line's number)."""
+    number = 0
+    for line in lines:
+        number += line.kind == "systemic"
+        yield max(number, 1), line
+
+
+def _merged(found: Iterable[tuple[str, Reason]]) -> list[Reason]:
+    """One reason per kind, its dates listed together and its records counted."""
+    by_key: dict[str, dict[str, list[str]]] = {}
+    for _, reason in found:
+        values = by_key.setdefault(reason.key, {})
+        for name, value in {**reason.as_dict(), "count": ""}.items():
+            values.setdefault(name, []).append(value)
+    out = []
+    for key, values in by_key.items():
+        merged = {n: ", ".join(dict.fromkeys(v)) for n, v in values.items()}
+        merged["count"] = str(len(values["count"]))
+        out.append(Reason.of(key, **merged))
+    return out
+
+
 def where_of(res: Json) -> str:
     return f"{res.get('resourceType')}/{res.get('id', '?')}"
 
@@ -101,6 +133,8 @@ class ClinicalReader:
     progressions: list[_Dated] = field(default_factory=list)
     line_parts: dict[int, list[Json]] = field(default_factory=dict)
     foreign_medicines: list[str] = field(default_factory=list)
+    medicine_events: list[MedicineEvent] = field(default_factory=list)
+    procedure_events: list[ProcedureEvent] = field(default_factory=list)
     transplants: list[Json] = field(default_factory=list)
     cellular: list[Json] = field(default_factory=list)
     known_lists: set[str] = field(default_factory=set)
@@ -471,6 +505,54 @@ class ClinicalReader:
         agent = self._agent(self._medicine_concept(res), where_of(res))
         if isinstance(agent, str) and agent not in ("unknown", "none"):
             self.foreign_medicines.append(agent)
+        if agent != "none":
+            start, end = self._medicine_dates(res)
+            status = res.get("status")
+            self.medicine_events.append(
+                MedicineEvent(
+                    None if agent in (None, "unknown") else agent,
+                    start,
+                    end,
+                    where_of(res),
+                    status if isinstance(status, str) else None,
+                )
+            )
+
+    def _medicine_dates(self, res: Json) -> tuple[PartialDate | None, PartialDate | None]:
+        """When a medicine was given (or, for a request, ordered for): start and end.
+
+        Administrations and statements carry ``effective[x]``; a request carries its dosage
+        bounds when the order gives them, else the date it was written (``authoredOn``).
+        """
+        where = where_of(res)
+        start: Any = res.get("effectiveDateTime")
+        end: Any = None
+        period = res.get("effectivePeriod")
+        if start is None and isinstance(period, dict):
+            start, end = period.get("start"), period.get("end")
+        if start is None and res["resourceType"] == "MedicationRequest":
+            for dosage in res.get("dosageInstruction") or []:
+                repeat = ((dosage or {}).get("timing") or {}).get("repeat") or {}
+                bounds = repeat.get("boundsPeriod") if isinstance(repeat, dict) else None
+                if isinstance(bounds, dict) and bounds.get("start") is not None:
+                    start, end = bounds.get("start"), bounds.get("end")
+                    break
+            if start is None:
+                start = res.get("authoredOn")
+        first = self._partial(start, where)
+        last = self._partial(end, where)
+        if first and last and last.latest < first.earliest:
+            self.notes.add(
+                "problem", where, "import.unmapped_value", value=end, field=self.notes.field("date")
+            )
+            last = None
+        return first, last
+
+    def _partial(self, value: Any, where: str) -> PartialDate | None:
+        if value is None:
+            return None
+        text = self.notes.checked_date(value, where, "date")
+        return PartialDate.parse(text) if text else None
 
     def _agent(self, concept: Any, where: str) -> str | None:
         """A drug code, ``unknown``/``none`` (data absent), or None when not mapped (noted)."""
@@ -536,9 +618,11 @@ class ClinicalReader:
             lines.append({k: v for k, v in line.items() if v is not None})
         if lines:
             self.ctx.data["lines"] = lines
+        elif self.medicine_events:
+            self._derived_lines()
         elif mcode.LIST_LINES in self.known_lists:
             self.ctx.data["lines"] = []
-        if self.foreign_medicines:
+        if self.foreign_medicines and self.line_parts:
             names = list(dict.fromkeys(self.foreign_medicines))
             self.notes.add(
                 "unmapped",
@@ -547,6 +631,96 @@ class ClinicalReader:
                 count=len(self.foreign_medicines),
                 names=", ".join(names),
             )
+
+    def _derived_lines(self) -> None:
+        """Lines from medicine records without a line grouping, by the published rules.
+
+        Each derived line becomes a note naming its records and asking for confirmation; when the
+        grouping is not settled the lines stay unknown and one note says why and what was read.
+        """
+        diagnosis = self.ctx.data.get("diagnosis")
+        disease = diagnosis.get("disease") if isinstance(diagnosis, dict) else None
+        result = derive_lines(
+            self.medicine_events,
+            self.ctx.kb,
+            procedures=self.procedure_events,
+            disease=disease if isinstance(disease, str) else None,
+        )
+        self._line_notes(result)
+        lines = result.case_lines()
+        if lines:  # no line found is not "no treatment": records may be missing, so unknown
+            self.ctx.data["lines"] = lines
+
+    def _line_notes(self, result: LinesResult) -> None:
+        notes = self.notes
+        if result.settled:
+            for number, line in _numbered(result.lines):
+                key = (
+                    "import.line_derived"
+                    if line.kind == "systemic"
+                    else "import.maintenance_derived"
+                )
+                notes.add(
+                    "problem",
+                    ", ".join(line.sources),
+                    key,
+                    number=number,
+                    agents=self._agents_text(line),
+                    dates=self._dates_text(line),
+                    reasons=" ".join(self._reason_text(r) for r in line.reasons),
+                )
+        else:
+            found = "; ".join(
+                notes.text(
+                    "import.lines_found_line"
+                    if line.kind == "systemic"
+                    else "import.lines_found_maintenance",
+                    number=number,
+                    agents=self._agents_text(line),
+                    dates=self._dates_text(line),
+                )
+                for number, line in _numbered(result.lines)
+            )
+            where = ", ".join(dict.fromkeys(s for s, _ in result.unsure if s)) or "Bundle"
+            notes.add(
+                "unmapped",
+                where,
+                "import.lines_unsure",
+                reasons=" ".join(self._reason_text(r) for r in _merged(result.unsure)),
+                found=found or notes.text("import.lines_found_none"),
+            )
+        left: dict[str, tuple[list[str], list[str]]] = {}
+        for source, reason in result.left_out:
+            sources, agents = left.setdefault(reason.key, ([], []))
+            sources.append(source)
+            agents.append(reason.as_dict().get("agent", ""))
+        for key, (sources, agents) in left.items():
+            names = self._names(",".join(a for a in dict.fromkeys(agents) if a))
+            notes.add("not_used", ", ".join(sources), f"lines.{key}", agents=names or "?")
+
+    def _names(self, codes: str) -> str:
+        drugs, lang = self.ctx.kb.drugs, self.notes.lang
+        parts = [c.strip() for c in codes.split(",") if c.strip()]
+        joint = "、" if lang.startswith("zh") else ", "
+        return joint.join(drugs[c].name.get(lang) if c in drugs else c for c in parts)
+
+    def _agents_text(self, line: DerivedLine) -> str:
+        if line.agents is None:
+            return self.notes.text("import.lines_agents_unknown")
+        return self._names(",".join(line.agents))
+
+    def _dates_text(self, line: DerivedLine) -> str:
+        start = str(line.start) if line.start else "?"
+        if line.end is None:
+            return self.notes.text("import.lines_ongoing", start=start)
+        return self.notes.text("import.lines_dates", start=start, end=str(line.end))
+
+    def _reason_text(self, reason: Reason) -> str:
+        values = reason.as_dict()
+        for key in ("agent", "agents", "other"):
+            if key in values:
+                values[key] = self._names(values[key])
+        return self.notes.text(f"lines.{reason.key}", **values)
 
     # -- procedures and lists --------------------------------------------------------------
     def _procedure(self, res: Json) -> None:
@@ -561,9 +735,13 @@ class ClinicalReader:
         performed = res.get("performedDateTime") or (res.get("performedPeriod") or {}).get("start")
         if performed is not None:
             item["date"] = self.notes.checked_date(performed, where, "date")
+        when = PartialDate.parse(item["date"]) if item.get("date") else None
         if kind is not None:
             item["type"] = kind
             self.transplants.append(self._with_more(res, item))
+            self.procedure_events.append(
+                ProcedureEvent("allogeneic" if kind == "allogeneic" else "autologous", when, where)
+            )
         elif own == mcode.PROC_CELLULAR:
             target = first_value(res, mcode.EXT_CAR_TARGET)
             if target not in _TARGETS:
@@ -576,6 +754,7 @@ class ClinicalReader:
                 )
                 return
             item["target"] = target
+            self.procedure_events.append(ProcedureEvent("cellular", when, where))
             used = res.get("usedCode") or []
             if used and isinstance(used[0], dict) and used[0].get("text"):
                 item["product"] = used[0]["text"]

@@ -11,9 +11,11 @@ is reported and left unknown, so an import never says "no" where the record said
   staging, Karnofsky score, other patients' data);
 - ``problem``: a value the case format refuses, or a place where the file breaks FHIR rules.
 
-Medicines from other systems are *not* grouped into lines of treatment: which medicines formed
-one line is a clinical judgement, so the report lists them and asks for the lines by hand. A
-bundle written by Crossroads carries its line grouping in an extension and reads back exactly.
+A bundle written by Crossroads carries its line grouping in an extension and reads back exactly.
+Medicines from other systems carry none: which medicines formed one line is a clinical reading,
+so the lines are derived by a published rule set (:mod:`crossroads.engine.lines`), each derived
+line is reported with its records and a request to confirm it, and when the records do not settle
+the grouping the lines stay unknown with the reasons.
 """
 
 from __future__ import annotations
