@@ -109,8 +109,10 @@ def test_disease_lookup_marks_ambiguous_and_unknown_codes() -> None:
     assert isinstance(maps.disease(ICD10GM, "C91.01"), AmbiguousRow)
     assert isinstance(maps.disease(ICD10CM, "C90.10"), AmbiguousRow)  # plasma cell leukaemia
     assert isinstance(maps.disease(SNOMED, "363346000"), AmbiguousRow)  # "a cancer"
-    assert maps.disease(ICD10CM, "C77.0") is None  # a secondary (spread) cancer: not a diagnosis
-    assert maps.disease(ICD10CM, "C88.0") is None  # Waldenström: not in the tables
+    assert isinstance(maps.disease(ICD10CM, "C88.0"), AmbiguousRow)  # a cancer not placed
+    assert isinstance(maps.disease(ICD10GM, "C96.4"), AmbiguousRow)
+    assert maps.disease(ICD10CM, "D47.2") is None  # MGUS: not a cancer code
+    assert maps.disease(ICD10CM, "I10") is None  # high blood pressure
     assert maps.disease(SNOMED, "C83.30") is None  # a code is only read in its own system
     assert maps.disease("urn:oid:1.2.3", "C83.30") is None  # an unknown system
 
