@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from crossroads.common.errors import CaseFileError, FhirInputError, Problem
 from crossroads.common.safeio import load_json
+from crossroads.interop.fhir import mcode
 from crossroads.interop.fhir.clinical import ClinicalReader, where_of
 from crossroads.interop.fhir.elements import Json, codings
 from crossroads.interop.fhir.notes import ImportNote, Notes, ResourceReport, mapping_report
@@ -189,7 +190,10 @@ class _Importer:
             label = kind.get("text") or next(
                 (c.get("display") for c in codings(kind) if c.get("display")), None
             )
-            numbers.append({"system": label or ident.get("system"), "value": ident["value"]})
+            system = ident.get("system")
+            if system == mcode.SID_RECORD_NUMBER:  # Crossroads' "issuer known only by label"
+                system = None
+            numbers.append({"system": label or system, "value": ident["value"]})
         if numbers:
             out["record_numbers"] = numbers
         out.update(self._contact(res, where))
