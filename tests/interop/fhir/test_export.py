@@ -296,3 +296,25 @@ def test_export_validates_for_every_example(kb: KnowledgeBase, case_file: Path) 
 
 def test_export_validates_for_the_hand_made_case(bundle: dict[str, Any]) -> None:
     assert validate_bundle(bundle) == []
+
+
+@pytest.mark.parametrize(
+    ("product", "codes"),
+    [
+        ("Kymriah", ["1156961008", "cellular-therapy"]),  # a CAR-T product: SNOMED CT says so
+        ("an investigational product", ["cellular-therapy"]),  # unknown: only Crossroads' code
+        (None, ["cellular-therapy"]),
+    ],
+)
+def test_export_codes_car_t_only_for_a_named_car_t_product(
+    kb: KnowledgeBase, product: str | None, codes: list[str]
+) -> None:
+    item = {"target": "CD19", "date": "2024-05", **({"product": product} if product else {})}
+    case = Case.model_validate({"prior_cellular_therapy": [item]})
+    bundle = export_case(case, kb)
+    (proc,) = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Procedure"
+    ]
+    assert [c["code"] for c in proc["code"]["coding"]] == codes
+    assert validate_bundle(bundle) == []
+    assert import_bundle(bundle, kb).case.prior_cellular_therapy == case.prior_cellular_therapy

@@ -347,12 +347,16 @@ class _Exporter:
         urls = []
         for i, item in enumerate(items):
             text = "CAR-T or other cellular therapy"
-            code = {"coding": [coding(mcode.CS_PROCEDURE, mcode.PROC_CELLULAR, text)], "text": text}
+            codings = [coding(mcode.CS_PROCEDURE, mcode.PROC_CELLULAR, text)]
+            product = item.pop("product", None)
+            drug = self.kb.resolve_drug(product) if product is not None else None
+            row = self.maps.cellular_code("car_t")
+            if drug is not None and "car_t" in self.kb.drugs[drug].classes and row is not None:
+                codings.insert(0, self._coding(row))  # only a named CAR-T product says CAR-T
+            code = {"coding": codings, "text": text}
             res = self._procedure(code, item.pop("date", None))
             res["extension"] = [ext(mcode.EXT_CAR_TARGET, valueCode=item.pop("target"))]
-            product = item.pop("product", None)
             if product is not None:
-                drug = self.kb.resolve_drug(product)
                 used: Json = {"text": product}
                 if drug is not None:
                     used["coding"] = [coding(mcode.CS_DRUG, drug, self.kb.drugs[drug].name.en)]
