@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.fhir_maps import MAPS_FILE, AmbiguousRow, DiseaseRow, findings, load_fhir_maps
@@ -235,3 +237,54 @@ def test_findings_report_an_unreadable_file(kb: KnowledgeBase, tmp_path: Path) -
     (finding,) = findings(kb, path=path)
     assert (finding.level, finding.where) == ("error", "fhir_maps")
     assert finding.message.startswith("fhir_maps.yaml: not valid YAML")
+
+
+_ICD_ROWS = [
+    row
+    for row in [*load_fhir_maps().data.diseases, *load_fhir_maps().data.ambiguous]
+    if row.system.startswith("icd10")
+]
+_ALIASES = {a.system: a.uri for a in load_fhir_maps().data.system_aliases}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    row=st.sampled_from(_ICD_ROWS),
+    suffix=st.text(alphabet="0123456789", max_size=2),
+    dotted=st.booleans(),
+    lower=st.booleans(),
+    alias=st.booleans(),
+)
+def test_icd_lookup_does_not_depend_on_how_the_code_is_written(
+    row: DiseaseRow | AmbiguousRow, suffix: str, dotted: bool, lower: bool, alias: bool
+) -> None:
+    """A code and its longer forms (a stem's site digits) read the same with or without the dot,
+    in either case, and with the system's OID: senders differ, the meaning does not."""
+    maps = load_fhir_maps()
+    code = row.code + (suffix if row.prefix else "")
+    canonical = maps.disease(maps.uri(row.system), code)
+    written = code if dotted else code.replace(".", "")
+    written = written.lower() if lower else written
+    system = _ALIASES.get(row.system, maps.uri(row.system)) if alias else maps.uri(row.system)
+    assert maps.disease(system, written) == canonical
+    assert canonical is not None
+    if not row.prefix or not suffix:
+        assert canonical == row  # the row itself wins for its own code
+
+
+@pytest.mark.parametrize(
+    ("code", "disease"),
+    [
+        ("C83.3", "lbcl"),  # the stem itself
+        ("C83.39", "lbcl"),
+        ("C83.2", None),  # next to the stem: not DLBCL (a cancer the tables do not place)
+        ("C83.4", None),
+        ("C82.4", "lbcl"),  # grade IIIb
+        ("C82.3", "fl"),  # grade IIIa, one below
+        ("C82.5", None),  # diffuse follicle centre: grade not in the code
+    ],
+)
+def test_icd_stem_boundaries(code: str, disease: str | None) -> None:
+    row = load_fhir_maps().disease(ICD10CM, code)
+    assert row is not None  # every C code is at least "a cancer"
+    assert (row.disease if isinstance(row, DiseaseRow) else None) == disease
