@@ -45,6 +45,11 @@ class BundleCheck:
     result: ImportResult
     patient_id: str | None
     groups: tuple[NoteGroup, ...]
+    # The mapping report: a title, three column headings, and one row per resource of the file
+    # (record, used / ignored / not understood, details), in the reader's language.
+    report_title: str = ""
+    report_head: tuple[str, ...] = ()
+    report_rows: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def data(self) -> dict[str, Any]:
@@ -149,7 +154,13 @@ def check(text: str, lang: str) -> BundleCheck:
         for kind in _KINDS
         if (notes := tuple(n for n in result.notes if n.kind == kind))
     )
-    return BundleCheck(result, patient_id_of(data), groups)
+    columns = ("report.resource", "report.outcome", "report.detail")
+    head = tuple(maps.phrase(key, lang) for key in columns)
+    rows = tuple(
+        (r.where, maps.phrase(f"report.outcome.{r.outcome}", lang), r.detail) for r in result.report
+    )
+    title = maps.phrase("report.title", lang)
+    return BundleCheck(result, patient_id_of(data), groups, title, head, rows)
 
 
 def summary(found: BundleCheck, lang: str) -> list[tuple[str, str]]:

@@ -31,6 +31,8 @@ from crossroads.kb.models import Cited, Data, Text
 MAPS_FILE = DATA_DIR / "fhir_maps.yaml"
 State = Literal["relapsed", "refractory", "remission", "progressing"]
 TransplantType = Literal["autologous", "allogeneic"]
+CellularType = Literal["car_t"]
+_ICD_MARKS = str.maketrans("", "", ". +*!")  # ICD-10-GM adds + * ! to some codes
 
 # Keys of `systems` whose codes drug entries carry (Drug.rxnorm, Drug.atc, Drug.snomed).
 DRUG_CODE_SYSTEMS = ("rxnorm", "atc", "snomed")
@@ -90,6 +92,16 @@ REQUIRED_PHRASES = (
     "import.lines_found_maintenance",
     "import.lines_found_none",
     *(f"lines.{key}" for key in LINE_REASONS),
+    "import.car_t_no_target",
+    "import.other_cancer",
+    "report.used_for",
+    "report.title",
+    "report.resource",
+    "report.outcome",
+    "report.detail",
+    "report.outcome.used",
+    "report.outcome.ignored",
+    "report.outcome.not_understood",
     "report.unmapped",
     "report.ambiguous",
     "report.problem",
@@ -113,6 +125,13 @@ REQUIRED_PHRASES = (
 class Header(Data):
     release: str
     as_of: dt.date
+
+
+class SystemAlias(Cited):
+    """Another URI (an OID or an older URL) for one of the code systems in `systems`."""
+
+    system: str = Field(description="Key of `systems`")
+    uri: str = Field(min_length=1)
 
 
 class CodeRow(Cited):
@@ -151,7 +170,10 @@ class ExportRow(Cited):
 
 
 class ProcedureRow(CodeRow):
-    transplant: TransplantType
+    """A transplant or a cellular therapy (exactly one of the two is set)."""
+
+    transplant: TransplantType | None = None
+    cellular: CellularType | None = None
 
 
 class EcogAnswer(CodeRow):
@@ -184,6 +206,8 @@ class RecordStatus(Cited):
 class MapsFile(Data):
     header: Header
     systems: dict[str, str]
+    system_aliases: list[SystemAlias] = Field(default_factory=list)
+    notes: dict[str, Text] = Field(default_factory=dict, description="Shared ambiguity notes")
     diseases: list[DiseaseRow]
     ambiguous: list[AmbiguousRow] = Field(default_factory=list)
     export: list[ExportRow] = Field(default_factory=list)
@@ -195,11 +219,17 @@ class MapsFile(Data):
     phrases: dict[str, Text] = Field(default_factory=dict)
 
 
-def normalise_code(system_uri: str, code: str) -> str:
-    """Codes as compared: ICD codes without dots and in capitals, others trimmed."""
+def normalise_code(system_key: str, code: str) -> str:
+    """Codes as compared, by code system key (``icd10cm``...), so that the same code written
+    differently still matches: ICD-10 codes without dots, spaces or the ICD-10-GM marks
+    (``C83.3``, ``C833``, ``c83.3+``), ICD-O-3 morphology by its digits (``9680/3``, ``M-96803``),
+    every other code trimmed only.
+    """
     text = code.strip()
-    if "icd-10" in system_uri:
-        return text.replace(".", "").upper()
+    if system_key.startswith("icd10"):
+        return text.translate(_ICD_MARKS).upper()
+    if system_key == "icdo3":
+        return "".join(ch for ch in text if ch.isdigit())
     return text
 
 
@@ -212,12 +242,16 @@ class FhirMaps:
     _prefix: list[tuple[str, str, DiseaseRow | AmbiguousRow]] = field(default_factory=list)
     _drug_systems: dict[str, str] = field(default_factory=dict)
     _procedures: dict[tuple[str, str], ProcedureRow] = field(default_factory=dict)
+    _keys: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._keys = {uri: key for key, uri in self.data.systems.items()}
+        for alias in self.data.system_aliases:
+            self._keys.setdefault(alias.uri, alias.system)
         rows: list[DiseaseRow | AmbiguousRow] = [*self.data.diseases, *self.data.ambiguous]
         for row in rows:
             uri = self.uri(row.system)
-            key = normalise_code(uri, row.code)
+            key = normalise_code(row.system, row.code)
             if row.prefix:
                 self._prefix.append((uri, key, row))
             else:
@@ -237,14 +271,27 @@ class FhirMaps:
         except KeyError:
             raise KnowledgeBaseError(f"fhir_maps.yaml: unknown code system key {key!r}") from None
 
+    def canonical(self, system_uri: str) -> str:
+        """The canonical URI for a system URI or one of its aliases (OIDs, older URLs)."""
+        key = self._keys.get(system_uri.strip())
+        return self.data.systems[key] if key else system_uri
+
     def disease(self, system_uri: str, code: str) -> DiseaseRow | AmbiguousRow | None:
-        """The row for a disease code (exact code first, then the longest matching stem)."""
-        key = normalise_code(system_uri, code)
-        found = self._exact.get((system_uri, key))
+        """The row for a disease code (exact code first, then the longest matching stem).
+
+        The system may be given by its canonical URI or an alias (an OID), and the code with or
+        without its dots: senders differ, the meaning does not.
+        """
+        key_name = self._keys.get(system_uri.strip())
+        if key_name is None:
+            return None
+        uri = self.data.systems[key_name]
+        key = normalise_code(key_name, code)
+        found = self._exact.get((uri, key))
         if found is not None:
             return found
-        for uri, stem, row in self._prefix:
-            if uri == system_uri and key.startswith(stem):
+        for row_uri, stem, row in self._prefix:
+            if row_uri == uri and key.startswith(stem):
                 return row
         return None
 
@@ -283,10 +330,13 @@ class FhirMaps:
         ]
 
     def procedure(self, system_uri: str, code: str) -> ProcedureRow | None:
-        return self._procedures.get((system_uri, code.strip()))
+        return self._procedures.get((self.canonical(system_uri), code.strip()))
 
     def transplant_code(self, kind: str) -> ProcedureRow | None:
         return next((p for p in self.data.procedures if p.transplant == kind), None)
+
+    def cellular_code(self, kind: str) -> ProcedureRow | None:
+        return next((p for p in self.data.procedures if p.cellular == kind), None)
 
     def ecog_answer(self, value: int) -> EcogAnswer | None:
         return next((a for a in self.data.ecog.answers if a.value == value), None)
@@ -330,6 +380,8 @@ def _cited(maps: MapsFile) -> Iterator[tuple[str, Cited]]:
             yield f"fhir_maps: {name}.{row.system}#{row.code}", row
     for export in maps.export:
         yield f"fhir_maps: export.{export.disease}", export
+    for alias in maps.system_aliases:
+        yield f"fhir_maps: system_aliases.{alias.system} {alias.uri}", alias
     yield "fhir_maps: ecog.code", maps.ecog.code
     yield "fhir_maps: disease_status.code", maps.disease_status.code
     yield "fhir_maps: disease_status.worsened", maps.disease_status.worsened
@@ -368,10 +420,22 @@ def _shape_findings(maps: MapsFile) -> list[Finding]:
         if row.system not in maps.systems:
             found.append(Finding("error", f"fhir_maps: {row.code}", f"no system {row.system!r}"))
             continue
-        pair = (row.system, normalise_code(maps.systems[row.system], row.code))
+        pair = (row.system, normalise_code(row.system, row.code))
         if pair in seen:
             found.append(Finding("error", f"fhir_maps: {row.code}", "code is listed twice"))
         seen.add(pair)
+    for proc in maps.procedures:
+        if (proc.transplant is None) == (proc.cellular is None):
+            where = f"fhir_maps: procedures.{proc.system}#{proc.code}"
+            found.append(Finding("error", where, "set exactly one of transplant or cellular"))
+    uris = set(maps.systems.values())
+    for alias in maps.system_aliases:
+        where = f"fhir_maps: system_aliases {alias.uri}"
+        if alias.system not in maps.systems:
+            found.append(Finding("error", where, f"no system {alias.system!r}"))
+        elif alias.uri in uris:
+            found.append(Finding("error", where, "alias is already a canonical system URI"))
+        uris.add(alias.uri)
     values = sorted(answer.value for answer in maps.ecog.answers)
     if values != [0, 1, 2, 3, 4, 5]:
         found.append(Finding("error", "fhir_maps: ecog.answers", f"values are {values}, not 0-5"))

@@ -85,3 +85,36 @@ def test_cli_import_exits_2_on_a_file_that_is_not_a_bundle(name: str, message: s
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_cli_import_report_shows_one_row_per_record(tmp_path: Path) -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p", "birthDate": "1970-05-01"}},
+            {
+                "resource": {
+                    "resourceType": "Condition",
+                    "id": "c",
+                    "subject": {"reference": "Patient/p"},
+                    "code": {
+                        "coding": [{"system": "urn:oid:2.16.840.1.113883.6.90", "code": "C83.30"}]
+                    },
+                }
+            },
+            {"resource": {"resourceType": "Encounter", "id": "v"}},
+        ],
+    }
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    result = run("fhir", "import", str(path), "--report")
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stderr.splitlines() if line.startswith("│")]
+    assert [[cell.strip() for cell in row.strip("│").split("│")] for row in rows] == [
+        ["Patient/p", "used", "used for the patient's details"],
+        ["Condition/c", "used", "used for the disease"],
+        ["Encounter/v", "ignored", "Encounter: Crossroads does not keep this, so it was not used."],
+    ]
+    assert "What became of each record in the file" in result.stderr
+    assert "diagnosis:\n  disease: lbcl\n" in result.stdout

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from crossroads.engine.codes import check_codes
-from crossroads.interop.fhir import export_case, validate_bundle
+from crossroads.interop.fhir import export_case, import_bundle, validate_bundle
 from crossroads.interop.fhir import mcode as m
 from crossroads.kb import KnowledgeBase
 from crossroads.record.case import Case
@@ -104,7 +104,10 @@ def test_export_patient_uses_standard_elements_first(bundle: dict[str, Any]) -> 
     patient = _resources(bundle, "Patient")[0]
     assert patient["gender"] == "female"
     assert patient["birthDate"] == "1969-04"  # a partial date stays partial
-    assert patient["identifier"] == [{"type": {"text": "hospital MRN"}, "value": "X1"}]
+    # Identifier.system is always there; a label that is not a URI goes in type.text
+    assert patient["identifier"] == [
+        {"type": {"text": "hospital MRN"}, "system": m.SID_RECORD_NUMBER, "value": "X1"}
+    ]
     assert patient["telecom"] == [{"system": "phone", "value": "+31 6 0000 0000"}]
     assert patient["address"] == [{"city": "Utrecht", "country": "NL"}]
     assert patient["communication"] == [
@@ -232,13 +235,57 @@ def test_export_is_deterministic(kb: KnowledgeBase) -> None:
     assert export_case(case, kb) == export_case(case, kb)
 
 
-def test_export_claims_cancer_patient_when_us_core_rules_hold(kb: KnowledgeBase) -> None:
+def test_export_never_claims_cancer_patient_for_a_name_kept_as_text(kb: KnowledgeBase) -> None:
+    """US Core Patient needs a family or given name; a case keeps the name as written, so which
+    part is the family name is unknown and the profile is not claimed (nor the mCODE bundle)."""
     data = copy.deepcopy(CASE)
     data["patient"]["name"] = "Test Person"
     bundle = export_case(check_codes(Case.model_validate(data), kb), kb)
-    assert bundle["entry"][0]["resource"]["meta"] == {"profile": [m.CANCER_PATIENT]}
-    assert bundle["meta"] == {"profile": [m.PATIENT_BUNDLE]}
+    patient = bundle["entry"][0]["resource"]
+    assert patient["name"] == [{"text": "Test Person"}]
+    assert "meta" not in patient and "meta" not in bundle
     assert validate_bundle(bundle) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        (
+            "https://github.com/synthetichealth/synthea",
+            {"system": "https://github.com/synthetichealth/synthea", "value": "7"},
+        ),
+        ("urn:oid:1.2.3", {"system": "urn:oid:1.2.3", "value": "7"}),
+        (None, {"system": m.SID_RECORD_NUMBER, "value": "7"}),
+    ],
+)
+def test_export_record_numbers_always_have_a_system(
+    kb: KnowledgeBase, label: str | None, expected: dict[str, Any]
+) -> None:
+    case = Case.model_validate({"patient": {"record_numbers": [{"system": label, "value": "7"}]}})
+    bundle = export_case(case, kb)
+    assert bundle["entry"][0]["resource"]["identifier"] == [expected]
+    back = import_bundle(bundle, kb).case
+    assert back.patient.record_numbers == case.patient.record_numbers
+
+
+def test_export_ecog_holds_at_the_assessment_date_or_says_unknown(kb: KnowledgeBase) -> None:
+    def ecog(data: dict[str, Any]) -> dict[str, Any]:
+        bundle = export_case(Case.model_validate(data), kb)
+        (obs,) = [
+            e["resource"]
+            for e in bundle["entry"]
+            if m.ECOG_PERFORMANCE_STATUS in e["resource"].get("meta", {}).get("profile", [])
+        ]
+        assert validate_bundle(bundle) == []
+        return obs
+
+    dated = ecog({"fitness": {"ecog": 1}, "assessment_date": "2026-11-01"})
+    assert dated["effectiveDateTime"] == "2026-11-01"
+    undated = ecog({"fitness": {"ecog": 1}})
+    assert "effectiveDateTime" not in undated
+    assert undated["_effectiveDateTime"] == {
+        "extension": [{"url": m.DATA_ABSENT_REASON, "valueCode": "unknown"}]
+    }
 
 
 def test_export_of_an_empty_case_is_a_lone_patient(kb: KnowledgeBase) -> None:
@@ -254,3 +301,25 @@ def test_export_validates_for_every_example(kb: KnowledgeBase, case_file: Path) 
 
 def test_export_validates_for_the_hand_made_case(bundle: dict[str, Any]) -> None:
     assert validate_bundle(bundle) == []
+
+
+@pytest.mark.parametrize(
+    ("product", "codes"),
+    [
+        ("Kymriah", ["1156961008", "cellular-therapy"]),  # a CAR-T product: SNOMED CT says so
+        ("an investigational product", ["cellular-therapy"]),  # unknown: only Crossroads' code
+        (None, ["cellular-therapy"]),
+    ],
+)
+def test_export_codes_car_t_only_for_a_named_car_t_product(
+    kb: KnowledgeBase, product: str | None, codes: list[str]
+) -> None:
+    item = {"target": "CD19", "date": "2024-05", **({"product": product} if product else {})}
+    case = Case.model_validate({"prior_cellular_therapy": [item]})
+    bundle = export_case(case, kb)
+    (proc,) = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Procedure"
+    ]
+    assert [c["code"] for c in proc["code"]["coding"]] == codes
+    assert validate_bundle(bundle) == []
+    assert import_bundle(bundle, kb).case.prior_cellular_therapy == case.prior_cellular_therapy

@@ -81,8 +81,29 @@ def _dangling_reference(b: Json) -> None:
     }
 
 
+def _claim_patient(b: Json) -> Json:
+    patient = _first(b, "Patient")
+    patient["meta"] = {"profile": [m.CANCER_PATIENT]}
+    patient["name"] = [{"family": "Person", "given": ["Test"]}]
+    return patient
+
+
 def _no_name(b: Json) -> None:
-    del _first(b, "Patient")["name"]
+    del _claim_patient(b)["name"]
+
+
+def _text_name_only(b: Json) -> None:
+    _claim_patient(b)["name"] = [{"text": "Test Person"}]
+
+
+def _identifier_without_system(b: Json) -> None:
+    _claim_patient(b)["identifier"] = [{"value": "1"}]
+
+
+def _ecog_no_effective(b: Json) -> None:
+    obs = _first(b, "Observation", m.ECOG_PERFORMANCE_STATUS)
+    obs.pop("effectiveDateTime", None)
+    obs.pop("_effectiveDateTime", None)
 
 
 def _empty_list_with_entries(b: Json) -> None:
@@ -99,6 +120,7 @@ def _duplicate_full_url(b: Json) -> None:
 
 
 def _two_patients(b: Json) -> None:
+    b["meta"] = {"profile": [m.PATIENT_BUNDLE]}
     b["entry"].append(
         {
             "fullUrl": "urn:uuid:11111111-1111-1111-1111-111111111111",
@@ -118,6 +140,9 @@ def _two_patients(b: Json) -> None:
         (_nested_extension_empty, "ext-1"),
         (_dangling_reference, "reference"),
         (_no_name, "us-core-patient"),
+        (_text_name_only, "us-core-patient"),
+        (_identifier_without_system, "us-core-patient"),
+        (_ecog_no_effective, "mcode-ecog-effective"),
         (_empty_list_with_entries, "lst-1"),
         (_bad_gender, "structure"),
         (_duplicate_full_url, "bdl-7"),
@@ -132,6 +157,12 @@ def test_validate_finds_the_broken_rule(
     broken = copy.deepcopy(good)
     break_it(broken)
     assert rule in {issue.rule for issue in validate_bundle(broken)}
+
+
+def test_validate_accepts_a_claimed_patient_that_meets_us_core(good: Json) -> None:
+    bundle = copy.deepcopy(good)
+    _claim_patient(bundle)
+    assert validate_bundle(bundle) == []
 
 
 def test_validate_names_the_entry_and_the_rule(good: Json) -> None:

@@ -69,6 +69,12 @@ def test_check_shows_the_report_in_plain_words_and_saves_nothing(team: Team) -> 
     expected = import_bundle(load_json(EOM), results.kb())
     for note in expected.notes:
         assert f"{note.message} (in the file: {note.where})" in text
+    # The mapping report: one row per record of the file, each used, ignored or not understood.
+    assert f"What became of each record in the file ({len(expected.report)})" in text
+    assert "Record Result Details" in text
+    shown = {"used": "used", "ignored": "ignored", "not_understood": "not understood"}
+    for row in expected.report:
+        assert f"{row.where} {shown[row.outcome]} {row.detail}" in text
     assert CaseRecord.objects.count() == before
     assert FhirPatientLink.objects.count() == 0
     (event,) = AuditEvent.objects.filter(action="fhir.import_check")

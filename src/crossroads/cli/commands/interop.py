@@ -89,11 +89,35 @@ def _report(result: ImportResult, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _resource_table(result: ImportResult, lang: str) -> None:
+    """The mapping report as a table on standard error: one row per resource of the file."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from crossroads.kb.fhir_maps import load_fhir_maps
+
+    maps = load_fhir_maps()
+    table = Table(title=maps.phrase("report.title", lang), show_lines=False)
+    for key in ("report.resource", "report.outcome", "report.detail"):
+        table.add_column(maps.phrase(key, lang), overflow="fold")
+    for row in result.report:
+        table.add_row(row.where, maps.phrase(f"report.outcome.{row.outcome}", lang), row.detail)
+    Console(stderr=True, highlight=False, soft_wrap=False, width=120).print(table)
+
+
 def fhir_import(
     bundle_file: Annotated[Path, typer.Argument(help="FHIR Bundle or Patient (JSON)")],
     output: OutputOpt = None,
     force: ForceOpt = False,
     lang: LangOpt = Lang.en,
+    resources: Annotated[
+        bool,
+        typer.Option(
+            "--report",
+            help="Also show a table with one row per record of the file: used, ignored or not "
+            "understood, and why",
+        ),
+    ] = False,
 ) -> None:
     """Build a case file from a FHIR Bundle; list everything that could not be mapped."""
     import yaml
@@ -113,6 +137,8 @@ def fhir_import(
         {"schema": "crossroads.case/v1", **data}, allow_unicode=True, sort_keys=False
     )
     report = _report(result, lang.value)
+    if resources:
+        _resource_table(result, lang.value)
     if output is None:
         sys.stdout.write(text)
         sys.stderr.write(report)

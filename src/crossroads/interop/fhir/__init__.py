@@ -11,13 +11,14 @@ from crossroads.interop.fhir.importer import (
     import_resources,
     read_fhir_file,
 )
-from crossroads.interop.fhir.notes import ImportNote
+from crossroads.interop.fhir.notes import ImportNote, ResourceReport
 from crossroads.interop.fhir.validate import Issue, validate_bundle
 
 __all__ = [
     "ImportNote",
     "ImportResult",
     "Issue",
+    "ResourceReport",
     "export_case",
     "import_bundle",
     "import_resources",

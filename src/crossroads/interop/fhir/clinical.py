@@ -139,10 +139,17 @@ class ClinicalReader:
     cellular: list[Json] = field(default_factory=list)
     known_lists: set[str] = field(default_factory=set)
     residues: list[tuple[str, str, str]] = field(default_factory=list)
+    uses: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def notes(self) -> Notes:
         return self.ctx.notes
+
+    def used(self, res: Json, field_name: str) -> None:
+        """Record that ``res`` gave a case field (for the per-resource mapping report)."""
+        found = self.uses.setdefault(where_of(res), [])
+        if field_name not in found:
+            found.append(field_name)
 
     # -- dispatch --------------------------------------------------------------------------
     def read(self, res: Json) -> None:
@@ -258,21 +265,23 @@ class ClinicalReader:
     def _diagnosis(self) -> None:
         if not self.conditions:
             return
-        resolved = [self._resolve_disease(res) for res in self.conditions]
-        diseases = {r["disease"] for r in resolved if r.get("disease")}
+        pairs = self._in_scope_first([(res, self._resolve_disease(res)) for res in self.conditions])
+        diseases = {r["disease"] for _, r in pairs if r.get("disease")}
         if len(diseases) > 1:
             self.notes.add(
                 "problem",
-                ", ".join(where_of(r) for r in self.conditions),
+                ", ".join(where_of(c) for c, _ in pairs),
                 "import.conflicting_codes",
                 found=", ".join(sorted(diseases)),
                 field=self.notes.field("disease"),
             )
             return
-        first, found = self.conditions[0], resolved[0]
-        for extra in self.conditions[1:]:
-            what = f"second diagnosis record {_first_display(extra.get('code'))}"
-            self.notes.add("not_used", where_of(extra), "import.not_used", what=what)
+        chosen = next((i for i, (_, r) in enumerate(pairs) if r.get("disease")), 0)
+        first, found = pairs[chosen]
+        for i, (extra, _) in enumerate(pairs):
+            if i != chosen:
+                what = f"second diagnosis record {_first_display(extra.get('code'))}"
+                self.notes.add("not_used", where_of(extra), "import.not_used", what=what)
         data = self.ctx.data
         diagnosis = data.setdefault("diagnosis", {})
         status = data.setdefault("disease_status", {})
@@ -282,7 +291,35 @@ class ClinicalReader:
         state = self._state(first, found.get("state"))
         if state:
             status["state"] = state
+        self.used(first, "disease" if found.get("disease") else "diagnosed")
+        if state:
+            self.used(first, "state")
         self._condition_details(first, diagnosis, status)
+
+    def _in_scope_first(
+        self, pairs: list[tuple[Json, dict[str, Any]]]
+    ) -> list[tuple[Json, dict[str, Any]]]:
+        """Drop other cancers when the record also names a cancer Crossroads covers.
+
+        A person with DLBCL often has an older, different cancer in the record (a treated breast
+        cancer); that history must not hide the lymphoma behind a "conflicting codes" unknown.
+        The other cancer is reported as not used, so nothing is dropped silently.
+        """
+
+        def covered(found: dict[str, Any]) -> bool:
+            disease = self.ctx.kb.diseases.get(found.get("disease") or "")
+            return disease is not None and disease.in_scope
+
+        if not any(covered(found) for _, found in pairs):
+            return pairs
+        kept = []
+        for res, found in pairs:
+            if found.get("disease") and not covered(found):
+                what = _first_display(res.get("code"))
+                self.notes.add("not_used", where_of(res), "import.other_cancer", what=what)
+            else:
+                kept.append((res, found))
+        return kept
 
     def _resolve_disease(self, res: Json) -> dict[str, Any]:
         where = where_of(res)
@@ -448,6 +485,7 @@ class ClinicalReader:
                 value = self.ctx.maps.ecog_value(str(item.get("system")), str(item["code"]))
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 4:
             self.ecog.append(_Dated(date, value, where))
+            self.used(res, "ecog")
         else:
             shown = value if value is not None else _first_display(res.get("valueCodeableConcept"))
             self.notes.add(
@@ -467,6 +505,7 @@ class ClinicalReader:
             if key == (maps.uri(worsened.system), worsened.code):
                 if date:
                     self.progressions.append(_Dated(date, date, where))
+                    self.used(res, "last_progression")
                 else:
                     self.notes.add(
                         "unmapped",
@@ -728,9 +767,11 @@ class ClinicalReader:
         items = codings(res.get("code"))
         own = next((str(c["code"]) for c in items if c.get("system") == mcode.CS_PROCEDURE), None)
         kind = {v: k for k, v in mcode.TRANSPLANT_PROCEDURES.items()}.get(own or "")
+        cellular = None
         if kind is None and own is None:
             rows = [self.ctx.maps.procedure(str(c.get("system")), str(c["code"])) for c in items]
-            kind = next((r.transplant for r in rows if r is not None), None)
+            kind = next((r.transplant for r in rows if r is not None and r.transplant), None)
+            cellular = next((r.cellular for r in rows if r is not None and r.cellular), None)
         item: Json = {}
         performed = res.get("performedDateTime") or (res.get("performedPeriod") or {}).get("start")
         if performed is not None:
@@ -742,6 +783,10 @@ class ClinicalReader:
             self.procedure_events.append(
                 ProcedureEvent("allogeneic" if kind == "allogeneic" else "autologous", when, where)
             )
+            self.used(res, "transplant")
+        elif cellular is not None:
+            self.procedure_events.append(ProcedureEvent("cellular", when, where))
+            self._coded_cell_therapy(res, item)
         elif own == mcode.PROC_CELLULAR:
             target = first_value(res, mcode.EXT_CAR_TARGET)
             if target not in _TARGETS:
@@ -759,6 +804,7 @@ class ClinicalReader:
             if used and isinstance(used[0], dict) and used[0].get("text"):
                 item["product"] = used[0]["text"]
             self.cellular.append(self._with_more(res, item))
+            self.used(res, "cellular")
         elif any(p.endswith(_NOT_READ_PROCEDURES) for p in _profiles(res)):
             what = f"procedure {_first_display(res.get('code'))}"
             self.notes.add("not_used", where, "import.not_used", what=what)
@@ -772,6 +818,45 @@ class ClinicalReader:
                 field=self.notes.field("procedure"),
             )
 
+    def _coded_cell_therapy(self, res: Json, item: Json) -> None:
+        """A procedure coded as CAR-T therapy: a prior cellular therapy, whose target comes only
+        from the product named in the record. Without a known product the target is not guessed
+        (a CD19 and a BCMA product change different criteria), so the therapy stays unknown.
+        """
+        where = where_of(res)
+        product = self._car_product(res.get("usedCode") or [])
+        target = self.ctx.kb.products[product].target if product in self.ctx.kb.products else None
+        if target is None:
+            self.notes.add(
+                "unmapped",
+                where,
+                "import.car_t_no_target",
+                what=_first_display(res.get("code")),
+                field=self.notes.field("car_target"),
+            )
+            return
+        item.update({"target": target, "product": product})
+        self.cellular.append(item)
+        self.used(res, "cellular")
+
+    def _car_product(self, used: list[Any]) -> str | None:
+        """The knowledge-base code of the product in ``usedCode`` (by code, then by name)."""
+        for concept in used:
+            for coding in codings(concept):
+                if coding.get("system") == mcode.CS_DRUG:
+                    found = self.ctx.kb.resolve_drug(str(coding["code"]))
+                else:
+                    found = self.ctx.maps.drug(
+                        self.ctx.kb, str(coding.get("system")), str(coding["code"])
+                    )
+                found = found or self.ctx.kb.resolve_drug(str(coding.get("display") or ""))
+                if found:
+                    return found
+            text = concept.get("text") if isinstance(concept, dict) else None
+            if isinstance(text, str) and (found := self.ctx.kb.resolve_drug(text)):
+                return found
+        return None
+
     def _with_more(self, res: Json, item: Json) -> Json:
         for ext in extensions(res, mcode.EXT_CASE_DATA):
             path, text = sub_value(ext, "path"), sub_value(ext, "json")
@@ -784,6 +869,8 @@ class ClinicalReader:
         own = [c for c in codings(res.get("code")) if c.get("system") == mcode.CS_CASE_LIST]
         for item in own:
             self.known_lists.add(str(item["code"]))
+        if own:
+            self.used(res, "known_list")
         return bool(own)
 
     # -- settling --------------------------------------------------------------------------

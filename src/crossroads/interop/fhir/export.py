@@ -50,6 +50,19 @@ def _absent(reason: str) -> Json:
     return ext(mcode.DATA_ABSENT_REASON, valueCode=reason)
 
 
+def _identifier(label: str | None, value: str) -> Json:
+    """A record number as an Identifier that always has a ``system``.
+
+    A label that is already a URI ("https://github.com/synthetichealth/synthea") is the system;
+    a plain label ("hospital MRN") goes in ``type.text`` under Crossroads' record-number system,
+    because Identifier.system must be a URI and inventing one per hospital would be a guess.
+    """
+    if label is not None and label.startswith(("http://", "https://", "urn:")):
+        return {"system": label, "value": value}
+    out: Json = {"type": {"text": label}} if label else {}
+    return {**out, "system": mcode.SID_RECORD_NUMBER, "value": value}
+
+
 class _Exporter:
     """Builds one bundle; ``rest`` holds the case data not yet carried by any element."""
 
@@ -59,6 +72,7 @@ class _Exporter:
         self.seed = hashlib.sha256(case_json(self.rest).encode()).hexdigest()
         self.entries: list[Json] = []
         self.patient_url = self._url("Patient", 0)
+        self.assessment_date: str | None = None
         self.condition_url = self._url("Condition", 0)
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -82,14 +96,11 @@ class _Exporter:
         res: Json = {"resourceType": "Patient"}
         numbers = take("patient", "record_numbers") or []
         if numbers:
-            res["identifier"] = [
-                {
-                    **({"type": {"text": n["system"]}} if n.get("system") else {}),
-                    "value": n["value"],
-                }
-                for n in numbers
-            ]
+            res["identifier"] = [_identifier(n.get("system"), n["value"]) for n in numbers]
         if (name := take("patient", "name")) is not None:
+            # The case keeps a name as written, so which part is the family name is not known:
+            # HumanName.text only, and no US Core / mCODE CancerPatient claim (it needs family
+            # or given).
             res["name"] = [{"text": name}]
         telecom, address = [], {}
         contact = self.rest.get("patient", {}).get("contact")
@@ -117,8 +128,6 @@ class _Exporter:
                 {"language": {"coding": [coding(mcode.BCP47, lang)]}, "preferred": True}
             ]
         res["extension"] = self._patient_extensions()
-        if res.get("name") and res.get("identifier") and res.get("gender"):
-            res["meta"] = {"profile": [mcode.CANCER_PATIENT]}
         return res
 
     def _patient_extensions(self) -> list[Json]:
@@ -126,6 +135,7 @@ class _Exporter:
         if (age := self._take("patient", "age_years")) is not None:
             out.append(ext(mcode.EXT_AGE_YEARS, valueInteger=age))
         if (when := self.rest.pop("assessment_date", None)) is not None:
+            self.assessment_date = when
             out.append(ext(mcode.EXT_ASSESSMENT_DATE, valueDate=when))
         if (eligible := self.rest.pop("transplant_eligible", None)) is not None:
             out.append(ext(mcode.EXT_TRANSPLANT_ELIGIBLE, valueBoolean=eligible))
@@ -213,6 +223,7 @@ class _Exporter:
                 "category": [{"coding": [coding(mcode.OBSERVATION_CATEGORY, "survey")]}],
                 "code": {"coding": [self._coding(table.code)]},
                 "subject": reference(self.patient_url),
+                **self._effective(self.assessment_date),
                 "valueInteger": ecog,
             }
             answer = self.maps.ecog_answer(ecog)
@@ -235,6 +246,14 @@ class _Exporter:
                 }
             )
         return out
+
+    @staticmethod
+    def _effective(when: str | None) -> Json:
+        """When an observation holds: the case's assessment date (the date its facts describe),
+        or, when the case has none, an explicit "unknown" rather than a made-up date."""
+        if when is not None:
+            return {"effectiveDateTime": when}
+        return {"_effectiveDateTime": {"extension": [_absent("unknown")]}}
 
     def _coding(self, row: Any) -> Json:
         return coding(self.maps.uri(row.system), row.code, row.display)
@@ -335,12 +354,16 @@ class _Exporter:
         urls = []
         for i, item in enumerate(items):
             text = "CAR-T or other cellular therapy"
-            code = {"coding": [coding(mcode.CS_PROCEDURE, mcode.PROC_CELLULAR, text)], "text": text}
+            codings = [coding(mcode.CS_PROCEDURE, mcode.PROC_CELLULAR, text)]
+            product = item.pop("product", None)
+            drug = self.kb.resolve_drug(product) if product is not None else None
+            row = self.maps.cellular_code("car_t")
+            if drug is not None and "car_t" in self.kb.drugs[drug].classes and row is not None:
+                codings.insert(0, self._coding(row))  # only a named CAR-T product says CAR-T
+            code = {"coding": codings, "text": text}
             res = self._procedure(code, item.pop("date", None))
             res["extension"] = [ext(mcode.EXT_CAR_TARGET, valueCode=item.pop("target"))]
-            product = item.pop("product", None)
             if product is not None:
-                drug = self.kb.resolve_drug(product)
                 used: Json = {"text": product}
                 if drug is not None:
                     name = self.kb.drugs[drug].name.en
@@ -419,15 +442,12 @@ class _Exporter:
         patient["extension"] += self.residue()
         if not patient["extension"]:
             del patient["extension"]
-        bundle: Json = {
+        return {
             "resourceType": "Bundle",
             "id": self._id("Bundle", 0),
             "type": "collection",
             "entry": self.entries,
         }
-        if "meta" in patient:
-            bundle["meta"] = {"profile": [mcode.PATIENT_BUNDLE]}
-        return bundle
 
 
 def export_case(case: Case, kb: KnowledgeBase, maps: FhirMaps | None = None) -> Json:

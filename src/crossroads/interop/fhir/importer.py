@@ -30,9 +30,10 @@ from pydantic import ValidationError
 
 from crossroads.common.errors import CaseFileError, FhirInputError, Problem
 from crossroads.common.safeio import load_json
+from crossroads.interop.fhir import mcode
 from crossroads.interop.fhir.clinical import ClinicalReader, where_of
 from crossroads.interop.fhir.elements import Json, codings
-from crossroads.interop.fhir.notes import ImportNote, Notes
+from crossroads.interop.fhir.notes import ImportNote, Notes, ResourceReport, mapping_report
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.fhir_maps import FhirMaps, load_fhir_maps
 from crossroads.record.app_notes import internal_notes_in, without_internal_notes
@@ -43,8 +44,12 @@ _LANGUAGES = {"en": "en", "zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh
 
 @dataclass(frozen=True)
 class ImportResult:
+    """The case read from FHIR, every note about what was not carried over, and the mapping
+    report: one row per input resource saying whether it was used, ignored or not understood."""
+
     case: Case
     notes: tuple[ImportNote, ...] = ()
+    report: tuple[ResourceReport, ...] = ()
 
     @property
     def unmapped(self) -> tuple[ImportNote, ...]:
@@ -187,7 +192,10 @@ class _Importer:
             label = kind.get("text") or next(
                 (c.get("display") for c in codings(kind) if c.get("display")), None
             )
-            numbers.append({"system": label or ident.get("system"), "value": ident["value"]})
+            system = ident.get("system")
+            if system == mcode.SID_RECORD_NUMBER:  # Crossroads' "issuer known only by label"
+                system = None
+            numbers.append({"system": label or system, "value": ident["value"]})
         if numbers:
             out["record_numbers"] = numbers
         out.update(self._contact(res, where))
@@ -195,6 +203,7 @@ class _Importer:
         if lang:
             out["language"] = lang
         self.data["patient"] = out
+        self.clinical.used(res, "patient")
         self.clinical.patient_extensions(res)
 
     def _contact(self, res: Json, where: str) -> Json:
@@ -256,7 +265,10 @@ class _Importer:
                 self.clinical.read(res)
         self.clinical.finish()
         self._drop_internal_notes()
-        return ImportResult(self._case(), tuple(self.notes.items))
+        case = self._case()
+        wheres = [where_of(res) for _, res in self.index.items]
+        report = mapping_report(wheres, self.notes.items, self.clinical.uses, self.notes)
+        return ImportResult(case, tuple(self.notes.items), report)
 
     def _drop_internal_notes(self) -> None:
         """An application's own notes (``extensions.crossroads_web``) are never imported.

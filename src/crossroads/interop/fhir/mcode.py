@@ -37,6 +37,9 @@ CS_DIAGNOSIS = _CS + "diagnosis"  # "lbcl" or "lbcl.dlbcl_nos": the knowledge-ba
 CS_DRUG = _CS + "drug"  # knowledge-base drug codes (lower-case generic names)
 CS_PROCEDURE = _CS + "procedure"
 CS_CASE_LIST = _CS + "case-list"
+# Identifier system for a record number whose issuer Crossroads only knows by a label ("hospital
+# MRN"): the label goes in Identifier.type.text, and this says "a record number, issuer unnamed".
+SID_RECORD_NUMBER = BASE + "/sid/record-number"
 
 PROC_AUTOLOGOUS = "autologous-transplant"
 PROC_ALLOGENEIC = "allogeneic-transplant"

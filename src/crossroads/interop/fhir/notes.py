@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -10,6 +11,16 @@ from crossroads.interop.fhir.elements import Json, date_part
 from crossroads.kb.fhir_maps import FhirMaps
 
 NoteKind = Literal["unmapped", "ambiguous", "not_used", "problem"]
+Outcome = Literal["used", "ignored", "not_understood"]
+_NOT_UNDERSTOOD: tuple[NoteKind, ...] = ("unmapped", "ambiguous", "problem")
+# What a resource of these types gives when it is read without any note about it.
+_DEFAULT_USE = {
+    "Patient": "patient",
+    "MedicationAdministration": "medicines",
+    "MedicationStatement": "medicines",
+    "MedicationRequest": "medicines",
+    "Procedure": "procedure",
+}
 
 
 @dataclass(frozen=True)
@@ -71,3 +82,70 @@ def set_path(data: Json, path: str, value: Any) -> None:
             target[part] = nxt
         target = nxt
     target[last] = value
+
+
+@dataclass(frozen=True)
+class ResourceReport:
+    """One row of the mapping report: what became of one resource of the input.
+
+    ``outcome``: ``used`` (``detail`` names the case fields it gave), ``ignored`` (``detail``
+    says why: its status, another patient, a kind of record Crossroads does not keep) or
+    ``not_understood`` (``detail`` names the code or value that could not be read).
+    """
+
+    where: str
+    outcome: Outcome
+    detail: str
+
+
+def _owner(where: str, known: set[str]) -> str | None:
+    """The resource a note's place belongs to (``Patient/1.birthDate`` -> ``Patient/1``)."""
+    candidate = where
+    while candidate:
+        if candidate in known:
+            return candidate
+        cut = candidate.rfind(".")
+        if cut <= 0:
+            return None
+        candidate = candidate[:cut]
+    return None
+
+
+def mapping_report(
+    resources: Iterable[str],
+    notes: Iterable[ImportNote],
+    uses: Mapping[str, list[str]],
+    notes_text: Notes,
+) -> tuple[ResourceReport, ...]:
+    """One row per resource, in input order.
+
+    Why per resource: a person (or a tester) must be able to see, for every record they sent,
+    whether Crossroads used it, left it out on purpose, or could not read it; the notes alone
+    say only what went wrong. Used wins over a note (a Condition gave the disease even if one of
+    its extensions was not kept); a resource with no note and no recorded use was read as a
+    whole (a patient, a medicine record).
+    """
+    order = list(resources)
+    known = set(order)
+    by_resource: dict[str, list[ImportNote]] = {}
+    for note in notes:
+        for part in note.where.split(", "):
+            owner = _owner(part, known)
+            if owner is not None:
+                by_resource.setdefault(owner, []).append(note)
+    rows = []
+    for where in order:
+        found = by_resource.get(where, [])
+        fields = uses.get(where)
+        problem = next((n for n in found if n.kind in _NOT_UNDERSTOOD), None)
+        unused = next((n for n in found if n.kind == "not_used" and n.where == where), None)
+        if not fields and problem is not None:
+            rows.append(ResourceReport(where, "not_understood", problem.message))
+        elif not fields and unused is not None:
+            rows.append(ResourceReport(where, "ignored", unused.message))
+        else:
+            default = _DEFAULT_USE.get(where.partition("/")[0], "record")
+            names = ", ".join(notes_text.field(f) for f in fields or [default])
+            detail = notes_text.text("report.used_for", fields=names)
+            rows.append(ResourceReport(where, "used", detail))
+    return tuple(rows)

@@ -113,8 +113,10 @@ def _rules(maps: FhirMaps) -> dict[str, list[Rule]]:
             Rule(
                 "us-core-patient",
                 "error",
-                "CancerPatient (US Core Patient) needs an identifier, a name and a gender",
-                "identifier.exists() and name.exists() and gender.exists()",
+                "CancerPatient (US Core Patient) needs an identifier with a system and a value, "
+                "a name with a family or given part, and a gender",
+                "identifier.where(system.exists() and value.exists()).exists() "
+                "and name.where(family.exists() or given.exists()).exists() and gender.exists()",
             ),
         ],
         mcode.PRIMARY_CANCER_CONDITION: [
@@ -153,6 +155,12 @@ def _rules(maps: FhirMaps) -> dict[str, list[Rule]]:
                 "error",
                 "interpretation comes from LOINC answer list LL529-9",
                 f"interpretation.{_any_code(loinc, ecog_answers)}",
+            ),
+            Rule(
+                "mcode-ecog-effective",
+                "error",
+                "effective is given (a date, or a data-absent-reason saying it is unknown)",
+                "effective.exists()",
             ),
             Rule(
                 "mcode-ecog-category",
