@@ -515,6 +515,10 @@ def test_patient_view_refuses_a_prefetch_with_a_second_patient(kb: KnowledgeBase
 def test_fixture_folder_holds_the_spec_files() -> None:
     assert sorted(p.name for p in Path(FIXTURES).glob("*.json")) == [
         "discovery-response.json",
+        "feedback-accepted.json",
+        "feedback-overridden.json",
+        "feedback-override-reason.json",
+        "jwt-example.json",
         "patient-view-request.json",
         "patient-view-response-cards.json",
         "response-cards-autolaunchable.json",

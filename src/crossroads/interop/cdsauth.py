@@ -185,9 +185,9 @@ class KeySets:
         try:
             data = self._fetch(url, self.policy)
         except UserError as exc:
-            raise CdsAuthError(f"the client's key set could not be read: {exc}") from None
+            raise _refuse(f"its key set could not be read: {exc}") from None
         if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
-            raise CdsAuthError(f'the key set at {url[:200]} is not a JWK Set {{"keys": [...]}}.')
+            raise _refuse(f'the key set at {url[:200]} is not a JWK Set {{"keys": [...]}}.')
         with self._lock:
             self._cache[url] = (now, data)
         return data

@@ -220,6 +220,18 @@ class _Collector:
         self.access = access if read is not None else None
         self.read, self.limits, self.limit_text = read, limits, limit_text
         self.out = Prefetch()
+        self._seen: set[tuple[str, str]] = set()
+
+    def _add(self, res: dict[str, Any]) -> None:
+        """Keep a resource once: two prefetch keys (``patientToGreet`` and ``patient``) or two
+        overlapping pages may carry the same one, which is not a second patient."""
+        rid = res.get("id")
+        if isinstance(rid, str) and rid:
+            key = (str(res.get("resourceType")), rid)
+            if key in self._seen:
+                return
+            self._seen.add(key)
+        self.out.resources.append(res)
 
     def take(self, key: str, value: Any) -> None:
         if not isinstance(value, dict):
@@ -231,7 +243,7 @@ class _Collector:
             self._entries(key, value)
             self._follow(key, value)
         elif kind:
-            self.out.resources.append(value)
+            self._add(value)
 
     def _entries(self, key: str, bundle: dict[str, Any]) -> None:
         for entry in bundle.get("entry") or []:
@@ -239,7 +251,7 @@ class _Collector:
             if isinstance(res, dict) and res.get("resourceType") == "OperationOutcome":
                 self.out.could_not_send.append((key, _outcome_text(res)))
             elif isinstance(res, dict) and res.get("resourceType"):
-                self.out.resources.append(res)
+                self._add(res)
 
     def _follow(self, key: str, bundle: dict[str, Any]) -> None:
         link, pages = _next_link(bundle), 1
