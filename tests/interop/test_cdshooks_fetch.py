@@ -158,6 +158,23 @@ def test_paging_stops_at_the_entry_limit(kb: KnowledgeBase) -> None:
     assert any("longer than the 10 pages or 2 entries" in line for line in detail_lines(response))
 
 
+def test_reading_stops_when_the_time_for_it_runs_out(kb: KnowledgeBase) -> None:
+    with serve() as server:
+        server.routes["/fhir/c?page=2"] = Answer(json=bundle(), delay=0.3)
+        request = spec_call(server, {"conditions": bundle(DLBCL_CONDITION)})
+        request["prefetch"]["conditions"]["link"] = [
+            {"relation": "next", "url": server.url("/fhir/c?page=2")}
+        ]
+        limits = FetchLimits(max_seconds=0.2)
+        response = patient_view(request, kb, ["US"], BASE, today=TODAY, read=READ, limits=limits)
+    assert server.paths == ["/fhir/c?page=2"]  # then out of time: nothing more is asked
+    lines = detail_lines(response)
+    assert (
+        "- Crossroads could not fetch patient from the record system: the time Crossroads "
+        "allows for reading the record ran out" in lines
+    )
+
+
 def test_a_failing_next_page_leaves_the_record_incomplete(kb: KnowledgeBase) -> None:
     with serve() as server:
         server.routes["/fhir/c?page=2"] = Answer(500, json={"resourceType": "OperationOutcome"})

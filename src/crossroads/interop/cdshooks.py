@@ -30,6 +30,7 @@ Cards organise; they never recommend a treatment (design section 7). Summaries s
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -125,10 +126,11 @@ class FetchLimits:
 
     max_pages: int = 10
     max_resources: int = 5000
+    max_seconds: float = 20.0  # for all reading in one call (each request has its own timeout)
 
     def __post_init__(self) -> None:
-        if self.max_pages < 1 or self.max_resources < 1:
-            raise BadOptionError("CDS fetch limits must be at least 1 page and 1 entry.")
+        if self.max_pages < 1 or self.max_resources < 1 or self.max_seconds <= 0:
+            raise BadOptionError("CDS fetch limits must be at least 1 page, 1 entry and some time.")
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,9 @@ def _next_link(bundle: dict[str, Any]) -> str | None:
     return None
 
 
+_OUT_OF_TIME = "the time Crossroads allows for reading the record ran out"
+
+
 class _Collector:
     """Opens prefetch values and server answers; follows ``next`` pages within the limits."""
 
@@ -221,6 +226,7 @@ class _Collector:
         self.read, self.limits, self.limit_text = read, limits, limit_text
         self.out = Prefetch()
         self._seen: set[tuple[str, str]] = set()
+        self._until = time.monotonic() + limits.max_seconds
 
     def _add(self, res: dict[str, Any]) -> None:
         """Keep a resource once: two prefetch keys (``patientToGreet`` and ``patient``) or two
@@ -262,6 +268,9 @@ class _Collector:
             if pages >= self.limits.max_pages or self._full():
                 self.out.partial.append((key, self.limit_text))
                 return
+            if time.monotonic() > self._until:
+                self.out.partial.append((key, _OUT_OF_TIME))
+                return
             if origin(link) != origin(self.access.server):
                 host = urlsplit(link).hostname or "an unknown server"
                 self.out.partial.append((key, f"the next page is on another server, {host}"))
@@ -287,6 +296,9 @@ class _Collector:
             return
         if self._full():
             self.out.not_fetched.append((key, self.limit_text))
+            return
+        if time.monotonic() > self._until:
+            self.out.not_fetched.append((key, _OUT_OF_TIME))
             return
         query = template.replace(PATIENT_TOKEN, quote(patient_id, safe=""))
         try:
