@@ -21,7 +21,8 @@ import jsonschema_rs
 import pytest
 
 from crossroads.common.errors import BadOptionError, CdsPrefetchMissingError, CdsRequestError
-from crossroads.interop.cdshooks import SERVICE_ID, discovery, patient_view
+from crossroads.interop.cdshooks import SERVICE_ID, bearer_reader, discovery, patient_view
+from crossroads.interop.fetch import FetchPolicy
 from crossroads.interop.fhir import export_case
 from crossroads.kb import KnowledgeBase
 from crossroads.steps.assess import prepare_case
@@ -335,12 +336,40 @@ def test_patient_view_lists_what_it_could_not_read(kb: KnowledgeBase) -> None:
 def test_patient_view_spec_request_without_conditions_is_refused_with_412(
     kb: KnowledgeBase,
 ) -> None:
-    """The spec's own call sends a Patient and a fhirServer; Crossroads does not read servers."""
+    """The spec's own call sends a Patient and a plain-http fhirServer with a token: Crossroads
+    would fetch the conditions, but reads only https servers, so it cannot get them."""
+    with pytest.raises(CdsPrefetchMissingError) as raised:
+        patient_view(
+            _load("patient-view-request.json"),
+            kb,
+            ["US"],
+            BASE,
+            today=TODAY,
+            read=bearer_reader(FetchPolicy()),
+        )
+    assert str(raised.value) == (
+        "prefetch 'conditions' is missing, and Crossroads could not fetch it from fhirServer: "
+        "hooks.smarthealthit.org: only https addresses are called, not http."
+    )
+
+
+def test_patient_view_without_a_reader_does_not_read_the_fhir_server(kb: KnowledgeBase) -> None:
     with pytest.raises(CdsPrefetchMissingError) as raised:
         patient_view(_load("patient-view-request.json"), kb, ["US"], BASE, today=TODAY)
     assert str(raised.value) == (
-        "prefetch 'conditions' is missing, and Crossroads does not read the record from the FHIR "
-        "server in fhirServer; send the prefetch listed at /cds-services."
+        "prefetch 'conditions' is missing, and this installation does not read the client's "
+        "FHIR server; send the prefetch listed at /cds-services."
+    )
+
+
+def test_patient_view_with_a_server_but_no_token_is_refused(kb: KnowledgeBase) -> None:
+    request = _load("patient-view-request.json")
+    del request["fhirAuthorization"]
+    with pytest.raises(CdsPrefetchMissingError) as raised:
+        patient_view(request, kb, ["US"], BASE, today=TODAY, read=bearer_reader(FetchPolicy()))
+    assert str(raised.value) == (
+        "prefetch 'conditions' is missing, and fhirServer comes without fhirAuthorization, so "
+        "Crossroads may not read it; send the prefetch listed at /cds-services."
     )
 
 
@@ -349,7 +378,8 @@ def test_patient_view_without_any_prefetch_is_refused(kb: KnowledgeBase) -> None
     del request["prefetch"], request["fhirServer"], request["fhirAuthorization"]
     with pytest.raises(
         CdsPrefetchMissingError,
-        match=r"^prefetch 'conditions' is missing, and Crossroads does not read the record; send",
+        match=r"^prefetch 'conditions' is missing, and the call gives no fhirServer with "
+        r"fhirAuthorization to fetch it from; send",
     ):
         patient_view(request, kb, ["US"], BASE, today=TODAY)
 
@@ -485,6 +515,10 @@ def test_patient_view_refuses_a_prefetch_with_a_second_patient(kb: KnowledgeBase
 def test_fixture_folder_holds_the_spec_files() -> None:
     assert sorted(p.name for p in Path(FIXTURES).glob("*.json")) == [
         "discovery-response.json",
+        "feedback-accepted.json",
+        "feedback-overridden.json",
+        "feedback-override-reason.json",
+        "jwt-example.json",
         "patient-view-request.json",
         "patient-view-response-cards.json",
         "response-cards-autolaunchable.json",

@@ -71,6 +71,11 @@ def case_a(w: World) -> dict[str, Any]:
 
 
 STEP_POST = {"version": "1", "next": "stay"}
+CDS_FEEDBACK = {
+    "feedback": [
+        {"card": "c-1", "outcome": "overridden", "outcomeTimestamp": "2025-01-02T03:04:05Z"}
+    ]
+}
 CDS_CALL = {
     "hook": "patient-view",
     "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
@@ -184,15 +189,22 @@ MATRIX: dict[str, Row] = {
     ),
     "audit:all": Row(get=ADMIN_ROLE),
     "audit:csv": Row(get=ADMIN_ROLE),
-    # CDS Hooks endpoints are public by design: CDS clients (health record systems) do not sign
-    # in with a Crossroads session but authenticate in their own way, and for now the service
-    # stores no health data; its answers derive only from the request. The card link checks
-    # who is asking (signed-in people; it opens only cases they may already see).
+    # CDS Hooks endpoints take no Crossroads session: CDS clients (health record systems)
+    # authenticate each call with a signed JWT (off in these settings, always on in production;
+    # tests/web/interop/test_cds_auth.py), and the service stores no health data; its answers
+    # derive only from the request. The card link checks who is asking (signed-in people; it
+    # opens only cases they may already see).
     "interop:cds_discovery": Row(get=PUBLIC),
     "interop:cds_service": Row(
         kwargs=lambda w: {"service_id": "crossroads-car-t"},
         post=PUBLIC,
         data=lambda w: CDS_CALL,
+        json_body=True,
+    ),
+    "interop:cds_feedback": Row(
+        kwargs=lambda w: {"service_id": "crossroads-car-t"},
+        post=PUBLIC,
+        data=lambda w: CDS_FEEDBACK,
         json_body=True,
     ),
     "interop:cds_patient": Row(kwargs=lambda w: {"patient_id": "1288992"}, get=SIGNED_IN),

@@ -61,6 +61,7 @@ VIEW_LIMITS: dict[str, ViewLimit] = {
     "accounts:register": ViewLimit("signup", WRITES, by_person=False),
     "invite": ViewLimit("signup", WRITES, by_person=False),
     "interop:cds_service": ViewLimit("cds", WRITES, by_person=False),
+    "interop:cds_feedback": ViewLimit("cds", WRITES, by_person=False),
     "cases:report_pdf": ViewLimit("pdf", EVERY, by_person=True),
     "cases:review_preview": ViewLimit("packet", EVERY, by_person=True),
     "cases:review_packet": ViewLimit("packet", EVERY, by_person=True),

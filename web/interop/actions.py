@@ -15,8 +15,10 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from audit.actions import Actor, record
+from audit.models import Outcome
 from cases import actions as case_actions
 from cases.models import CaseRecord
+from crossroads.interop.cdshooks import Feedback
 from interop.models import FhirPatientLink, LinkOrigin
 
 
@@ -86,3 +88,38 @@ def record_cds_open(actor: Actor, found: list[CaseRecord]) -> None:
 def record_cds_call(actor: Actor, service: str, status: int, cards: int = 0) -> None:
     """One call of the CDS service: which service, the answer's status and how many cards."""
     record(actor, "cds.call", detail={"service": service[:64], "status": status, "cards": cards})
+
+
+def record_cds_refusal(actor: Actor, service: str, action: str, status: int = 401) -> None:
+    """A CDS call or feedback refused before it was read (an unauthenticated client, 401)."""
+    record(
+        actor,
+        action,
+        outcome=Outcome.DENIED if status == 401 else Outcome.OK,
+        detail={"service": service[:64], "status": status, "cards": 0}
+        if action == "cds.call"
+        else {"service": service[:64], "status": status},
+    )
+
+
+def record_cds_feedback(actor: Actor, service: str, items: Iterable[Feedback]) -> None:
+    """What the clinician did with each card (CDS Hooks feedback), one event per item.
+
+    Kept: the card id, the outcome, when, the accepted suggestion ids and the override reason's
+    code; whether a comment was written, never its words (it may name the patient).
+    """
+    with transaction.atomic():
+        for item in items:
+            detail: dict[str, Any] = {
+                "service": service[:64],
+                "card": item.card,
+                "outcome": item.outcome,
+                "at": item.at.isoformat(),
+            }
+            if item.accepted:
+                detail["suggestions"] = list(item.accepted)
+            if item.reason is not None:
+                detail["reason"] = {"system": item.reason[0], "code": item.reason[1]}
+            if item.comment:
+                detail["comment"] = True
+            record(actor, "cds.feedback", detail=detail)

@@ -7,6 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, register
 
+from crossroads.common.errors import BadOptionError
+from crossroads.interop.cdsauth import AuthPolicy, read_clients
+from crossroads.interop.cdshooks import FetchLimits
+from crossroads.interop.fetch import FetchPolicy, parse_networks
 from crossroads.kb import JURISDICTIONS
 
 
@@ -33,4 +37,47 @@ def cds_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 id="interop.E002",
             )
         )
+    errors += _cds_security()
+    return errors
+
+
+def _cds_security() -> list[Error]:
+    """The client allow-list, the token limits and the fetch limits, as the core reads them."""
+    errors: list[Error] = []
+    checks = (
+        (
+            "interop.E003",
+            lambda: AuthPolicy(
+                read_clients(getattr(settings, "CROSSROADS_CDS_CLIENTS", [])),
+                leeway=int(getattr(settings, "CROSSROADS_CDS_JWT_LEEWAY", 30)),
+                max_lifetime=int(getattr(settings, "CROSSROADS_CDS_JWT_MAX_LIFETIME", 300)),
+            ),
+            "List clients as JSON: "
+            '[{"iss": "https://ehr.example.org", "jwks_url": "https://ehr.example.org/jwks"}].',
+        ),
+        (
+            "interop.E004",
+            lambda: FetchPolicy(
+                timeout=float(getattr(settings, "CROSSROADS_CDS_FETCH_TIMEOUT", 5)),
+                allowed_networks=parse_networks(
+                    getattr(settings, "CROSSROADS_CDS_FETCH_ALLOWED_NETWORKS", ()),
+                    "CROSSROADS_CDS_FETCH_ALLOWED_NETWORKS",
+                ),
+            ),
+            "Give networks as CIDR (10.20.0.0/16) and a timeout of 1 to 120 seconds.",
+        ),
+        (
+            "interop.E005",
+            lambda: FetchLimits(
+                int(getattr(settings, "CROSSROADS_CDS_FETCH_MAX_PAGES", 10)),
+                int(getattr(settings, "CROSSROADS_CDS_FETCH_MAX_RESOURCES", 5000)),
+            ),
+            "Set CROSSROADS_CDS_FETCH_MAX_PAGES and _MAX_RESOURCES to 1 or more.",
+        ),
+    )
+    for code, build, hint in checks:
+        try:
+            build()
+        except BadOptionError as exc:
+            errors.append(Error(str(exc), hint=hint, id=code))
     return errors

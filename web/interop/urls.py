@@ -10,6 +10,7 @@ urlpatterns = [
     # CDS Hooks: the paths the specification fixes (no trailing slash).
     path("cds-services", cds.discovery_view, name="cds_discovery"),
     path("cds-services/<str:service_id>", cds.service_view, name="cds_service"),
+    path("cds-services/<str:service_id>/feedback", cds.feedback_view, name="cds_feedback"),
     path("cds/patients/<str:patient_id>", views.cds_patient, name="cds_patient"),
     path("cases/import/fhir/", views.fhir_import, name="fhir_import"),
     path("cases/<id:case_id>/fhir.json", views.fhir_export, name="fhir_export"),

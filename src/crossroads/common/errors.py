@@ -149,13 +149,38 @@ class CdsRequestError(UserError):
 
 
 class CdsPrefetchMissingError(CdsRequestError):
-    """A CDS Hooks call without the prefetched data the service needs.
+    """A CDS Hooks call without the prefetched data the service needs, and no way to fetch it.
 
     CDS Hooks 2.0 asks a service that cannot obtain required data to answer 412 Precondition
-    Failed. Crossroads does not read from the client's FHIR server, so missing prefetch is final.
+    Failed. Crossroads fetches missing prefetch itself when the call gives ``fhirServer`` and
+    ``fhirAuthorization``; without them, or when that server cannot be read, the refusal is final.
     """
 
     code = "cds-prefetch-missing"
+
+
+class CdsAuthError(UserError):
+    """A CDS Hooks call whose client could not be authenticated (CDS Hooks 2.0 "Trusting CDS
+    Clients"): no bearer JWT, a wrong signature, issuer, audience or algorithm, an expired or
+    replayed token. The web app answers 401 with the reason, which names no key material.
+    """
+
+    code = "cds-auth"
+
+
+class UnsafeAddressError(UserError):
+    """An address Crossroads refuses to call on someone else's say-so (server-side request
+    forgery guard): not https, credentials in the URL, a private, loopback or link-local
+    address, or a redirect to another host."""
+
+    code = "unsafe-address"
+
+
+class RemoteFetchError(UserError):
+    """A remote server (a CDS client's FHIR server or key set) could not be read: no answer in
+    time, an error status, an answer too large, or not JSON."""
+
+    code = "remote-fetch"
 
 
 class StudyFileError(UserError):

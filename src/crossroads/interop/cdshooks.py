@@ -12,9 +12,16 @@ configured jurisdiction, and returns cards:
   OperationOutcome in place of data) and any search that was sent only in part (a ``next`` page).
 
 A service should stay quiet where it has nothing to say: a patient without a diagnosis that
-Crossroads covers gets ``{"cards": []}``. And it must not answer from data it never saw: without
-prefetched conditions (Crossroads does not read from the client's FHIR server) the call is
-refused with :class:`CdsPrefetchMissingError`, which the web app answers with 412.
+Crossroads covers gets ``{"cards": []}``. And it must not answer from data it never saw. When the
+call gives ``fhirServer`` with ``fhirAuthorization`` (a bearer token) and a ``reader`` is passed,
+Crossroads reads what is missing itself: the ``next`` pages of a paged prefetch search, and every
+prefetch query the client did not answer, within :class:`FetchLimits`; what it could not read is
+named in the warning card ("the record may be incomplete"). Without conditions, prefetched or
+fetched, the call is refused with :class:`CdsPrefetchMissingError`, which the web app answers
+with 412. Only the client's own FHIR server is read (same scheme, host and port as
+``fhirServer``), through the guarded fetcher of :mod:`crossroads.interop.fetch`.
+
+``read_feedback`` checks the body of ``POST {service}/feedback`` (CDS Hooks 2.0 feedback).
 
 Cards organise; they never recommend a treatment (design section 7). Summaries stay under the
 140 characters the specification allows.
@@ -23,21 +30,24 @@ Cards organise; they never recommend a treatment (design section 7). Summaries s
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from crossroads.common.errors import (
     BadOptionError,
     CdsPrefetchMissingError,
     CdsRequestError,
     FhirInputError,
+    UserError,
 )
 from crossroads.engine.classify import Classification, JurisdictionResult, classify
 from crossroads.engine.codes import check_codes
 from crossroads.engine.explain import ask_for, reasons
+from crossroads.interop.fetch import FetchPolicy, get_json, origin
 from crossroads.interop.fhir.importer import ImportResult, import_resources
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase
 from crossroads.kb.fhir_maps import FhirMaps, load_fhir_maps
@@ -50,6 +60,10 @@ _NAMESPACE = uuid.UUID("3f1d7a52-96c4-5c1e-8b0a-6c2e4d9f0b17")
 _MAX_NOT_READ = 10
 _MAX_FACTS = 8
 CONDITIONS = "conditions"  # the prefetch key without which the service answers 412
+PATIENT_TOKEN = "{{context.patientId}}"
+OUTCOMES = ("accepted", "overridden")
+MAX_FEEDBACK = 100  # feedback items in one call
+Reader = Callable[[str, str], Any]  # (absolute URL, bearer token) -> the JSON it answered
 
 
 def discovery(maps: FhirMaps | None = None) -> dict[str, Any]:
@@ -105,16 +119,76 @@ def _context(request: Any) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class Prefetch:
-    """What the client sent: the resources, and what it said it could not send in full."""
+class FetchLimits:
+    """How much Crossroads reads from a client's FHIR server in one call: pages per search (the
+    first included) and entries in all. A search longer than that leaves the record incomplete,
+    and the card says so."""
 
-    resources: list[dict[str, Any]]
-    could_not_send: list[tuple[str, str]]  # (prefetch key, the OperationOutcome's words)
-    partial: list[str]  # prefetch keys whose search Bundle has a ``next`` page
+    max_pages: int = 10
+    max_resources: int = 5000
+    max_seconds: float = 20.0  # for all reading in one call (each request has its own timeout)
+
+    def __post_init__(self) -> None:
+        if self.max_pages < 1 or self.max_resources < 1 or self.max_seconds <= 0:
+            raise BadOptionError("CDS fetch limits must be at least 1 page, 1 entry and some time.")
+
+
+@dataclass(frozen=True)
+class FhirAccess:
+    """The client's FHIR server and the bearer token it gave for this call."""
+
+    server: str
+    token: str = field(repr=False)  # never printed, logged or stored
+
+
+def fhir_access(request: dict[str, Any]) -> FhirAccess | None:
+    """``fhirServer`` with ``fhirAuthorization``, or None when the call gives no token."""
+    auth = request.get("fhirAuthorization")
+    if auth is None:
+        return None
+    if not isinstance(auth, dict):
+        raise CdsRequestError("fhirAuthorization must be an object with access_token.")
+    token = auth.get("access_token")
+    if not isinstance(token, str) or not token.strip():
+        raise CdsRequestError("fhirAuthorization.access_token is missing; send the bearer token.")
+    kind = auth.get("token_type", "Bearer")
+    if not isinstance(kind, str) or kind.lower() != "bearer":
+        raise CdsRequestError("fhirAuthorization.token_type must be 'Bearer'.")
+    server = request.get("fhirServer")
+    if not isinstance(server, str) or origin(server) is None:
+        raise CdsRequestError(
+            "fhirServer must be the absolute address of the FHIR server when fhirAuthorization "
+            "is given."
+        )
+    return FhirAccess(server.rstrip("/"), token.strip())
+
+
+def bearer_reader(policy: FetchPolicy) -> Reader:
+    """A reader that GETs with the call's bearer token, through the guarded fetcher."""
+
+    def read(url: str, token: str) -> Any:
+        return get_json(url, policy, {"Authorization": f"Bearer {token}"})
+
+    return read
+
+
+@dataclass
+class Prefetch:
+    """What the client sent or Crossroads fetched, and what is missing from it."""
+
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    could_not_send: list[tuple[str, str]] = field(default_factory=list)  # (key, OperationOutcome)
+    partial: list[tuple[str, str]] = field(default_factory=list)  # (key, why; "" = not followed)
+    not_fetched: list[tuple[str, str]] = field(default_factory=list)  # (key, why)
+    fetched: list[str] = field(default_factory=list)  # keys read from the FHIR server
 
     @property
     def has_conditions(self) -> bool:
         return any(r.get("resourceType") == "Condition" for r in self.resources)
+
+    def incomplete(self, key: str) -> bool:
+        """True when the search behind ``key`` was not read in full."""
+        return any(k == key for k, _ in (*self.partial, *self.not_fetched, *self.could_not_send))
 
 
 def _outcome_text(outcome: dict[str, Any]) -> str:
@@ -130,47 +204,166 @@ def _outcome_text(outcome: dict[str, Any]) -> str:
     return "; ".join(words) or "no reason given"
 
 
-def read_prefetch(request: dict[str, Any]) -> Prefetch:
-    """Open every prefetch value: resources, search Bundles, nulls and OperationOutcomes."""
-    found: list[dict[str, Any]] = []
-    failed: list[tuple[str, str]] = []
-    partial: list[str] = []
-    for key, value in (request.get("prefetch") or {}).items():
+def _next_link(bundle: dict[str, Any]) -> str | None:
+    links = bundle.get("link")
+    for link in links if isinstance(links, list) else []:
+        if isinstance(link, dict) and link.get("relation") == "next":
+            url = link.get("url")
+            return url if isinstance(url, str) and url else None
+    return None
+
+
+_OUT_OF_TIME = "the time Crossroads allows for reading the record ran out"
+
+
+class _Collector:
+    """Opens prefetch values and server answers; follows ``next`` pages within the limits."""
+
+    def __init__(
+        self, access: FhirAccess | None, read: Reader | None, limits: FetchLimits, limit_text: str
+    ) -> None:
+        self.access = access if read is not None else None
+        self.read, self.limits, self.limit_text = read, limits, limit_text
+        self.out = Prefetch()
+        self._seen: set[tuple[str, str]] = set()
+        self._until = time.monotonic() + limits.max_seconds
+
+    def _add(self, res: dict[str, Any]) -> None:
+        """Keep a resource once: two prefetch keys (``patientToGreet`` and ``patient``) or two
+        overlapping pages may carry the same one, which is not a second patient."""
+        rid = res.get("id")
+        if isinstance(rid, str) and rid:
+            key = (str(res.get("resourceType")), rid)
+            if key in self._seen:
+                return
+            self._seen.add(key)
+        self.out.resources.append(res)
+
+    def take(self, key: str, value: Any) -> None:
         if not isinstance(value, dict):
-            continue
+            return
         kind = value.get("resourceType")
         if kind == "OperationOutcome":
-            failed.append((str(key), _outcome_text(value)))
+            self.out.could_not_send.append((key, _outcome_text(value)))
         elif kind == "Bundle":
-            links = value.get("link")
-            pages = links if isinstance(links, list) else []
-            if any(isinstance(link, dict) and link.get("relation") == "next" for link in pages):
-                partial.append(str(key))
-            for entry in value.get("entry") or []:
-                res = entry.get("resource") if isinstance(entry, dict) else None
-                if isinstance(res, dict) and res.get("resourceType") == "OperationOutcome":
-                    failed.append((str(key), _outcome_text(res)))
-                elif isinstance(res, dict) and res.get("resourceType"):
-                    found.append(res)
+            self._entries(key, value)
+            self._follow(key, value)
         elif kind:
-            found.append(value)
-    return Prefetch(found, failed, partial)
+            self._add(value)
+
+    def _entries(self, key: str, bundle: dict[str, Any]) -> None:
+        for entry in bundle.get("entry") or []:
+            res = entry.get("resource") if isinstance(entry, dict) else None
+            if isinstance(res, dict) and res.get("resourceType") == "OperationOutcome":
+                self.out.could_not_send.append((key, _outcome_text(res)))
+            elif isinstance(res, dict) and res.get("resourceType"):
+                self._add(res)
+
+    def _follow(self, key: str, bundle: dict[str, Any]) -> None:
+        link, pages = _next_link(bundle), 1
+        while link is not None:
+            if self.access is None or self.read is None:
+                self.out.partial.append((key, ""))
+                return
+            if pages >= self.limits.max_pages or self._full():
+                self.out.partial.append((key, self.limit_text))
+                return
+            if time.monotonic() > self._until:
+                self.out.partial.append((key, _OUT_OF_TIME))
+                return
+            if origin(link) != origin(self.access.server):
+                host = urlsplit(link).hostname or "an unknown server"
+                self.out.partial.append((key, f"the next page is on another server, {host}"))
+                return
+            try:
+                page = self.read(link, self.access.token)
+            except UserError as exc:
+                self.out.partial.append((key, str(exc)))
+                return
+            if not isinstance(page, dict) or page.get("resourceType") != "Bundle":
+                self.out.partial.append((key, "the next page is not a search Bundle"))
+                return
+            pages += 1
+            self._entries(key, page)
+            link = _next_link(page)
+
+    def _full(self) -> bool:
+        return len(self.out.resources) >= self.limits.max_resources
+
+    def fetch(self, key: str, template: str, patient_id: str) -> None:
+        """Run one prefetch query the client did not answer, against its FHIR server."""
+        if self.access is None or self.read is None:
+            return
+        if self._full():
+            self.out.not_fetched.append((key, self.limit_text))
+            return
+        if time.monotonic() > self._until:
+            self.out.not_fetched.append((key, _OUT_OF_TIME))
+            return
+        query = template.replace(PATIENT_TOKEN, quote(patient_id, safe=""))
+        try:
+            answer = self.read(f"{self.access.server}/{query}", self.access.token)
+        except UserError as exc:
+            self.out.not_fetched.append((key, str(exc)))
+            return
+        if not isinstance(answer, dict) or not answer.get("resourceType"):
+            self.out.not_fetched.append((key, "the answer is not a FHIR resource"))
+            return
+        self.out.fetched.append(key)
+        self.take(key, answer)
+
+
+def read_prefetch(
+    request: dict[str, Any],
+    *,
+    read: Reader | None = None,
+    limits: FetchLimits | None = None,
+    templates: dict[str, str] | None = None,
+    limit_text: str = "",
+) -> Prefetch:
+    """Open every prefetch value (resources, search Bundles, nulls, OperationOutcomes).
+
+    With a ``read`` function and ``fhirServer`` + ``fhirAuthorization`` in the call, also follow
+    ``next`` pages and run the ``templates`` (prefetch key: query) the client left out.
+    """
+    limits = limits or FetchLimits()
+    text = limit_text or f"more than {limits.max_pages} pages or {limits.max_resources} entries"
+    access = fhir_access(request) if read is not None else None
+    collector = _Collector(access, read, limits, text)
+    sent = request.get("prefetch") or {}
+    for key, value in sent.items():
+        collector.take(str(key), value)
+    patient = request.get("context", {}).get("patientId") if access else None
+    for key, template in (templates or {}).items():
+        if key not in sent and isinstance(patient, str):
+            collector.fetch(key, template, patient)
+    return collector.out
 
 
 def _require_conditions(request: dict[str, Any], prefetch: Prefetch) -> None:
-    """Refuse (412) a call whose conditions were never prefetched.
+    """Refuse (412) a call whose conditions were neither prefetched nor fetched.
 
     The diagnosis decides everything else; answering without it would turn "not sent" into
     "not there". A ``conditions`` key that is null or an empty search means the client looked
     and found none, which is an answer; an absent key is not.
     """
     sent = request.get("prefetch") or {}
-    if prefetch.has_conditions or CONDITIONS in sent:
+    if prefetch.has_conditions or CONDITIONS in sent or CONDITIONS in prefetch.fetched:
         return
-    server = " from the FHIR server in fhirServer" if request.get("fhirServer") else ""
+    why = dict(prefetch.not_fetched).get(CONDITIONS)
+    if why:
+        raise CdsPrefetchMissingError(
+            f"prefetch '{CONDITIONS}' is missing, and Crossroads could not fetch it from "
+            f"fhirServer: {why}"
+        )
+    if request.get("fhirServer") and request.get("fhirAuthorization") is not None:
+        how = "this installation does not read the client's FHIR server"
+    elif request.get("fhirServer"):
+        how = "fhirServer comes without fhirAuthorization, so Crossroads may not read it"
+    else:
+        how = "the call gives no fhirServer with fhirAuthorization to fetch it from"
     raise CdsPrefetchMissingError(
-        f"prefetch '{CONDITIONS}' is missing, and Crossroads does not read the record"
-        f"{server}; send the prefetch listed at /cds-services."
+        f"prefetch '{CONDITIONS}' is missing, and {how}; send the prefetch listed at /cds-services."
     )
 
 
@@ -246,8 +439,17 @@ class _Cards:
             for key, text in prefetch.could_not_send
         ]
         not_read += [
-            f"- {self.maps.phrase('cds.more_pages', self.lang, what=key)}"
-            for key in prefetch.partial
+            f"- {self.maps.phrase('cds.could_not_fetch', self.lang, what=key, reason=why)}"
+            for key, why in prefetch.not_fetched
+        ]
+        not_read += [
+            "- "
+            + (
+                self.maps.phrase("cds.pages_stopped", self.lang, what=key, reason=why)
+                if why
+                else self.maps.phrase("cds.more_pages", self.lang, what=key)
+            )
+            for key, why in prefetch.partial
         ]
         not_read += [f"- {n.where}: {n.message}" for n in imported.unmapped[:_MAX_NOT_READ]]
         if not missing and not not_read:
@@ -269,6 +471,15 @@ class _Cards:
         return self.card("needs-information", summary, "warning", "\n".join(lines).strip())
 
 
+def _same_patient(resources: list[dict[str, Any]], patient_id: str) -> None:
+    for res in resources:
+        if res.get("resourceType") == "Patient" and res.get("id") not in (None, patient_id):
+            raise CdsRequestError(
+                f"prefetch holds Patient/{res.get('id')}, but context.patientId is {patient_id}; "
+                "send the record of the patient in view."
+            )
+
+
 def patient_view(
     request: dict[str, Any],
     kb: KnowledgeBase,
@@ -278,21 +489,32 @@ def patient_view(
     today: dt.date | None = None,
     lang: str = "en",
     maps: FhirMaps | None = None,
+    read: Reader | None = None,
+    limits: FetchLimits | None = None,
 ) -> dict[str, Any]:
-    """The CDS Hooks response (``{"cards": [...]}``) for one ``patient-view`` call."""
+    """The CDS Hooks response (``{"cards": [...]}``) for one ``patient-view`` call.
+
+    ``read`` (see :func:`bearer_reader`) lets the service read the client's FHIR server when the
+    call gives ``fhirServer`` and ``fhirAuthorization``; without it only the prefetch is used.
+    """
     if not base_url.startswith(("http://", "https://")):
         raise BadOptionError(f"base_url '{base_url}' must be an absolute http(s) address.")
     maps = maps or load_fhir_maps()
     instance, patient_id = _context(request)
     link = base_url.rstrip("/") + CASE_PATH.format(patient_id=quote(patient_id, safe=""))
     cards = _Cards(kb, maps, instance, link, lang)
-    prefetch = read_prefetch(request)
-    for res in prefetch.resources:
-        if res.get("resourceType") == "Patient" and res.get("id") not in (None, patient_id):
-            raise CdsRequestError(
-                f"prefetch holds Patient/{res.get('id')}, but context.patientId is {patient_id}; "
-                "send the record of the patient in view."
-            )
+    _same_patient(read_prefetch(request).resources, patient_id)  # before any fetching
+    limits = limits or FetchLimits()
+    prefetch = read_prefetch(
+        request,
+        read=read,
+        limits=limits,
+        templates=discovery(maps)["services"][0]["prefetch"],
+        limit_text=maps.phrase(
+            "cds.page_limit", lang, pages=limits.max_pages, count=limits.max_resources
+        ),
+    )
+    _same_patient(prefetch.resources, patient_id)
     _require_conditions(request, prefetch)
     try:
         imported = import_resources(prefetch.resources, kb, maps, lang, source="prefetch")
@@ -303,7 +525,7 @@ def patient_view(
     disease = case.diagnosis.disease
     out_of_scope = disease is not None and bool(kb.diseases[disease].hard_stop)
     if out_of_scope or not _in_scope(disease, imported):
-        if not prefetch.could_not_send:
+        if not prefetch.could_not_send and not prefetch.incomplete(CONDITIONS):
             return {"cards": []}
         # The conditions themselves may be what could not be sent: say so rather than nothing.
         needs = cards.needs_information(classification, imported, prefetch)
@@ -315,11 +537,118 @@ def patient_view(
     return {"cards": out}
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """One item of CDS Hooks feedback, as kept in the audit trail.
+
+    The clinician's free-text ``userComment`` may name the patient, so only whether one was
+    given is kept, never its words.
+    """
+
+    card: str
+    outcome: str  # accepted | overridden
+    at: dt.datetime  # outcomeTimestamp, with its time zone
+    accepted: tuple[str, ...] = ()  # ids of accepted suggestions
+    reason: tuple[str, str] | None = None  # the override reason's (system, code)
+    comment: bool = False
+
+
+def _short_text(value: Any, where: str, limit: int = 256) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise CdsRequestError(f"{where} is missing; send it as text.")
+    if len(value) > limit:
+        raise CdsRequestError(f"{where} is longer than {limit} characters.")
+    return value.strip()
+
+
+def _timestamp(value: Any, where: str) -> dt.datetime:
+    text = _short_text(value, where, 64)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or "T" not in text.upper() or moment.tzinfo is None:
+        raise CdsRequestError(
+            f"{where} must be a date and time with its zone, e.g. 2021-12-11T10:05:31Z."
+        )
+    return moment.astimezone(dt.UTC)
+
+
+def _override_reason(value: Any, where: str) -> tuple[tuple[str, str] | None, bool]:
+    if value is None:
+        return None, False
+    if not isinstance(value, dict):
+        raise CdsRequestError(f"{where} must be an object with reason and/or userComment.")
+    reason = None
+    if value.get("reason") is not None:
+        coding = value["reason"]
+        if not isinstance(coding, dict):
+            raise CdsRequestError(f"{where}.reason must be a Coding with system and code.")
+        reason = (
+            _short_text(coding.get("system"), f"{where}.reason.system"),
+            _short_text(coding.get("code"), f"{where}.reason.code"),
+        )
+    comment = value.get("userComment")
+    if comment is not None and not isinstance(comment, str):
+        raise CdsRequestError(f"{where}.userComment must be text.")
+    return reason, bool(comment and comment.strip())
+
+
+def _feedback_item(item: Any, where: str) -> Feedback:
+    if not isinstance(item, dict):
+        raise CdsRequestError(f"{where} must be an object with card, outcome and outcomeTimestamp.")
+    card = _short_text(item.get("card"), f"{where}.card", 128)
+    outcome = item.get("outcome")
+    if outcome not in OUTCOMES:
+        raise CdsRequestError(
+            f"{where}.outcome must be 'accepted' or 'overridden', not {str(outcome)[:40]!r}."
+        )
+    accepted: tuple[str, ...] = ()
+    if outcome == "accepted":
+        chosen = item.get("acceptedSuggestions")
+        if not isinstance(chosen, list) or not chosen:
+            raise CdsRequestError(
+                f"{where}.acceptedSuggestions is missing; an accepted outcome names the "
+                "suggestions taken."
+            )
+        accepted = tuple(
+            _short_text(
+                s.get("id") if isinstance(s, dict) else None,
+                f"{where}.acceptedSuggestions[{i}].id",
+                128,
+            )
+            for i, s in enumerate(chosen[:MAX_FEEDBACK])
+        )
+    reason, comment = _override_reason(item.get("overrideReason"), f"{where}.overrideReason")
+    at = _timestamp(item.get("outcomeTimestamp"), f"{where}.outcomeTimestamp")
+    return Feedback(card, str(outcome), at, accepted, reason, comment)
+
+
+def read_feedback(body: Any) -> list[Feedback]:
+    """The items of a feedback call ``{"feedback": [...]}``; CdsRequestError names the field."""
+    if not isinstance(body, dict):
+        raise CdsRequestError("the request body must be a JSON object.")
+    items = body.get("feedback")
+    if not isinstance(items, list) or not items:
+        raise CdsRequestError(
+            'feedback is missing; send {"feedback": [...]} with one item or more.'
+        )
+    if len(items) > MAX_FEEDBACK:
+        raise CdsRequestError(f"feedback holds {len(items)} items; send at most {MAX_FEEDBACK}.")
+    return [_feedback_item(item, f"feedback[{i}]") for i, item in enumerate(items)]
+
+
 __all__ = [
     "CASE_PATH",
     "SERVICE_ID",
+    "Feedback",
+    "FetchLimits",
+    "FhirAccess",
     "Prefetch",
+    "bearer_reader",
     "discovery",
+    "fhir_access",
     "patient_view",
+    "read_feedback",
     "read_prefetch",
 ]

@@ -117,6 +117,9 @@ REQUIRED_PHRASES = (
     "cds.open_case",
     "cds.could_not_send",
     "cds.more_pages",
+    "cds.pages_stopped",
+    "cds.page_limit",
+    "cds.could_not_fetch",
     "cds.more",
     "cds.source",
 )

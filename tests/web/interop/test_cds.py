@@ -107,8 +107,8 @@ def test_spec_request_without_conditions_gets_412_and_is_audited(db: None, today
     response = _post(load_json(CDS_FIXTURES / "patient-view-request.json"))
     assert response.status_code == 412
     assert response.json() == {
-        "error": "prefetch 'conditions' is missing, and Crossroads does not read the record from "
-        "the FHIR server in fhirServer; send the prefetch listed at /cds-services."
+        "error": "prefetch 'conditions' is missing, and Crossroads could not fetch it from "
+        "fhirServer: hooks.smarthealthit.org: only https addresses are called, not http."
     }
     (event,) = AuditEvent.objects.filter(action="cds.call")
     assert event.detail == {"service": SERVICE_ID, "status": 412, "cards": 0}

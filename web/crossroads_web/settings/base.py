@@ -10,6 +10,7 @@ is made once and kept in ``web/var/secret_key``. Production settings
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -28,6 +29,35 @@ VAR_DIR = Path(os.environ.get("CROSSROADS_VAR_DIR", WEB_DIR / "var"))
 def env_list(name: str, default: str = "") -> list[str]:
     """A comma-separated environment variable as a list (empty items dropped)."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole-number environment variable; a wrong one stops start-up, naming it."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {value!r}.")
+    return int(value)
+
+
+def cds_clients(text: str, path: str) -> list[Any]:
+    """The CDS client allow-list: JSON in CROSSROADS_CDS_CLIENTS, or in the file named by
+    CROSSROADS_CDS_CLIENTS_FILE. Its fields are checked by ``manage.py check`` (interop.checks)."""
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"CROSSROADS_CDS_CLIENTS_FILE cannot be read: {exc}"
+            ) from None
+    if not text.strip():
+        return []
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"CROSSROADS_CDS_CLIENTS is not JSON: {exc}") from None
+    return data if isinstance(data, list) else [data]
 
 
 def local_secret_key() -> str:
@@ -237,6 +267,24 @@ CAREGIVER_INVITE_HOURS = 72
 # (empty: this server's own address as the request saw it).
 CROSSROADS_CDS_JURISDICTIONS = tuple(env_list("CROSSROADS_CDS_JURISDICTIONS", "US,EU,CN"))
 CROSSROADS_CDS_BASE_URL = os.environ.get("CROSSROADS_CDS_BASE_URL", "")
+# CDS client authentication (interop.clients, web/README.md): each call carries a JWT signed by
+# the client, checked against the allow-list of issuers and their key sets. Off on one machine
+# unless CROSSROADS_CDS_AUTH=1, so `make run` needs no client; always on in production.
+CROSSROADS_CDS_AUTH = os.environ.get("CROSSROADS_CDS_AUTH", "") == "1"
+CROSSROADS_CDS_CLIENTS = cds_clients(
+    os.environ.get("CROSSROADS_CDS_CLIENTS", ""), os.environ.get("CROSSROADS_CDS_CLIENTS_FILE", "")
+)
+CROSSROADS_CDS_JWT_LEEWAY = env_int("CROSSROADS_CDS_JWT_LEEWAY", 30)
+CROSSROADS_CDS_JWT_MAX_LIFETIME = env_int("CROSSROADS_CDS_JWT_MAX_LIFETIME", 300)
+# Reading the client's FHIR server (fhirServer with fhirAuthorization): the next pages of a
+# prefetch and the prefetch it did not send. https only, public addresses only unless a network
+# is allowed here; plain http to loopback only with CROSSROADS_DEBUG=1 (and in the tests).
+CROSSROADS_CDS_FETCH = os.environ.get("CROSSROADS_CDS_FETCH", "1") != "0"
+CROSSROADS_CDS_FETCH_ALLOWED_NETWORKS = tuple(env_list("CROSSROADS_CDS_FETCH_ALLOWED_NETWORKS"))
+CROSSROADS_CDS_FETCH_LOOPBACK = DEBUG
+CROSSROADS_CDS_FETCH_TIMEOUT = float(env_int("CROSSROADS_CDS_FETCH_TIMEOUT", 5))
+CROSSROADS_CDS_FETCH_MAX_PAGES = env_int("CROSSROADS_CDS_FETCH_MAX_PAGES", 10)
+CROSSROADS_CDS_FETCH_MAX_RESOURCES = env_int("CROSSROADS_CDS_FETCH_MAX_RESOURCES", 5000)
 # Rate limits, "<count>/<seconds>" or "off" (crossroads_web.limits): sign-in attempts and sign-ups
 # per address (django-axes also locks an account after five failures), API calls per token and
 # per address, CDS Hooks calls per address, report PDFs and packet builds per person.

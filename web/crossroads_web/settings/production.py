@@ -31,6 +31,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CROSSROADS_TRUSTED_PROXIES = tuple(env_list("CROSSROADS_TRUSTED_PROXIES") or ["127.0.0.1", "::1"])
 CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*"]
 DATABASES = {"default": database_config(os.environ["DATABASE_URL"])}
+# CDS clients must always prove who they are here (CROSSROADS_CDS_CLIENTS lists them; with an
+# empty list every call is refused), and no call reaches loopback addresses.
+CROSSROADS_CDS_AUTH = True
+CROSSROADS_CDS_FETCH_LOOPBACK = False
 
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -17,3 +17,5 @@ CROSSROADS_RATE_LIMITS = {
 # Test databases are rolled back after each test, so an anchor file would run ahead of them; the
 # audit tests point it at a file of their own (tests/web/test_audit_integrity.py).
 CROSSROADS_AUDIT_ANCHOR = ""
+# The CDS tests serve FHIR pages and key sets from a thread on loopback over plain http.
+CROSSROADS_CDS_FETCH_LOOPBACK = True
