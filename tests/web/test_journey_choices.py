@@ -7,6 +7,8 @@ from typing import Any, get_args
 import pytest
 
 from cases import journey
+from crossroads.kb import load_kb
+from crossroads.kb.terms import vocabulary
 from crossroads.record import case
 
 pytestmark = pytest.mark.unit
@@ -32,13 +34,18 @@ def _literal(annotation: Any) -> set[str]:
     [
         (journey.RESPONSES, case.Response),
         (journey.STATES, case.DiseaseStatus.model_fields["state"].annotation),
-        (journey.ORGANS, case.Fitness.model_fields["organ_dysfunction"].annotation),
         (journey.ANTIGEN, case.TargetAntigens.model_fields["cd19"].annotation),
         (journey.LINE_KINDS, case.TreatmentLine.model_fields["kind"].annotation),
     ],
 )
 def test_choices_match_the_case_format(choices: Any, annotation: Any) -> None:
     assert _codes(choices) == _literal(annotation)
+
+
+def test_organ_choices_are_the_organs_the_knowledge_base_reads() -> None:
+    # organ problems are free text read through the terms list ("lung: mild COPD"), so the
+    # choices must name exactly the organ codes that reading produces
+    assert _codes(journey.ORGANS) == set(vocabulary(load_kb()).organs.values())
 
 
 def test_ecog_choices_cover_the_scale() -> None:
