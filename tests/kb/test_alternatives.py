@@ -231,7 +231,7 @@ def test_setting_without_palliative_care_is_an_error(kb: KnowledgeBase, data_cop
 def test_wrong_release_in_header_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
     _edit(data_copy, "mcl_rr.yaml", lambda raw: raw["header"].update(release="2025.1.0"))
     assert _errors(kb, data_copy) == [
-        "error: alternatives/mcl_rr.yaml: header release '2025.1.0' is not the knowledge-base "
+        "error: alternatives/mcl_rr.yaml: release '2025.1.0' is not the knowledge-base "
         f"release '{kb.release.version}'"
     ]
 

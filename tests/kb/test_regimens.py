@@ -235,7 +235,8 @@ def test_kb_check_refuses_another_release(kb: KnowledgeBase, tmp_path: Path) -> 
     path = tmp_path / "regimens.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert _errors(kb, path) == [
-        f"error: regimens: header: release '2000.1.1' is not {kb.release.version!r}"
+        "error: regimens: header: release '2000.1.1' is not the knowledge-base release "
+        f"{kb.release.version!r}"
     ]
 
 

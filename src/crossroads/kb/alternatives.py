@@ -37,7 +37,13 @@ from crossroads.kb.base import (
     read_yaml,
     validate_as,
 )
-from crossroads.kb.check import Finding, _check_codes, cited_findings, satisfiable
+from crossroads.kb.check import (
+    Finding,
+    _check_codes,
+    cited_findings,
+    release_findings,
+    satisfiable,
+)
 from crossroads.kb.loader import cached
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
 from crossroads.logic.rules import Node, leaves
@@ -373,15 +379,7 @@ def _setting_findings(
     found: list[Finding] = []
     if setting.id != Path(compiled.file).stem:
         found.append(Finding("error", where, f"setting id {setting.id!r} differs from file name"))
-    if compiled.header.release != kb.release.version:
-        found.append(
-            Finding(
-                "error",
-                where,
-                f"header release {compiled.header.release!r} is not the knowledge-base release "
-                f"{kb.release.version!r}",
-            )
-        )
+    found += release_findings(kb, where, compiled.header.release)
     codes = [o.code for o in setting.options]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         found.append(Finding("error", where, f"option code {code!r} is used twice"))

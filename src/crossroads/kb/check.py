@@ -57,6 +57,18 @@ def cited_findings(
     return found
 
 
+def release_findings(kb: KnowledgeBase, where: str, release: str) -> list[Finding]:
+    """An error when a data file's header names another release than the knowledge base's.
+
+    Every file is released together; a header left at an older release means the file was
+    changed (or copied in) without the release being bumped, so its facts may not match.
+    """
+    if release == kb.release.version:
+        return []
+    message = f"release {release!r} is not the knowledge-base release {kb.release.version!r}"
+    return [Finding("error", where, message)]
+
+
 def duplicate_ids(cited: Iterable[tuple[str, Cited]]) -> list[Finding]:
     """An error for each fact whose ``id`` an earlier one already uses (ids name facts in
     outputs, so two facts with one id could not be told apart)."""

@@ -24,7 +24,7 @@ from pydantic import Field
 
 from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb.base import DATA_DIR, KnowledgeBase, entry, read_model
-from crossroads.kb.check import Finding, cited_findings
+from crossroads.kb.check import Finding, cited_findings, release_findings
 from crossroads.kb.loader import cached
 from crossroads.kb.models import Cited, Data, Text
 
@@ -458,15 +458,7 @@ def findings(
     except KnowledgeBaseError as exc:
         return [Finding("error", "fhir_maps", str(exc))]
     found: list[Finding] = []
-    if maps.header.release != kb.release.version:
-        found.append(
-            Finding(
-                "error",
-                "fhir_maps: header",
-                f"release {maps.header.release!r} is not the knowledge-base release "
-                f"{kb.release.version!r}",
-            )
-        )
+    found += release_findings(kb, "fhir_maps: header", maps.header.release)
     found += _shape_findings(maps) + _target_findings(kb, maps)
     for where, fact in _cited(maps):
         found += cited_findings(where, fact, today, kb.release.date)

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
-from crossroads.kb.check import Finding, cited_findings
+from crossroads.kb.check import Finding, cited_findings, release_findings
 from crossroads.kb.loader import cached
 from crossroads.kb.models import Cited, Data
 
@@ -167,15 +167,7 @@ def findings(
     except KnowledgeBaseError as exc:
         return [Finding("error", "lines", str(exc))]
     found: list[Finding] = []
-    if data.header.release != kb.release.version:
-        found.append(
-            Finding(
-                "error",
-                "lines: header",
-                f"release {data.header.release!r} is not the knowledge-base release "
-                f"{kb.release.version!r}",
-            )
-        )
+    found += release_findings(kb, "lines: header", data.header.release)
     found += _target_findings(kb, data)
     for where, fact in _cited(data):
         found += cited_findings(where, fact, today)

@@ -22,7 +22,7 @@ from pathlib import Path
 from crossroads.common.errors import KnowledgeBaseError
 from crossroads.common.messages import close_matches
 from crossroads.kb.base import DATA_DIR, KnowledgeBase, read_model
-from crossroads.kb.check import Finding, cited_findings
+from crossroads.kb.check import Finding, cited_findings, release_findings
 from crossroads.kb.loader import cached
 from crossroads.kb.models import Data, Regimen
 
@@ -120,14 +120,7 @@ def findings(
     except KnowledgeBaseError as exc:
         return [Finding("error", "regimens", str(exc))]
     found: list[Finding] = []
-    if data.header.release != kb.release.version:
-        found.append(
-            Finding(
-                "error",
-                "regimens: header",
-                f"release {data.header.release!r} is not {kb.release.version!r}",
-            )
-        )
+    found += release_findings(kb, "regimens: header", data.header.release)
     drugs = _drug_keys(kb)
     seen: dict[str, str] = {}
     for regimen in data.regimens:

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb.base import DATA_DIR, KnowledgeBase, entry, read_model
-from crossroads.kb.check import Finding, cited_findings
+from crossroads.kb.check import Finding, cited_findings, release_findings
 from crossroads.kb.loader import cached
 from crossroads.kb.models import Cited, Data, Text
 
@@ -167,14 +167,7 @@ def findings(
     except KnowledgeBaseError as exc:
         return [Finding("error", "trial_terms", str(exc))]
     found: list[Finding] = []
-    if data.header.release != kb.release.version:
-        found.append(
-            Finding(
-                "error",
-                "trial_terms: header",
-                f"release {data.header.release!r} is not {kb.release.version!r}",
-            )
-        )
+    found += release_findings(kb, "trial_terms: header", data.header.release)
     cited: list[tuple[str, Cited]] = [("trial_terms: car_t", data.car_t)]
     for group in data.conditions:
         where = f"trial_terms: conditions[{group.terms[0]}]"
