@@ -61,12 +61,13 @@ def test_cli_import_warns_and_exits_zero_when_something_is_not_mapped(tmp_path: 
     target = tmp_path / "imported.yaml"
     result = run("fhir", "import", str(FIXTURES / "ctms-eom_patient_1.json"), "-o", str(target))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "Not mapped (left unknown): 5"
+    assert result.stdout.splitlines()[0] == "Not mapped (left unknown): 3"
     assert "Not used (Crossroads does not keep it): 14" in result.stdout
-    assert result.stderr.splitlines()[-1] == "warning: 5 item(s) not mapped; see the list above."
+    assert result.stderr.splitlines()[-1] == "warning: 3 item(s) not mapped; see the list above."
     data = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert data["fitness"] == {"ecog": 3}
-    assert "diagnosis" not in data  # nothing known: left out, not filled with a guess
+    assert data["diagnosis"] == {"disease": "other"}  # breast cancer: another disease
+    assert "lines" not in data  # two unidentified medicines: left out, not filled with a guess
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,22 @@ def test_import_gives_an_out_of_scope_cancer_its_own_code(kb: KnowledgeBase) -> 
     assert result.case.diagnosis.disease == "hodgkin"  # the plain hard stop, not "unknown"
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        "372137005",  # Primary malignant neoplasm of breast (mCODE IG, clinical-trial-matching)
+        "408643008",  # Infiltrating duct carcinoma of breast (clinical-trial-matching-app)
+        "702369008",  # Carcinosarcoma of uterus (EssexManagement clinical-trial-matching-app)
+    ],
+)
+def test_import_reads_solid_tumour_codes_of_the_corpus_as_another_disease(
+    kb: KnowledgeBase, code: str
+) -> None:
+    result = import_resources([PATIENT, _condition(SNOMED, code)], kb)
+    assert result.case.diagnosis.disease == "other"
+    assert result.unmapped == ()
+
+
 def test_import_prefers_the_covered_cancer_over_an_older_other_cancer(kb: KnowledgeBase) -> None:
     breast = _condition(SNOMED, "254837009", cid="breast")
     dlbcl = _condition(ICD10CM_OID, "C83.30", cid="dlbcl")
