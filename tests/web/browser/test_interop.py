@@ -37,7 +37,7 @@ def test_import_then_trials_page(server: str, browser: Any) -> None:
     page.fill("#id_bundle", BUNDLE.read_text(encoding="utf-8"))
     page.click("main button:has-text('Read the Bundle')")
     assert "Check the import before you save it" in page.inner_text("main")
-    assert "Not mapped (left unknown) (5)" in page.inner_text("main")
+    assert "Not mapped (left unknown) (3)" in page.inner_text("main")
     visit.check("import-check")
     page.click("main button:has-text('Create the case')")
     page.wait_for_url(re.compile(r"/cases/\d+/$"))

@@ -56,15 +56,15 @@ def test_check_shows_the_report_in_plain_words_and_saves_nothing(team: Team) -> 
     text = main_text(response)
     assert "Check the import before you save it" in text
     assert (
-        "The patient's name CC Ancora Date of birth or age 1987-01-01 Disease not in the file "
+        "The patient's name CC Ancora Date of birth or age 1987-01-01 Disease another cancer "
         "Lines of treatment not in the file Transplants not in the file "
         "ECOG score (how much daily life is limited) 3"
     ) in text
     assert (
-        "Facts Crossroads keeps but could not read: 5. They stay unknown in the case, and you can "
+        "Facts Crossroads keeps but could not read: 3. They stay unknown in the case, and you can "
         "fill them in later." in text
     )
-    assert "Not mapped (left unknown) (5)" in text
+    assert "Not mapped (left unknown) (3)" in text
     assert "Not used (Crossroads does not keep it) (14)" in text
     expected = import_bundle(load_json(EOM), results.kb())
     for note in expected.notes:
@@ -78,7 +78,7 @@ def test_check_shows_the_report_in_plain_words_and_saves_nothing(team: Team) -> 
     assert CaseRecord.objects.count() == before
     assert FhirPatientLink.objects.count() == 0
     (event,) = AuditEvent.objects.filter(action="fhir.import_check")
-    assert (event.case_id, event.detail) == (None, {"notes": {"not_used": 14, "unmapped": 5}})
+    assert (event.case_id, event.detail) == (None, {"notes": {"not_used": 14, "unmapped": 3}})
 
 
 def test_confirm_creates_exactly_the_imported_record(team: Team) -> None:
@@ -104,7 +104,7 @@ def test_confirm_creates_exactly_the_imported_record(team: Team) -> None:
     event = AuditEvent.objects.filter(action="fhir.import").get()
     assert (event.case_id, event.detail) == (
         case.pk,
-        {"notes": {"not_used": 14, "unmapped": 5}, "patient_link": True},
+        {"notes": {"not_used": 14, "unmapped": 3}, "patient_link": True},
     )
 
 
@@ -264,4 +264,4 @@ def test_import_page_in_chinese(team: Team) -> None:
     response = _check(team, "patient", EOM.read_text(encoding="utf-8"))
     text = main_text(response)
     assert "保存之前请核对导入内容" in text
-    assert "未能对应（保持未知） (5)" in text
+    assert "未能对应（保持未知） (3)" in text
