@@ -84,9 +84,10 @@ def test_unknown_option_code_exits_2() -> None:
 def test_case_without_preferences_asks_for_the_goal_without_failing() -> None:
     result = run("compare", str(EXAMPLES / "lbcl_hgbcl_second_line_early_relapse.yaml"))
     assert result.returncode == 0, result.stderr
-    assert "- needs information: your main goal (run `crossroads values` on your case" in (
+    assert "- needs information: your main goal (say what matters most to you now" in (
         result.stdout
     )
+    assert "crossroads values" not in result.stdout  # no command names in what people read
 
 
 def test_setting_not_decidable_names_the_facts_and_guesses_nothing() -> None:

@@ -229,7 +229,8 @@ def test_top_rows_need_importance_two_or_more(highest: int, top: bool) -> None:
 def test_missing_preferences_are_needs_information_lines(kb: KnowledgeBase) -> None:
     data = grid_data(_example("lbcl_hgbcl_second_line_early_relapse", kb), kb)
     assert data["preferences"]["needs"] == [
-        "needs information: your main goal (run `crossroads values` on your case file to state it)",
+        "needs information: your main goal (say what matters most to you now, in the questions "
+        "about your goals and worries)",
         "needs information: how much each thing matters to you; the rows are in the usual order",
     ]
     assert data["settings"][0]["goal_row"] is None

@@ -23,6 +23,7 @@ from crossroads.common.errors import CrossroadsError
 from crossroads.engine.classify import Classification, classify
 from crossroads.engine.codes import check_codes
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase, load_kb
+from crossroads.kb.citations import plain_tree
 from crossroads.kb.places import known_jurisdictions
 from crossroads.kb.planning import planning_for
 from crossroads.record.case import Case
@@ -103,7 +104,7 @@ def assessment(record: CaseRecord, lang: str) -> dict[str, Any] | None:
             info["place_name"] = phrase(f"ui.jurisdiction.{place}", lang)
             for product in info["products"]:
                 product["status_label"] = phrase(f"status.{product['status']}", lang)
-        return {**data, **ui_phrases(lang)}
+        return plain_tree({**data, **ui_phrases(lang)}, lang)  # type: ignore[no-any-return]
 
     return _cached(_key(record, "assessment", lang), make)  # type: ignore[no-any-return]
 
@@ -122,7 +123,8 @@ def readiness(record: CaseRecord, lang: str) -> dict[str, Any] | None:
 
     def make() -> dict[str, Any] | None:
         try:
-            return readiness_data(core_readiness(core_case(record), kb(), today()), kb(), lang)
+            data = readiness_data(core_readiness(core_case(record), kb(), today()), kb(), lang)
+            return plain_tree(data, lang)  # type: ignore[no-any-return]
         except CrossroadsError as exc:
             log.warning("case %s: no readiness: %s", record.pk, exc.code)
             return None

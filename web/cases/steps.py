@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from cases import results
 from cases.models import CaseRecord
 from crossroads.common.errors import CrossroadsError
+from crossroads.kb.citations import plain_tree
 from crossroads.kb.places import country_jurisdiction
 from crossroads.kb.planning import planning_for
 from crossroads.render.svg import timeline_svg
@@ -54,7 +55,7 @@ def option_grid(case: CaseRecord, lang: str) -> dict[str, Any] | None:
     def make() -> dict[str, Any]:
         kb = results.kb()
         grid = compare(results.core_case(case), kb, results.classification(case))
-        return grid_data(grid, kb, lang)
+        return plain_tree(grid_data(grid, kb, lang), lang)  # type: ignore[no-any-return]
 
     return results.cached(case, "grid", lang, lambda: _safely("grid", case, make))  # type: ignore[no-any-return]
 
@@ -74,7 +75,7 @@ def timeline(case: CaseRecord, lang: str, place: str) -> dict[str, Any] | None:
     def make() -> dict[str, Any]:
         kb = results.kb()
         tl = build_timeline(results.core_case(case), kb, place, today=results.today())
-        out = timeline_data(tl, kb, lang)
+        out: dict[str, Any] = plain_tree(timeline_data(tl, kb, lang), lang)
         out["svg"] = timeline_svg(out, kb)
         return out
 
@@ -83,18 +84,20 @@ def timeline(case: CaseRecord, lang: str, place: str) -> dict[str, Any] | None:
 
 def review(case: CaseRecord, lang: str) -> dict[str, Any] | None:
     def make() -> dict[str, Any]:
-        return review_data(
+        data = review_data(
             results.core_case(case), results.kb(), results.classification(case), lang
         )
+        return plain_tree(data, lang)  # type: ignore[no-any-return]
 
     return results.cached(case, "review", lang, lambda: _safely("review", case, make))  # type: ignore[no-any-return]
 
 
 def summary(case: CaseRecord, lang: str) -> dict[str, Any] | None:
     def make() -> dict[str, Any]:
-        return summary_data(
+        data = summary_data(
             results.core_case(case), results.kb(), results.classification(case), lang
         )
+        return plain_tree(data, lang)  # type: ignore[no-any-return]
 
     return results.cached(case, "summary", lang, lambda: _safely("summary", case, make))  # type: ignore[no-any-return]
 
@@ -112,7 +115,7 @@ def action_plan(case: CaseRecord, lang: str) -> list[dict[str, Any]] | None:
     def make() -> list[dict[str, Any]]:
         kb, today = results.kb(), results.today()
         planned = core_action_plan(results.core_case(case), kb, results.classification(case), today)
-        return list(actions_data(planned, kb, today, lang)["actions"])
+        return list(plain_tree(actions_data(planned, kb, today, lang)["actions"], lang))
 
     return results.cached(case, "plan", lang, lambda: _safely("actions", case, make))  # type: ignore[no-any-return]
 
@@ -131,6 +134,9 @@ def step_context(
         context["timeline"] = timeline(case, lang, shown)
         context["timeline_places"] = results.jurisdictions(case)
         context["timeline_place"] = shown
+        context["timeline_place_links"] = [
+            (p, results.phrase(f"ui.jurisdiction.{p}", lang)) for p in context["timeline_places"]
+        ]
         context["readiness"] = results.readiness(case, lang)
     elif number == 5:
         context["review"] = review(case, lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +25,7 @@ from cases.progress import progress
 from cases.stepform import StepForm, get_path
 from cases.steps import action_plan, decision_check, step_context
 from cases.steps import summary as steps_summary
+from crossroads.kb.planning import planning_for
 from crossroads_web.context import core_lang
 from review.permissions import can_view_review
 
@@ -187,10 +189,29 @@ def _int(value: str | None) -> int:
 
 
 # -- checklist and tasks -------------------------------------------------------------------------
-def checklist_items(case: CaseRecord, lang: str) -> list[dict[str, Any]]:
+# Tasks the core derives from one checklist item: "gather_<item>" (a record), "arrange_<item>" (a
+# practical matter). Their done state is the item's tick, so the list and the checklist agree.
+ITEM_TASK_PREFIXES = {"records": "gather_", "practical": "arrange_"}
+ITEM_TASK_KINDS = {"records": "per_record", "practical": "per_practical"}
+
+
+def item_relevant(case: CaseRecord, item: Mapping[str, Any]) -> bool:
+    """Whether a checklist item can apply to this case (the others are hidden, "show all" shows
+    them). Transplant records apply when a transplant is recorded or it is not known whether
+    there was one; an item is never hidden once it has an answer, so nothing ticked disappears."""
+    if item.get("current") is not None:
+        return True
+    if item["id"] == "transplant_history":
+        transplants = case.data.get("transplants")
+        return transplants is None or bool(transplants)
+    return True
+
+
+def checklist_items(case: CaseRecord, lang: str, show_all: bool = True) -> list[dict[str, Any]]:
     """The readiness checklist: from the core when it has one, else the record's own fields.
 
-    Each item says which field it reads and which value means "in place" (``ready``).
+    Each item says which field it reads and which value means "in place" (``ready``), and
+    whether it can apply to this case (``relevant``); ``show_all=False`` keeps only those.
     """
     data = results.readiness(case, lang)
     ready_when = results.checklist_ready_values()
@@ -202,59 +223,120 @@ def checklist_items(case: CaseRecord, lang: str) -> list[dict[str, Any]]:
                 continue  # a number (caregiver weeks) is entered on step 4, not ticked
             ready = ready_when.get(item["id"], True)
             items.append({**item, "ready": ready, "checked": value is ready, "current": value})
-        return items
-    for group, fields in (("records", RECORD_FIELDS), ("logistics", LOGISTICS_CHECKS)):
-        for code, label in fields:
-            path = f"{group}.{code}"
-            value = get_path(case.data, path)
-            items.append(
-                {
-                    "id": code,
-                    "group": group,
-                    "field": path,
-                    "name": str(label),
-                    "ready": True,
-                    "checked": value is True,
-                    "current": value,
-                    "state": "unknown" if value is None else ("known" if value else "missing"),
-                    "ask": "",
-                }
-            )
-    return items
+    else:
+        for group, fields in (("records", RECORD_FIELDS), ("logistics", LOGISTICS_CHECKS)):
+            for code, label in fields:
+                path = f"{group}.{code}"
+                value = get_path(case.data, path)
+                items.append(
+                    {
+                        "id": code,
+                        "group": group,
+                        "field": path,
+                        "name": str(label),
+                        "ready": True,
+                        "checked": value is True,
+                        "current": value,
+                        "state": "unknown" if value is None else ("known" if value else "missing"),
+                        "ask": "",
+                    }
+                )
+    for item in items:
+        item["relevant"] = item_relevant(case, item)
+    return items if show_all else [item for item in items if item["relevant"]]
 
 
 @case_view(Perm.VIEW)
 @require_http_methods(["GET", "POST"])
 def checklist(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     lang = lang_of(request)
-    items = checklist_items(case, lang)
+    show_all = (request.POST if request.method == "POST" else request.GET).get("all") == "1"
+    every = checklist_items(case, lang)
+    items = every if show_all else [item for item in every if item["relevant"]]
     if request.method == "POST":
         if Perm.EDIT not in perms_for(request.user, case):  # type: ignore[arg-type]
             raise Http404("no such case")
-        fields = {item["field"]: item["ready"] for item in items}
+        fields = {item["field"]: item["ready"] for item in items}  # only the items shown
         actions.save_checklist(
             Actor.from_request(request), case, fields, request.POST.getlist("done")
         )
         messages.success(request, _("Checklist saved."))
-        return redirect("cases:checklist", case_id=case.pk)
+        target = reverse("cases:checklist", kwargs={"case_id": case.pk})
+        return redirect(target + ("?all=1" if show_all else ""))
     record(Actor.from_request(request), "case.view", case_id=case.pk, detail={"page": "checklist"})
     return render(
         request,
         "cases/checklist.html",
-        base_context(request, case, items=items, who=last_changed_by(case)),
+        base_context(
+            request,
+            case,
+            items=items,
+            show_all=show_all,
+            hidden=len(every) - len([item for item in every if item["relevant"]]),
+            who=last_changed_by(case),
+        ),
     )
 
 
-def task_list(case: CaseRecord, lang: str) -> list[dict[str, Any]]:
+def _item_task_title(item: Mapping[str, Any], lang: str) -> str | None:
+    """The title the core's action plan gives the task of one checklist item."""
+    kind = ITEM_TASK_KINDS.get(item["group"])
+    for template in planning_for(results.kb()).checklists.actions:
+        if template.kind == kind:
+            return template.title.get(lang).format(name=item["name"])
+    return None
+
+
+def task_list(case: CaseRecord, lang: str, show_all: bool = False) -> list[dict[str, Any]]:
     """The shared task list: the core's action plan (with the person's own tasks), or the own
-    tasks alone when this build of the core has no action plan."""
+    tasks alone when this build of the core has no action plan.
+
+    A task that stands for a checklist item reads its done state from the item: ticking the
+    item marks the task done, and a done task stays on the list, ticked, instead of vanishing.
+    Tasks for items that cannot apply to the case are left out unless ``show_all``.
+    """
     plan = action_plan(case, lang)
-    if plan is not None:
-        return plan
-    return [
-        {**task, "owner_text": task.get("owner") or "", "origin": "case"}
-        for task in case.data.get("actions") or []
-    ]
+    if plan is None:
+        return [
+            {**task, "owner_text": task.get("owner") or "", "origin": "case"}
+            for task in case.data.get("actions") or []
+        ]
+    by_task = {
+        ITEM_TASK_PREFIXES[item["group"]] + item["id"]: item
+        for item in checklist_items(case, lang)
+        if item["group"] in ITEM_TASK_PREFIXES
+    }
+    out: list[dict[str, Any]] = []
+    for task in plan:
+        item = by_task.pop(task["id"], None)
+        if item is not None:
+            if not (item["relevant"] or show_all):
+                continue
+            task = {**task, "item": item["field"], "done": item["checked"]}
+            task["overdue"] = task["overdue"] and not task["done"]
+        out.append(task)
+    owners = {t["template"]: (t["owner"], t["owner_text"]) for t in plan if t.get("template")}
+    for ident, item in by_task.items():  # ticked items the plan no longer asks for
+        template = "gather" if item["group"] == "records" else "arrange"
+        title = _item_task_title(item, lang)
+        if not item["checked"] or title is None:
+            continue
+        owner, owner_text = owners.get(template, (None, ""))
+        out.append(
+            {
+                "id": ident,
+                "title": title,
+                "owner": owner,
+                "owner_text": owner_text,
+                "due": None,
+                "done": True,
+                "overdue": False,
+                "origin": "derived",
+                "template": template,
+                "item": item["field"],
+            }
+        )
+    return out
 
 
 @case_view(Perm.VIEW)
@@ -279,10 +361,20 @@ def tasks(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     else:
         record(Actor.from_request(request), "case.view", case_id=case.pk, detail={"page": "tasks"})
     lang = lang_of(request)
+    show_all = request.GET.get("all") == "1"
+    shown = task_list(case, lang, show_all)
     return render(
         request,
         "cases/tasks.html",
-        base_context(request, case, form=form, tasks=task_list(case, lang), who=task_history(case)),
+        base_context(
+            request,
+            case,
+            form=form,
+            tasks=shown,
+            show_all=show_all,
+            hidden=len(task_list(case, lang, True)) - len(shown) if not show_all else 0,
+            who=task_history(case),
+        ),
         status=status,
     )
 
@@ -290,13 +382,27 @@ def tasks(request: HttpRequest, case: CaseRecord) -> HttpResponse:
 @case_view(Perm.EDIT)
 @require_POST
 def task_toggle(request: HttpRequest, case: CaseRecord, task_id: str) -> HttpResponse:
-    planned = {t["id"]: t for t in task_list(case, lang_of(request))}
+    planned = {t["id"]: t for t in task_list(case, lang_of(request), show_all=True)}
     if task_id not in planned:
         raise Http404("no such task")
     task = planned[task_id]
+    actor = Actor.from_request(request)
+    if task.get("item"):  # a checklist item's task: the tick lives on the item
+        ready = results.checklist_ready_values()
+        item_id = task_id.split("_", 1)[1]
+        field = task["item"]
+        ticked = [] if task["done"] else [field]
+        actions.save_checklist(actor, case, {field: ready.get(item_id, True)}, ticked)
+        record(
+            actor,
+            "task.undone" if task["done"] else "task.done",
+            case_id=case.pk,
+            detail={"task": task_id},
+        )
+        return redirect("cases:tasks", case_id=case.pk)
     seed = {"title": task["title"], "owner": task.get("owner"), "due": task.get("due")}
     try:
-        actions.toggle_task(Actor.from_request(request), case, task_id, seed)
+        actions.toggle_task(actor, case, task_id, seed)
     except actions.ActionError:
         raise Http404("no such task") from None
     return redirect("cases:tasks", case_id=case.pk)

@@ -23,6 +23,7 @@ from crossroads.common.errors import BadOptionError
 from crossroads.common.i18n import LANGS, translations, translator
 from crossroads.engine.classify import classify
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase
+from crossroads.kb.citations import plain_tree
 from crossroads.record.case import Case
 from crossroads.render.handover import HANDOVER_SECTIONS
 from crossroads.render.sections import (
@@ -127,12 +128,13 @@ def report_context(
     sources = collect_sources(sections.values())
     if "options" in sections:
         renumber_refs(sections["options"], {e["source"]: i for i, e in enumerate(sources, 1)})
+    # the research notes' file names and correction codes are for maintainers, not readers
     return {
         "lang": lang,
         "kind": kind,
         "order": list(sections),
-        "sections": sections,
-        "sources": sources,
+        "sections": plain_tree(sections, lang),
+        "sources": plain_tree(sources, lang),
         "meta": {
             "person": case.patient.name,
             "assessed": format_day(classification.facts.assessment_date, lang),
