@@ -53,6 +53,6 @@ class SessionTimeoutMiddleware:
             if now - last > idle or now - started > settings.SESSION_COOKIE_AGE:
                 logout(request)
                 request.session["timed_out"] = True
-            elif now - last >= _TOUCH_EVERY or "seen_at" not in session:
+            elif now - last >= min(_TOUCH_EVERY, max(1, idle // 4)) or "seen_at" not in session:
                 session["seen_at"] = now
         return self.get_response(request)
