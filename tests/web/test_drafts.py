@@ -219,3 +219,15 @@ def test_after_the_time_out_save_goes_to_sign_in_and_the_draft_endpoint_says_so(
     assert 'id="draft-kept" hidden' in login  # shown by the script when it holds a copy
     assert keep(client, world, data).status_code == 302  # the script reads: signed out
     assert not StepDraft.objects.exists()
+
+
+def test_after_the_time_out_the_sign_in_page_is_in_the_persons_language(world: World) -> None:
+    client = world.client("patient")
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)  # e.g. another browser
+    client.get(reverse("cases:dashboard"))
+    _age(client, 31 * 60)
+    response = client.post(step_url(world, 1), {"next": "stay"})
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+    login = client.get(response["Location"])
+    assert login["Content-Language"] == "zh-hans"
