@@ -64,7 +64,7 @@ class SessionTimeoutMiddleware:
                 settings.LANGUAGE_COOKIE_NAME,
                 ended_language,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                samesite="Lax",
                 secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
                 httponly=True,
             )
