@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from crossroads.common.countries import (
     CountryError,
     country_code,
+    country_codes,
     country_key,
     country_matches,
     country_name,
@@ -94,3 +95,15 @@ def test_country_key_ignores_case_accents_dots_and_a_leading_the() -> None:
 def test_any_text_gives_a_two_letter_code_or_none(text: str) -> None:
     code = country_code(text)
     assert code is None or (len(code) == 2 and code.isupper())
+
+
+def test_every_pickable_country_reads_back_from_its_english_and_chinese_name() -> None:
+    """The web picker offers these names: each must give its own code back, in both languages."""
+    codes = country_codes()
+    assert len(codes) == 250
+    assert codes == tuple(sorted(codes))
+    assert {"CN", "US", "NL", "DE"} <= set(codes)
+    assert not {"EU", "UN", "ZZ"} & set(codes)
+    for code in codes:
+        assert country_code(country_name(code, "en")) == code
+        assert country_code(country_name(code, "zh")) == code

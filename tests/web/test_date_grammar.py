@@ -50,7 +50,12 @@ def test_web_writes_one_digit_month_with_two() -> None:
         ("2023-2-29", "2023-02 has no day 29.", "2023-02 没有 29 日。"),
         ("2024-13", "There is no month 13. Use 01 to 12.", None),
         ("1850", "The year must be between 1900 and 2100.", None),
-        ("soon", "Write the date as a year (2024), year-month (2024-08) or full date.", None),
+        (
+            "soon",
+            "Write the date as a year (2024), a month (Sept 2025, 09/2025, 2025年9月) or a full "
+            "date (2024-08-15).",
+            None,
+        ),
     ],
 )
 def test_web_words_the_core_reason(text: str, en: str, zh: str | None) -> None:

@@ -111,6 +111,13 @@ MATRIX: dict[str, Row] = {
         data=lambda w: STEP_POST,
         variants=tuple({"number": n} for n in range(1, 7)),
     ),
+    "drafts:save": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "number": 1},
+        post=CASE_TEAM,
+        data=lambda w: {"patient.city": "Shanghai", "version": "1"},
+    ),
+    "drafts:discard": Row(kwargs=lambda w: {"case_id": w.case.pk, "number": 1}, post=CASE_TEAM),
+    "drafts:keepalive": Row(post=SIGNED_IN, data=lambda w: {"next": "/cases/"}),
     "cases:checklist": Row(
         kwargs=case_a, get=CASE_TEAM, post=CASE_TEAM, data=lambda w: {"done": "records.pathology"}
     ),

@@ -27,11 +27,13 @@ def create_user(
     return user
 
 
-def register(actor: Actor, username: str, password: str, role: str, language: str) -> User:
+def register(
+    actor: Actor, username: str, password: str, role: str, language: str, full_name: str = ""
+) -> User:
     """Self-service sign-up is for patients, and for caregivers holding an invitation."""
     if role not in {Role.PATIENT, Role.CAREGIVER}:
         raise ValueError("only patients and caregivers register themselves")
-    return create_user(actor, username, password, role, language)
+    return create_user(actor, username, password, role, language, full_name)
 
 
 def set_language(actor: Actor, user: User, language: str) -> None:

@@ -27,6 +27,17 @@ class SignInForm(AuthenticationForm):
 
 
 class RegisterForm(forms.Form):
+    # The name people see is free text ("Li Wei", "李伟"); the user name for signing in is apart.
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "As you write it, with spaces or in Chinese, for example Li Wei or 李伟. Others on "
+            "the case see it. You may leave it empty."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     username = forms.CharField(
         label=_("User name"),
         max_length=150,
@@ -52,12 +63,26 @@ class RegisterForm(forms.Form):
         self.role = role
         super().__init__(*args, **kwargs)
 
+    def clean_display_name(self) -> str:
+        name = " ".join(str(self.cleaned_data.get("display_name") or "").split())
+        if forbidden_character(name) or "<" in name or ">" in name:
+            raise forms.ValidationError(_("Please remove the special characters from this text."))
+        return name
+
     def clean_username(self) -> str:
         name: str = self.cleaned_data["username"]
         validator = User.username_validator
         try:
             validator(name)
         except forms.ValidationError:
+            if " " in name.strip():
+                raise forms.ValidationError(
+                    _(
+                        "A user name has no spaces, for example %(example)s. Write your name as "
+                        "you like in “Your name” above."
+                    )
+                    % {"example": ".".join(name.split()).lower()[:150]}
+                ) from None
             raise forms.ValidationError(_USERNAME_HELP) from None
         return name
 

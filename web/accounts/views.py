@@ -58,6 +58,7 @@ def register(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["password1"],
             Role.PATIENT,
             form.cleaned_data["language"],
+            form.cleaned_data["display_name"],
         )
         _login(request, user)
         messages.success(request, _("Welcome. Your account is ready."))
@@ -137,6 +138,7 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
                 form.cleaned_data["password1"],
                 Role.CAREGIVER,
                 form.cleaned_data["language"],
+                form.cleaned_data["display_name"],
             )
             _login(request, new_user)
             try:

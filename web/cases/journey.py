@@ -160,7 +160,14 @@ TRANSPLANT_TYPES: Choices = (
 )
 TARGETS: Choices = (("CD19", "CD19"), ("BCMA", "BCMA"), ("CD22", "CD22"), ("other", _("other")))
 
-DATE_HELP = _("Year, year-month or full date: 2024, 2024-08 or 2024-08-15.")
+DATE_HELP = _(
+    "A year, a month or a day, written as you like: 2024, Sept 2025, 09/2025, 2025年9月 or "
+    "2024-08-15."
+)
+COUNTRY_HELP = _(
+    "Choose from the list, or write the name in English or Chinese (China, 中国) or its "
+    "two-letter code (CN)."
+)
 RECORD_FIELDS: tuple[tuple[str, Label], ...] = (
     ("pathology", _("pathology report (the tissue test that named the disease)")),
     ("imaging", _("recent scan reports (PET or CT)")),
@@ -245,8 +252,8 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
                         "patient.country",
                         _("Country of residence"),
                         "text",
-                        help=_("Two letters, for example CN, US or NL."),
-                        max_length=2,
+                        help=COUNTRY_HELP,
+                        max_length=60,
                     ),
                     Field("patient.city", _("City"), "text", clinical=False, max_length=100),
                 ),
@@ -552,8 +559,8 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
                         "logistics.treatment_country",
                         _("Country where treatment would happen"),
                         "text",
-                        help=_("Two letters, for example CN, US or NL."),
-                        max_length=2,
+                        help=COUNTRY_HELP,
+                        max_length=60,
                     ),
                     Field(
                         "logistics.caregiver_available",

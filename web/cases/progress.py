@@ -1,8 +1,11 @@
-"""How far each of the six steps has got: the progress view.
+"""How far each of the six steps has got: the one completeness definition every page uses.
 
-When the core can score completeness (``crossroads.steps.readiness``), its score and its list of
-gaps are shown; the page also counts the step's own questions that have an answer or an
-"I don't know", so a person sees that their work was kept even when facts are still missing.
+Completeness is the step's own questions answered over the questions it asks, where "I don't
+know" counts as an answer (issue 13: "Step 2 100% · 0 of 1" and "56% · 14 of 14" came from
+mixing this count with a different score). The percentage is that fraction, rounded down, and
+never 0 once something is answered: so 100% means every question has an answer, and the count
+shown beside it always agrees. The core's readiness check (``crossroads.steps.readiness``) still
+lists the facts that are missing, shown as "still needed", but it no longer sets the percentage.
 """
 
 from __future__ import annotations
@@ -30,7 +33,17 @@ class StepProgress:
 
     @property
     def complete(self) -> bool:
-        return self.percent >= 100
+        return self.answered >= self.total
+
+
+def completeness(done: int, total: int) -> int:
+    """Answered over asked as a whole percentage: 100 only when all are answered, 0 only when
+    none is (a step that asks nothing is complete)."""
+    if total <= 0:
+        return 100
+    done = min(max(done, 0), total)
+    percent = 100 * done // total
+    return max(percent, 1) if done else 0
 
 
 def answered(step: Step, data: dict[str, Any], dont_know: set[str]) -> tuple[int, int]:
@@ -60,12 +73,7 @@ def progress(case: CaseRecord, lang: str) -> list[StepProgress]:
     for spec in steps:
         done, total = answered(spec, case.data, dont_know)
         core = by_step.get(spec.number)
-        if core is not None:
-            percent = int(core["percent"])
-            gaps = [g["text"] for g in core["gaps"]]
-        else:
-            percent = round(100 * done / total) if total else 100
-            gaps = []
+        gaps = [g["text"] for g in core["gaps"]] if core is not None else []
         out.append(
             StepProgress(
                 spec.number,
@@ -73,7 +81,7 @@ def progress(case: CaseRecord, lang: str) -> list[StepProgress]:
                 reverse("cases:step", kwargs={"case_id": case.pk, "number": spec.number}),
                 done,
                 total,
-                percent,
+                completeness(done, total),
                 gaps,
             )
         )

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from pydantic import ValidationError
 
 from cases.journey import Field, Group, Step
-from crossroads.common.countries import country_code
+from crossroads.common.countries import country_code, country_codes, country_name
 from crossroads.common.dates import DateError, PartialDate
 from crossroads.common.messages import close_matches, problem_from_error
 from crossroads.common.text import forbidden_character
@@ -117,7 +119,10 @@ def _date_message(exc: DateError) -> str:
             "month": exc.month,
             "day": exc.day,
         }
-    return _("Write the date as a year (2024), year-month (2024-08) or full date.")
+    return _(
+        "Write the date as a year (2024), a month (Sept 2025, 09/2025, 2025年9月) or a full date "
+        "(2024-08-15)."
+    )
 
 
 def clean_int(raw: str, low: int, high: int) -> int | None:
@@ -156,6 +161,20 @@ def clean_drugs(raw: str, kb: KnowledgeBase, max_length: int) -> list[str] | Non
     return names
 
 
+def is_country(field_: Field) -> bool:
+    """A country question: read by the core's country reader and drawn as a picker."""
+    return field_.kind == "text" and field_.path.endswith("country")
+
+
+@functools.cache
+def country_options(lang: str) -> tuple[tuple[str, str], ...]:
+    """The picker's list: each country's name in the page's language (what is filled in, and
+    read back by the core), with its name in the other language beside it, in name order."""
+    other = "en" if lang.startswith("zh") else "zh"
+    options = [(country_name(code, lang), country_name(code, other)) for code in country_codes()]
+    return tuple(sorted(options))
+
+
 # -- what templates show ------------------------------------------------------------------------
 @dataclass
 class FieldState:
@@ -186,7 +205,14 @@ class FieldState:
             return "checkboxes"
         if kind in {"textarea", "lines"}:
             return "textarea"
+        if is_country(self.field):
+            return "country"
         return "input"
+
+    @property
+    def countries(self) -> tuple[tuple[str, str], ...]:
+        """The country picker's names, in the page's language (a country question only)."""
+        return country_options(translation.get_language() or "en") if is_country(self.field) else ()
 
     @property
     def input_mode(self) -> str:
@@ -320,7 +346,10 @@ class StepForm:
                 value = ""
             return FieldState(field_, key, value, bool(marked and field_.clinical))
         stored = get_path(self.record, key)
-        return FieldState(field_, key, _display(field_, stored), key in self.dont_know)
+        shown = _display(field_, stored)
+        if is_country(field_) and isinstance(stored, str) and country_code(stored) == stored:
+            shown = country_name(stored, self.lang)  # "CN" is shown as China or 中国
+        return FieldState(field_, key, shown, key in self.dont_know)
 
     def _group_state(self, group: Group, extra: int) -> GroupState:
         if self.bound:
@@ -392,7 +421,7 @@ class StepForm:
         if f.kind == "lines":
             text = clean_text(raw, f.max_length, multiline=True)
             return [line.strip() for line in text.splitlines() if line.strip()] if text else None
-        if f.path.endswith("country") and raw.strip():
+        if is_country(f) and raw.strip():
             code = country_code(raw)  # the core's reader: China, 中国, USA, Deutschland, CN
             if code is None:
                 raise FieldError(

@@ -27,6 +27,7 @@ from cases.steps import action_plan, decision_check, step_context
 from cases.steps import summary as steps_summary
 from crossroads.kb.planning import planning_for
 from crossroads_web.context import core_lang
+from drafts import store as drafts
 from review.permissions import can_view_review
 
 
@@ -129,6 +130,8 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
                 )
                 status = 409
             else:
+                drafts.drop(request.user, case, [number])  # type: ignore[arg-type]
+                request.session["draft_cleared"] = f"{case.pk}.{number}"
                 messages.success(request, _("Saved."))
                 target = reverse("cases:step", kwargs={"case_id": case.pk, "number": number})
                 if request.POST.get("next") == "continue" and number < 6:
@@ -138,6 +141,9 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
                 return redirect(target)
         else:
             status = 400
+        # Not saved: what was typed is kept as a draft too, in case the page is left now.
+        drafts.keep(request.user, case, number, request.POST)  # type: ignore[arg-type]
+        restored = None
     else:
         record(
             Actor.from_request(request),
@@ -145,15 +151,26 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
             case_id=case.pk,
             detail={"page": f"step{number}"},
         )
-        form = StepForm(spec, case.form_data(), dont_know, results.kb(), lang)
-        if number == 6:
-            prefill_drafts(form, case, lang)
+        restored = None
+        if perms_for(request.user, case) >= {Perm.EDIT}:  # type: ignore[arg-type]
+            restored = drafts.find(request.user, case, number)  # type: ignore[arg-type]
+        if restored is not None:  # unsaved typing from before (a time-out, a closed tab)
+            data = restored.as_form_data()
+            form = StepForm(spec, case.form_data(), dont_know, results.kb(), lang, data=data)
+        else:
+            form = StepForm(spec, case.form_data(), dont_know, results.kb(), lang)
+            if number == 6:
+                prefill_drafts(form, case, lang)
     context = base_context(
         request,
         case,
         step=spec,
         form=form,
         progress=progress(case, lang),
+        restored=restored,
+        form_version=restored.version if restored is not None else case.version,
+        draft_cleared=request.method == "GET"
+        and request.session.pop("draft_cleared", "") == f"{case.pk}.{number}",
         **step_context(case, number, lang, request.GET.get("place")),
     )
     if "review_requests" in context:  # drafts are the coordinator's (review.workflow.VISIBLE_TO)

@@ -42,6 +42,7 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        ended_language = ""
         if user is not None and user.is_authenticated:
             now = int(time.time())
             session = request.session
@@ -51,8 +52,20 @@ class SessionTimeoutMiddleware:
                 "staff" if getattr(user, "is_staff_role", False) else "default"
             ]
             if now - last > idle or now - started > settings.SESSION_COOKIE_AGE:
+                ended_language = getattr(user, "language", "") or ""
                 logout(request)
                 request.session["timed_out"] = True
-            elif now - last >= _TOUCH_EVERY or "seen_at" not in session:
+            elif now - last >= min(_TOUCH_EVERY, max(1, idle // 4)) or "seen_at" not in session:
                 session["seen_at"] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        if ended_language:
+            # The sign-in page that follows is in the person's language, not the default.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                ended_language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+                httponly=True,
+            )
+        return response

@@ -33,6 +33,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("review/", include("review.urls")),
     path("audit/", include("audit.urls")),
+    path("drafts/", include("drafts.urls")),  # unsaved typing on step pages (drafts/)
     path("", include("interop.urls")),  # CDS Hooks, FHIR export and import, trials
     path("api/v1/", api.urls),  # the JSON API (api/); its own matrix: tests/web/api/
     path("api-tokens/", include("api.urls")),

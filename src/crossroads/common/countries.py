@@ -133,6 +133,11 @@ def country_code(text: object) -> str | None:
     return _names().get(country_key(plain))
 
 
+def country_codes() -> tuple[str, ...]:
+    """Every country code Crossroads reads, sorted: the choices of a country picker."""
+    return tuple(sorted(_codes()))
+
+
 def country_name(code: str, lang: str = "en") -> str:
     """The country's name in English or Chinese (the code itself if CLDR has none)."""
     locale = Locale.parse("zh_Hans" if lang.startswith("zh") else "en")

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "audit",
     "interop",
     "api",
+    "drafts",  # what a person typed on a step, kept until saved (drafts/)
 ]
 
 MIDDLEWARE = [
@@ -200,7 +201,12 @@ SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_IDLE_SECONDS = {"staff": 15 * 60, "default": 30 * 60}
+# CROSSROADS_IDLE_SECONDS(_STAFF) change them (the browser test of drafts uses a few seconds); a
+# warning with "Stay signed in" comes before the time-out (drafts app).
+SESSION_IDLE_SECONDS = {
+    "staff": env_int("CROSSROADS_IDLE_SECONDS_STAFF", 15 * 60),
+    "default": env_int("CROSSROADS_IDLE_SECONDS", 30 * 60),
+}
 CSRF_COOKIE_HTTPONLY = True
 
 # django-axes: five failed logins for one account from one address lock it for 15 minutes.
