@@ -95,6 +95,17 @@ MATRIX: dict[str, Row] = {
     "accounts:logout": Row(post=PUBLIC),
     "accounts:register": Row(get=PUBLIC),
     "accounts:password": Row(get=SIGNED_IN),
+    "accounts:settings": Row(
+        get=SIGNED_IN, post=SIGNED_IN, data=lambda w: {"email": "", "time_zone": "Asia/Shanghai"}
+    ),
+    "accounts:password_reset": Row(
+        get=PUBLIC, post=PUBLIC, data=lambda w: {"email": "nobody@example.org"}
+    ),
+    "accounts:password_reset_done": Row(get=PUBLIC),
+    "accounts:password_reset_confirm": Row(
+        kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}, get=PUBLIC
+    ),
+    "accounts:password_reset_complete": Row(get=PUBLIC),
     "accounts:staff": Row(get=ADMIN_ROLE),
     # Two-step sign-in: staff clients here have passed it (tests/web/conftest.py: sign_in);
     # the gate itself is tested in tests/web/test_twofactor.py.

@@ -6,17 +6,31 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language, Role, User
+from accounts.zones import zone_names
 from crossroads.common.text import forbidden_character
 
 _USERNAME_HELP = _("Letters, digits and @ . + - _ only; 150 characters at most.")
+_EMAIL_HELP = _(
+    "Optional. Only used to send you a link if you forget your password; never shown to others."
+)
 _SIGNUP_REFUSED = _(
     "We could not make an account with these details. Please check them, or choose another "
     "user name."
 )
+
+
+def _email_field() -> forms.EmailField:
+    return forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        max_length=254,
+        help_text=_EMAIL_HELP,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class SignInForm(AuthenticationForm):
@@ -58,6 +72,7 @@ class RegisterForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    email = _email_field()
 
     def __init__(self, *args: Any, role: str = Role.PATIENT, **kwargs: Any) -> None:
         self.role = role
@@ -102,6 +117,49 @@ class RegisterForm(forms.Form):
         if not self.errors and User.objects.filter(username__iexact=data["username"]).exists():
             self.add_error(None, _SIGNUP_REFUSED)
         return data
+
+
+class SettingsForm(forms.Form):
+    """The account settings a person changes themselves: e-mail address and time zone."""
+
+    email = _email_field()
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_(
+            "Every time on these pages is shown in this zone. Automatic follows the country of "
+            "your case, else your browser."
+        ),
+    )
+
+    def __init__(self, *args: Any, automatic: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        first = _("Automatic (now: %(zone)s)") % {"zone": automatic} if automatic else ""
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", first or _("Automatic")), *((z, z) for z in zone_names())]
+
+
+class ResetForm(PasswordResetForm):
+    """Django's reset form with our wording; it never says whether an address has an account."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """The new password chosen from a reset link, with the same words as the sign-up form."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = _(
+            "At least 12 characters. Not a common password, not only digits."
+        )
+        self.fields["new_password2"].label = _("New password again")
 
 
 class PasswordForm(forms.Form):

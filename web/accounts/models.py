@@ -30,12 +30,21 @@ class Language(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
     language = models.CharField(max_length=10, choices=Language.choices, default=Language.EN)
+    # An IANA zone name (zoneinfo), or empty: then the zone follows the country of the case, else
+    # the browser's (accounts.zones); every time on a page is shown in it, with its label.
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ("username",)
 
     @property
     def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def uses_staff_tools(self) -> bool:
+        """API tokens and FHIR Bundles are tools for the care team's systems; patients and
+        caregivers do not see links to them (their pages stay reachable for the team)."""
         return self.role in STAFF_ROLES
 
     @property

@@ -1,4 +1,5 @@
-"""Signing in and out, signing up, the language switch, invitations and staff accounts."""
+"""Signing in and out, signing up, account settings, password reset by e-mail, the language
+switch, invitations and staff accounts."""
 
 from __future__ import annotations
 
@@ -7,18 +8,34 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import (
+    LoginView,
+    PasswordResetCompleteView,
+    PasswordResetConfirmView,
+    PasswordResetDoneView,
+    PasswordResetView,
+)
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import actions
-from accounts.forms import PasswordForm, RegisterForm, SignInForm, StaffUserForm
+from accounts.forms import (
+    NewPasswordForm,
+    PasswordForm,
+    RegisterForm,
+    ResetForm,
+    SettingsForm,
+    SignInForm,
+    StaffUserForm,
+)
 from accounts.models import Language, Role, User
-from audit.actions import Actor
+from accounts.zones import zone_for, zone_label
+from audit.actions import Actor, client_ip
 from cases import actions as case_actions
 from cases.access import role_view, signed_in
 
@@ -59,6 +76,7 @@ def register(request: HttpRequest) -> HttpResponse:
             Role.PATIENT,
             form.cleaned_data["language"],
             form.cleaned_data["display_name"],
+            form.cleaned_data["email"],
         )
         _login(request, user)
         messages.success(request, _("Welcome. Your account is ready."))
@@ -81,6 +99,106 @@ def password(request: HttpRequest) -> HttpResponse:
         return redirect("cases:dashboard")
     status = 400 if form.errors else 200
     return render(request, "accounts/password.html", {"form": form}, status=status)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """E-mail address (for password reset) and time zone; links to password and two-step."""
+    user: User = request.user  # type: ignore[assignment]
+    automatic = zone_for(
+        User(pk=user.pk, role=user.role), request.COOKIES.get("browser_tz")
+    )  # what "Automatic" would give, shown next to it
+    form = SettingsForm(
+        request.POST or None,
+        initial={"email": user.email, "time_zone": user.time_zone},
+        automatic=zone_label(automatic),
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.update_settings(
+            Actor.from_request(request),
+            user,
+            form.cleaned_data["email"],
+            form.cleaned_data["time_zone"],
+        )
+        request.session.pop("auto_zone", None)
+        messages.success(request, _("Your settings are saved."))
+        return redirect("accounts:settings")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/settings.html", {"form": form}, status=status)
+
+
+def _anonymous_actor(request: HttpRequest) -> Actor:
+    return Actor(None, "", "anonymous", client_ip(request), request.path[:300])
+
+
+class ResetView(PasswordResetView):
+    """Ask for a link by e-mail; the answer is the same whether the address is known or not."""
+
+    form_class = ResetForm
+    template_name = "accounts/reset_form.html"
+    email_template_name = "accounts/email/reset_body.txt"
+    subject_template_name = "accounts/email/reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        actions.password_reset(_anonymous_actor(self.request))
+        return super().form_valid(form)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class ResetSentView(PasswordResetDoneView):
+    template_name = "accounts/reset_sent.html"
+
+
+class ResetConfirmView(PasswordResetConfirmView):
+    """The link from the e-mail: choose a new password. Sessions and API tokens of the old
+    password end (the session hash changes; ``api.signals`` revokes tokens)."""
+
+    template_name = "accounts/reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        actions.password_reset_done(
+            Actor(user.pk, user.get_username(), user.role, client_ip(self.request), "")
+        )
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class ResetCompleteView(PasswordResetCompleteView):
+    template_name = "accounts/reset_complete.html"
+
+
+def first_name(case_data: object) -> str:
+    """The patient's first name from the case, for an invitation: never the whole name.
+
+    A name written with spaces gives its first word ("Wei Li" gives "Wei"). A Chinese name
+    written without spaces puts the family name first, so a name of two to four such
+    characters gives those after the first ("李伟" gives "伟"). No name gives "".
+    """
+    patient = case_data.get("patient") if isinstance(case_data, dict) else None
+    name = patient.get("name") if isinstance(patient, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        return ""
+    words = name.split()
+    if len(words) > 1:
+        return words[0][:50]
+    word = words[0]
+    if 2 <= len(word) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return word[1:]
+    return word[:50]
 
 
 @require_POST
@@ -139,6 +257,7 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
                 Role.CAREGIVER,
                 form.cleaned_data["language"],
                 form.cleaned_data["display_name"],
+                form.cleaned_data["email"],
             )
             _login(request, new_user)
             try:
@@ -151,7 +270,13 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "accounts/invite.html",
-        {"form": form, "invite": found, "token": token},
+        {
+            "form": form,
+            "invite": found,
+            "token": token,
+            "inviter": found.created_by.shown_name,
+            "patient_first_name": first_name(found.case.data),
+        },
         status=status,
     )
 

@@ -1,4 +1,11 @@
-"""The patient report, as a web page and as a PDF (made by the core's report renderer)."""
+"""The patient report, as a web page and as a PDF (made by the core's report renderer).
+
+A PDF takes seconds to make, so each one is kept in the shared cache (settings ``CACHES``: a
+database table by default, so it stays with the rest of the health data) under everything it
+depends on: the case and its version, the language, the day (the report is dated), the
+knowledge-base release and its files' fingerprint, and the program version. A second download
+of an unchanged case is then immediate; any change to one of these makes a new one.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from csp.decorators import csp_update
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -15,12 +23,14 @@ from cases import results
 from cases.access import case_view
 from cases.models import CaseRecord
 from cases.permissions import Perm
+from crossroads import __version__
 from crossroads.common.errors import CrossroadsError
 from crossroads.render.report import report_html as core_report_html
 from crossroads.render.report import report_pdf as core_report_pdf
 from crossroads_web.context import core_lang
 
 T = TypeVar("T")
+PDF_CACHE_SECONDS = 24 * 60 * 60  # the key holds the day, so nothing older is ever served
 
 
 def _report(case: CaseRecord, lang: str, make: Callable[..., T]) -> T | None:
@@ -42,8 +52,31 @@ def _html(case: CaseRecord, lang: str) -> str | None:
     return _report(case, lang, core_report_html)
 
 
+def pdf_cache_key(case: CaseRecord, lang: str) -> str:
+    """The cache entry of this case version's PDF in one language, today, with this release."""
+    knowledge = results.kb()
+    parts = (
+        case.pk,
+        case.version,
+        case.updated_at.isoformat(),
+        lang,
+        results.today().isoformat(),
+        knowledge.release.version,
+        knowledge.cache_key,
+        __version__,
+    )
+    return "report-pdf:" + ":".join(str(part) for part in parts)
+
+
 def _pdf(case: CaseRecord, lang: str) -> bytes | None:
-    return _report(case, lang, core_report_pdf)
+    key = pdf_cache_key(case, lang)
+    kept = cache.get(key)
+    if isinstance(kept, bytes):
+        return kept
+    pdf = _report(case, lang, core_report_pdf)
+    if pdf is not None:
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
 
 
 def _unavailable(request: HttpRequest, case: CaseRecord) -> HttpResponse:

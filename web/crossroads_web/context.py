@@ -6,8 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 
+from accounts.zones import zone_label
 from crossroads.common.i18n import product_lang
 
 
@@ -22,4 +23,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "languages": settings.LANGUAGES,
         "current_lang": lang,
         "html_lang": product_lang(lang),
+        "time_zone_label": zone_label(timezone.get_current_timezone_name()),
     }

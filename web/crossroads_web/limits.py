@@ -7,7 +7,8 @@ from ``CROSSROADS_RATE_LIMITS`` (settings), each ``"<count>/<seconds>"``, or ``"
 environment can override them (see settings and web/README.md):
 
 - ``login`` and ``signup``: sign-in attempts and sign-ups (also through an invitation) per
-  address; ``api``: API calls per token; ``api_ip``: API calls per address;
+  address; ``reset``: password reset e-mails asked for, per address; ``api``: API calls per
+  token; ``api_ip``: API calls per address;
 - ``cds``: CDS Hooks calls per address; ``pdf``: report PDFs and ``packet``: review packet
   builds, per person (per token for the API, per address for anyone not signed in).
 
@@ -60,6 +61,10 @@ class ViewLimit:
 VIEW_LIMITS: dict[str, ViewLimit] = {
     "accounts:register": ViewLimit("signup", WRITES, by_person=False),
     "invite": ViewLimit("signup", WRITES, by_person=False),
+    # Reset links: asking for one sends an e-mail, so it is limited like signing in, per address;
+    # the link's page is too (a new password is a sign-in of its own).
+    "accounts:password_reset": ViewLimit("reset", WRITES, by_person=False),
+    "accounts:password_reset_confirm": ViewLimit("login", WRITES, by_person=False),
     "interop:cds_service": ViewLimit("cds", WRITES, by_person=False),
     "interop:cds_feedback": ViewLimit("cds", WRITES, by_person=False),
     "cases:report_pdf": ViewLimit("pdf", EVERY, by_person=True),

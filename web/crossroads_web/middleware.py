@@ -1,4 +1,4 @@
-"""Request-wide behaviour: the signed-in person's language, and session time-outs."""
+"""Request-wide behaviour: the signed-in person's language and time zone, session time-outs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
+
+from accounts import zones
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -32,6 +34,50 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language() or "en")
         return response
+
+
+class TimeZoneMiddleware:
+    """Every time on a page is shown in the person's zone (``accounts.zones.zone_for``).
+
+    A zone that follows the case's country is worked out once every few minutes per session,
+    not on every request; a zone chosen in the settings applies at once.
+    """
+
+    RECHECK_SECONDS = 300
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = self.zone(request)
+        request.time_zone = zone  # type: ignore[attr-defined]
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def zone(self, request: HttpRequest) -> str:
+        user = getattr(request, "user", None)
+        browser = zones.valid_zone(request.COOKIES.get(zones.BROWSER_COOKIE))
+        if user is None or not user.is_authenticated:
+            return browser or zones.FALLBACK
+        chosen = zones.valid_zone(getattr(user, "time_zone", ""))
+        if chosen:
+            return chosen
+        now = int(time.time())
+        kept = request.session.get("auto_zone")
+        if (
+            isinstance(kept, list)
+            and len(kept) == 3
+            and kept[1] == browser
+            and now - int(kept[2]) < self.RECHECK_SECONDS
+            and zones.valid_zone(kept[0])
+        ):
+            return str(kept[0])
+        zone = zones.zone_for(user, browser)
+        request.session["auto_zone"] = [zone, browser, now]
+        return zone
 
 
 class SessionTimeoutMiddleware:

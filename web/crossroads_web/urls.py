@@ -16,6 +16,23 @@ accounts = (
         path("logout/", LogoutView.as_view(), name="logout"),
         path("register/", account_views.register, name="register"),
         path("password/", account_views.password, name="password"),
+        path("settings/", account_views.account_settings, name="settings"),
+        path("password-reset/", account_views.ResetView.as_view(), name="password_reset"),
+        path(
+            "password-reset/sent/",
+            account_views.ResetSentView.as_view(),
+            name="password_reset_done",
+        ),
+        path(
+            "password-reset/<uidb64>/<token>/",
+            account_views.ResetConfirmView.as_view(),
+            name="password_reset_confirm",
+        ),
+        path(
+            "password-reset/done/",
+            account_views.ResetCompleteView.as_view(),
+            name="password_reset_complete",
+        ),
         path("staff/", account_views.staff_users, name="staff"),
         path("two-step/", twofactor_views.setup, name="twofactor_setup"),
         path("two-step/code/", twofactor_views.verify, name="twofactor_verify"),

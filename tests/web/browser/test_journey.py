@@ -135,6 +135,8 @@ def _register_by_keyboard(page: Any, username: str, lang: str) -> None:
     assert page.evaluate("document.activeElement.id") == "id_language"
     page.select_option("#id_language", lang)
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_email"  # optional: left empty
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.type") == "submit"
     page.keyboard.press("Enter")
 

@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "crossroads_web.middleware.SessionTimeoutMiddleware",
     "crossroads_web.middleware.UserLanguageMiddleware",
+    "crossroads_web.middleware.TimeZoneMiddleware",  # times in the person's zone, labelled
     "crossroads_web.nostore.NoStoreMiddleware",  # health data never kept in a cache
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.twofactor_middleware.TwoFactorMiddleware",  # staff pass a code step; after auth
@@ -170,6 +171,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "crossroads_web.context.site",
             ],
+            "builtins": ["accounts.templatetags.zones"],  # {{ moment|when }} on every page
         },
     }
 ]
@@ -297,6 +299,7 @@ CROSSROADS_CDS_FETCH_MAX_RESOURCES = env_int("CROSSROADS_CDS_FETCH_MAX_RESOURCES
 CROSSROADS_RATE_LIMITS = {
     "login": os.environ.get("CROSSROADS_RATE_LOGIN", "20/60"),
     "signup": os.environ.get("CROSSROADS_RATE_SIGNUP", "10/3600"),
+    "reset": os.environ.get("CROSSROADS_RATE_RESET", "5/3600"),
     "api": os.environ.get("CROSSROADS_RATE_API", "300/60"),
     "api_ip": os.environ.get("CROSSROADS_RATE_API_IP", "1200/60"),
     "cds": os.environ.get("CROSSROADS_RATE_CDS", "60/60"),
@@ -321,6 +324,12 @@ CROSSROADS_AUDIT_ANCHOR = os.environ.get(
 # full, then one row when the count reaches 10, 100, 1000, ... (audit.refusals).
 CROSSROADS_REFUSAL_WINDOW_SECONDS = 600
 API_TOKEN_DAYS = 90  # how long a new API token is valid unless its maker says otherwise
+
+# E-mail (password reset links): printed to the console on one machine; production settings send
+# through the SMTP server their environment names.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("CROSSROADS_EMAIL_FROM", "Crossroads <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = int(timedelta(hours=2).total_seconds())  # how long a link works
 
 LOGGING = {
     "version": 1,

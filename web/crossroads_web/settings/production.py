@@ -11,7 +11,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from crossroads_web.settings.base import *  # noqa: F403
-from crossroads_web.settings.base import STORAGES, database_config, env_list
+from crossroads_web.settings.base import STORAGES, database_config, env_int, env_list
 
 REQUIRED = ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
 _missing = [name for name in REQUIRED if not os.environ.get(name, "").strip()]
@@ -46,6 +46,18 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# E-mail through SMTP (password reset links), all from the environment: CROSSROADS_EMAIL_HOST
+# (default localhost), _PORT (587), _USER, _PASSWORD, _TLS (1: STARTTLS, the default), _SSL (1:
+# implicit TLS, usually port 465), _FROM (the sender).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("CROSSROADS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("CROSSROADS_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("CROSSROADS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CROSSROADS_EMAIL_PASSWORD", "")
+EMAIL_USE_SSL = os.environ.get("CROSSROADS_EMAIL_SSL", "") == "1"
+EMAIL_USE_TLS = not EMAIL_USE_SSL and os.environ.get("CROSSROADS_EMAIL_TLS", "1") == "1"
+EMAIL_TIMEOUT = 20
 
 STORAGES = {
     **STORAGES,

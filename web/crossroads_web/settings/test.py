@@ -12,7 +12,7 @@ WHITENOISE_AUTOREFRESH = True
 # Tests send many requests from one address in a short time; the rate-limit tests switch the
 # limits on themselves (tests/web/api/test_api.py, tests/web/test_hardening.py).
 CROSSROADS_RATE_LIMITS = {
-    name: "off" for name in ("login", "signup", "api", "api_ip", "cds", "pdf", "packet")
+    name: "off" for name in ("login", "signup", "reset", "api", "api_ip", "cds", "pdf", "packet")
 }
 # Test databases are rolled back after each test, so an anchor file would run ahead of them; the
 # audit tests point it at a file of their own (tests/web/test_audit_integrity.py).
