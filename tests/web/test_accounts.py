@@ -305,13 +305,13 @@ def test_invitation_names_the_inviter_and_the_patients_first_name(world: World) 
 
 def test_invitation_in_chinese(world: World) -> None:
     data = dict(world.case.data)
-    data["patient"] = {**data["patient"], "name": "李伟"}
+    data["patient"] = {**data["patient"], "name": "王芳"}
     CaseRecord.objects.filter(pk=world.case.pk).update(data=data)
     client = Client()
     client.cookies["django_language"] = "zh-hans"
     body = client.get(reverse("invite", kwargs={"token": INVITE_TOKEN})).content.decode()
-    assert "pat 邀请您帮忙照看伟的病例。" in body
-    assert "李" not in body
+    assert "pat 邀请您帮忙照看芳的病例。" in body
+    assert "王" not in body
 
 
 @pytest.mark.parametrize(
