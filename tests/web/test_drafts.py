@@ -106,6 +106,23 @@ def test_saving_the_step_drops_the_draft_and_clears_the_local_copy(world: World)
     assert snapshot(world)[0]["patient"]["city"] == "Shanghai"
 
 
+def test_a_draft_sent_after_its_own_save_is_not_kept(world: World) -> None:
+    # the script sends typing a few seconds after a change; Save pressed in that time can reach
+    # the server first, and the late draft must not bring the saved typing back as "unsaved"
+    client = world.client("patient")
+    data = {**page_form(world, 1), "patient.city": "Shanghai", "next": "stay"}
+    assert client.post(step_url(world, 1), data).status_code == 302
+    response = keep(client, world, data)
+    assert (response.status_code, response.json()["kept"]) == (200, False)
+    assert StepDraft.objects.count() == 0
+    assert "draft-restored" not in client.get(step_url(world, 1)).content.decode()
+    fresh = {**page_form(world, 1), "patient.city": "Beijing"}  # typing on the saved version
+    assert keep(client, world, fresh).status_code == 200
+    assert ("patient.city", "Beijing") in StepDraft.objects.get().pairs()
+    other = world.client("caregiver")  # someone else's late draft is another matter
+    assert keep(other, world, data).json()["step"] == 1
+
+
 def test_a_save_that_is_refused_keeps_what_was_typed(world: World) -> None:
     client = world.client("patient")
     data = {**page_form(world, 1), "patient.age_years": "two hundred", "next": "stay"}

@@ -132,6 +132,7 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
             else:
                 drafts.drop(request.user, case, [number])  # type: ignore[arg-type]
                 request.session["draft_cleared"] = f"{case.pk}.{number}"
+                drafts.mark_saved(request.session, case, number)
                 messages.success(request, _("Saved."))
                 target = reverse("cases:step", kwargs={"case_id": case.pk, "number": number})
                 if request.POST.get("next") == "continue" and number < 6:

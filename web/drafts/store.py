@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -49,6 +50,26 @@ def keep(user: User, case: CaseRecord, step: int, data: QueryDict) -> StepDraft:
         },
     )
     return draft
+
+
+def _saved_key(case: CaseRecord, step: int) -> str:
+    return f"draft_saved.{case.pk}.{step}"
+
+
+def mark_saved(session: SessionBase, case: CaseRecord, step: int) -> None:
+    """Remember in this session the case version its own Save of ``step`` made."""
+    session[_saved_key(case, step)] = case.version
+
+
+def outdated(session: SessionBase, case: CaseRecord, step: int, data: QueryDict) -> bool:
+    """True when a draft comes from a form this same session has saved since.
+
+    The script sends a draft a few seconds after typing; when Save is pressed in that time the
+    draft can arrive after the save and would bring the saved typing back as "unsaved". A draft
+    older than someone else's save is still kept (the step page then says who saved first).
+    """
+    saved = session.get(_saved_key(case, step))
+    return isinstance(saved, int) and _version(data, case) < saved
 
 
 def find(user: User, case: CaseRecord, step: int) -> StepDraft | None:

@@ -33,8 +33,12 @@ def save(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
     if number not in STEP_NUMBERS:
         raise Http404("no such step")
     user: User = request.user  # type: ignore[assignment]
-    draft = store.keep(user, case, number, request.POST)
     left = idle.touch(request)
+    if store.outdated(request.session, case, number, request.POST):
+        if not _wants_json(request):
+            return redirect("cases:step", case_id=case.pk, number=number)
+        return JsonResponse({"kept": False, "remaining": left})
+    draft = store.keep(user, case, number, request.POST)
     if not _wants_json(request):
         return redirect("cases:step", case_id=case.pk, number=number)
     return JsonResponse({**draft.to_json(), "remaining": left})

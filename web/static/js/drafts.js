@@ -159,7 +159,11 @@
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   // On Save, keep a copy first: if the session has ended, the POST lands on the sign-in page.
-  form.addEventListener("submit", function () { keepLocal(true); });
+  // A draft still waiting to be sent is not sent: the Save carries the same typing.
+  form.addEventListener("submit", function () {
+    if (timer !== null) { window.clearTimeout(timer); timer = null; }
+    keepLocal(true);
+  });
 
   if (form.hasAttribute("data-draft-cleared") || form.hasAttribute("data-draft-posted")) {
     // Saved (nothing left to restore), or the page came back from a Save with the typing in it,
