@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse
@@ -19,31 +19,49 @@ from crossroads.common.errors import CrossroadsError
 from crossroads.render.report import report_html as core_report_html
 from crossroads.render.report import report_pdf as core_report_pdf
 from crossroads_web.context import core_lang
+from review.coordination import report_notes
 
 T = TypeVar("T")
 
 
-def _report(case: CaseRecord, lang: str, make: Callable[..., T]) -> T | None:
-    """The patient report made by ``make`` (HTML or PDF); None when the core cannot make it."""
+Kind = Literal["patient", "handover"]
+
+
+def _kind(request: HttpRequest) -> Kind:
+    """The patient report, or with ``?kind=handover`` the hand-over letter for the home doctor."""
+    return "handover" if request.GET.get("kind") == "handover" else "patient"
+
+
+def _suffix(request: HttpRequest) -> str:
+    return "-handover" if _kind(request) == "handover" else ""
+
+
+def _report(request: HttpRequest, case: CaseRecord, lang: str, make: Callable[..., T]) -> T | None:
+    """The report made by ``make`` (HTML or PDF); None when the core cannot make it.
+
+    The specialist's answer and the decision noted are held by the web app, not the case file:
+    they are passed in (:func:`review.coordination.report_notes`).
+    """
     try:
         return make(
             results.core_case(case),
             results.kb(),
             lang,
-            "patient",
+            _kind(request),
             results.today(),
             results.jurisdictions(case),
+            report_notes(request.user, case),  # type: ignore[arg-type]
         )
     except CrossroadsError:
         return None
 
 
-def _html(case: CaseRecord, lang: str) -> str | None:
-    return _report(case, lang, core_report_html)
+def _html(request: HttpRequest, case: CaseRecord, lang: str) -> str | None:
+    return _report(request, case, lang, core_report_html)
 
 
-def _pdf(case: CaseRecord, lang: str) -> bytes | None:
-    return _report(case, lang, core_report_pdf)
+def _pdf(request: HttpRequest, case: CaseRecord, lang: str) -> bytes | None:
+    return _report(request, case, lang, core_report_pdf)
 
 
 def _unavailable(request: HttpRequest, case: CaseRecord) -> HttpResponse:
@@ -54,7 +72,7 @@ def _unavailable(request: HttpRequest, case: CaseRecord) -> HttpResponse:
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # own styles
 def report_html(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     lang = core_lang(translation.get_language())
-    html = _html(case, lang)
+    html = _html(request, case, lang)
     if html is None:
         return _unavailable(request, case)
     download = request.GET.get("download") == "1"
@@ -66,19 +84,21 @@ def report_html(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     if download:
-        response["Content-Disposition"] = f'attachment; filename="crossroads-case-{case.pk}.html"'
+        name = f"crossroads-case-{case.pk}{_suffix(request)}.html"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @case_view(Perm.REPORT)
 def report_pdf(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     lang = core_lang(translation.get_language())
-    pdf = _pdf(case, lang)
+    pdf = _pdf(request, case, lang)
     if pdf is None:
         return _unavailable(request, case)
     record(
         Actor.from_request(request), "report.download", case_id=case.pk, detail={"format": "pdf"}
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="crossroads-case-{case.pk}.pdf"'
+    name = f"crossroads-case-{case.pk}{_suffix(request)}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
