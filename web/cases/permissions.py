@@ -39,8 +39,7 @@ class Perm(StrEnum):
     SEND_FOR_REVIEW = "send_for_review"  # send a de-identified packet to a reviewer
     DECIDE = "decide"  # record that a decision has been made
     DELETE = "delete"  # delete the case and everything linked to it (audit rows stay)
-    PREVIEW = "preview"  # the case's overview; for a queued coordinator, only the limited view
-    TAKE = "take"  # take a case from the coordinators' queue (become its coordinator)
+    TAKE = "take"  # see a queued case's summary and take it (become its coordinator)
     ASK_COORDINATOR = "ask_coordinator"  # ask for a care coordinator and a specialist review
 
 
@@ -54,9 +53,6 @@ POLICY: dict[Perm, frozenset[Relation]] = {
     Perm.SEND_FOR_REVIEW: frozenset({Relation.COORDINATOR}),
     Perm.DECIDE: frozenset({Relation.OWNER, Relation.CAREGIVER}),
     Perm.DELETE: frozenset({Relation.OWNER}),
-    Perm.PREVIEW: frozenset(
-        {Relation.OWNER, Relation.CAREGIVER, Relation.COORDINATOR, Relation.QUEUE}
-    ),
     Perm.TAKE: frozenset({Relation.QUEUE}),
     Perm.ASK_COORDINATOR: frozenset({Relation.OWNER, Relation.CAREGIVER}),
 }

@@ -83,11 +83,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 # -- the journey -------------------------------------------------------------------------------
-@case_view(Perm.PREVIEW, read="overview")
+@case_view(Perm.VIEW, read="overview", limited=(Perm.TAKE, coord_views.queued_page))
 def overview(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if Perm.VIEW not in perms_for(user, case):  # a coordinator's limited view of a queued case
-        return coord_views.queued_page(request, case)
     lang = lang_of(request)
     return render(
         request,

@@ -71,11 +71,9 @@ def ask_coordinator(
 
 def queue() -> QuerySet[CaseRecord]:
     """Cases whose patient's side asked for a coordinator and that have none yet, oldest first."""
+    waiting = CoordinationRequest.objects.filter(taken_at__isnull=True).values("case_id")
     return (
-        CaseRecord.objects.filter(
-            coordinator__isnull=True, coordination_requests__taken_at__isnull=True
-        )
-        .distinct()
+        CaseRecord.objects.filter(coordinator__isnull=True, pk__in=waiting)
         .select_related("owner")
         .order_by("id")
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
-from audit.actions import Actor
+from audit.actions import Actor, record
 from cases.access import case_view, role_view
 from cases.models import CaseRecord
 from cases.permissions import Perm
@@ -82,6 +82,7 @@ def take(request: HttpRequest, case: CaseRecord) -> HttpResponse:
 
 def queued_page(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     """The limited view of a queued case, for a coordinator who has not taken it."""
+    record(Actor.from_request(request), "case.view", case_id=case.pk, detail={"page": "queued"})
     return render(
         request,
         "cases/queued.html",
