@@ -375,7 +375,7 @@ def test_undecided_rule_says_what_would_settle_it(kb: KnowledgeBase) -> None:
             [
                 {
                     "fact": "second_opinion_requested",
-                    "ask": "whether the person wants a second opinion",
+                    "ask": "whether the person has asked for a second opinion",
                 }
             ],
         ),
