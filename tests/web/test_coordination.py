@@ -205,9 +205,7 @@ def test_unread_badge_until_step5_is_opened(world: World) -> None:
     assert AnswerSeen.objects.filter(request=review, user=world.users["patient"]).exists()
     assert "New answer" not in client.get(reverse("cases:dashboard")).content.decode()
     # the caregiver has not opened it yet
-    assert coordination.unread_counts(world.users["caregiver"], [world.case]) == {
-        world.case.pk: 1
-    }
+    assert coordination.unread_counts(world.users["caregiver"], [world.case]) == {world.case.pk: 1}
 
 
 def test_a_revised_answer_is_new_again(world: World) -> None:
