@@ -25,6 +25,9 @@ ANSWER = SpecialistAnswer(
     reviewers=("Dr A",),
     quotes=(("Dr A", "CD19 IHC; HBV DNA"),),
 )
+TERMS = ReportNotes(
+    answer=SpecialistAnswer(answered_on=TODAY, terms=(("IHC", "A laboratory test."),))
+)
 DECISION = DecisionNoted(
     choice="Wait for now", by="Li Wei", on=dt.date(2026, 12, 1), sentences=("S1.", "S4.")
 )
@@ -56,6 +59,7 @@ def test_section_data(kb: KnowledgeBase) -> None:
         "on": "November 30, 2026",
         "reviewers": ["Dr A"],
         "quotes": [{"who": "Dr A", "text": "CD19 IHC; HBV DNA"}],
+        "terms": [],
     }
     assert sections["decision"] == {
         "choice": "Wait for now",
@@ -105,3 +109,9 @@ def test_chinese_sections_are_translated(kb: KnowledgeBase, kind: str) -> None:
     assert "专家的回答" in html
     text = visible_text(re.sub(r'<(ul|ol) class="sources.*?</\1>', "", html, flags=re.S))
     assert sorted(m for m in extracted_msgids() if _literal_in(m, text)) == []
+
+
+def test_terms_are_listed_with_their_plain_meaning(kb: KnowledgeBase) -> None:
+    html = report_html(case(kb), kb, "en", "patient", TODAY, notes=TERMS)
+    assert "<dt>IHC</dt><dd>A laboratory test.</dd>" in html
+    assert "Words in the answer, explained:" in html

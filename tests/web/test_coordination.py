@@ -348,3 +348,17 @@ def test_outsider_user_is_unrelated(db: None) -> None:
     stranger = UserFactory(role="coordinator")
     case = CaseFactory(coordinator=None)
     assert relation(stranger, case) is Relation.NONE
+
+
+def test_reviewer_terms_are_explained_on_step5_and_in_report(world: World) -> None:
+    review = request_in(world, "answered")
+    ReviewAnswer.objects.filter(request=review).update(answer="CD19 IHC; HBV DNA")
+    client = world.client("patient")
+    page = client.get(reverse("cases:step", args=[world.case.pk, 5])).content.decode()
+    explained = page.index("Words in the answer, explained")
+    assert explained < page.index("CD19 IHC; HBV DNA")  # plain words first, the quote below
+    assert "IHC (immunohistochemistry)" in page
+    assert "HBV (hepatitis B virus)" in page
+    report = client.get(reverse("cases:report", args=[world.case.pk])).content.decode()
+    assert "IHC (immunohistochemistry)" in report
+    assert "CD19 IHC; HBV DNA" in report

@@ -50,7 +50,7 @@ def _report(request: HttpRequest, case: CaseRecord, lang: str, make: Callable[..
             _kind(request),
             results.today(),
             results.jurisdictions(case),
-            report_notes(request.user, case),  # type: ignore[arg-type]
+            report_notes(request.user, case, lang),  # type: ignore[arg-type]
         )
     except CrossroadsError:
         return None

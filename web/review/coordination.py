@@ -24,7 +24,9 @@ from audit.actions import Actor, record
 from cases.actions import ActionError
 from cases.models import CaseRecord
 from cases.permissions import Perm, can, perms_for
+from cases.results import kb
 from crossroads.render.notes import DecisionNoted, ReportNotes, SpecialistAnswer
+from crossroads.steps.review import explain_terms
 from review.models import (
     AnswerSeen,
     CoordinationRequest,
@@ -237,7 +239,15 @@ def with_waiting(
 
 
 # -- into the report -----------------------------------------------------------------------------
-def report_notes(user: User, case: CaseRecord) -> ReportNotes:
+def answer_texts(request: ReviewRequest) -> list[str]:
+    """Everything the reviewers wrote on this request (the words to explain come from here)."""
+    texts = [request.consensus_text] if request.consensus_at else []
+    for given in request.answers.all():
+        texts += [given.answer, given.conditions, given.check_next, given.comment]
+    return [t for t in texts if t]
+
+
+def report_notes(user: User, case: CaseRecord, lang: str = "en") -> ReportNotes:
     """The latest specialist answer this person may read, and the decision in force, for the
     core's report and hand-over letter (:mod:`crossroads.render.notes`)."""
     requests = [
@@ -260,6 +270,7 @@ def report_notes(user: User, case: CaseRecord) -> ReportNotes:
             agrees={"agree": True, "disagree": False}.get(view),
             reviewers=tuple(g.reviewer.shown_name for g in givens),
             quotes=tuple((g.reviewer.shown_name, _quote(g)) for g in givens),
+            terms=tuple((t.term, t.plain) for t in explain_terms(answer_texts(latest), kb(), lang)),
         )
     noted = latest_decision(case)
     decision = None

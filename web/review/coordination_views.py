@@ -10,14 +10,18 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
 from audit.actions import Actor, record
+from cases import results
 from cases.access import case_view, role_view
 from cases.models import CaseRecord
 from cases.permissions import Perm
+from crossroads.steps.review import explain_terms
+from crossroads_web.context import core_lang
 from review import coordination
 from review.models import ReviewRequest
 
@@ -106,4 +110,8 @@ def answers_context(
     answered = [r for r in requests if coordination.answered_at(r) is not None]
     if answered and coordination.reads_answers(user, case):
         coordination.mark_seen(user, answered)
-    return {"answered": answered[0] if answered else None}
+    if not answered:
+        return {"answered": None, "terms": []}
+    lang = core_lang(translation.get_language())
+    terms = explain_terms(coordination.answer_texts(answered[0]), results.kb(), lang)
+    return {"answered": answered[0], "terms": terms}

@@ -20,7 +20,8 @@ class SpecialistAnswer:
 
     ``plain`` is the reviewers' shared view written for the patient ("" while none is written);
     ``agrees`` says whether they agree with how CAR-T was sorted for the case (None: not said);
-    ``quotes`` are the reviewers' own words, each with its author.
+    ``quotes`` are the reviewers' own words, each with its author; ``terms`` the words they used,
+    each with its plain meaning (from the knowledge base's glossary, in the report's language).
     """
 
     answered_on: dt.date
@@ -28,6 +29,7 @@ class SpecialistAnswer:
     agrees: bool | None = None
     reviewers: tuple[str, ...] = ()
     quotes: tuple[tuple[str, str], ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

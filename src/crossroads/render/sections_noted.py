@@ -30,6 +30,7 @@ def specialist_section(src: ReportInput) -> dict[str, Any] | None:
         "on": format_day(answer.answered_on, src.lang),
         "reviewers": list(answer.reviewers),
         "quotes": [{"who": who, "text": text} for who, text in answer.quotes],
+        "terms": [{"term": term, "plain": plain} for term, plain in answer.terms],
     }
 
 
