@@ -362,3 +362,15 @@ def test_reviewer_terms_are_explained_on_step5_and_in_report(world: World) -> No
     report = client.get(reverse("cases:report", args=[world.case.pk])).content.decode()
     assert "IHC (immunohistochemistry)" in report
     assert "CD19 IHC; HBV DNA" in report
+
+
+def test_notes_fingerprint_changes_with_a_new_answer_or_decision(world: World) -> None:
+    patient = world.users["patient"]
+    empty = coordination.notes_fingerprint(coordination.report_notes(patient, world.case))
+    request_in(world, "consensus")
+    answered = coordination.notes_fingerprint(coordination.report_notes(patient, world.case))
+    post(world, "patient", "cases:decide", world.case, choice="wait", confirm="1")
+    decided = coordination.notes_fingerprint(coordination.report_notes(patient, world.case))
+    assert len({empty, answered, decided}) == 3
+    again = coordination.notes_fingerprint(coordination.report_notes(patient, world.case))
+    assert again == decided

@@ -11,6 +11,7 @@ this module with its audit event; the pages and their tests call the same functi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -289,3 +290,12 @@ def _quote(given: Any) -> str:
     """A reviewer's answer as one quote: the answer, then what to check next and conditions."""
     parts = [given.answer, given.check_next, given.conditions]
     return "\n".join(p for p in parts if p)
+
+
+def notes_fingerprint(notes: ReportNotes) -> str:
+    """A short digest of what the report adds beyond the case file.
+
+    Why: a cached PDF keyed only on the case version would miss a new answer or decision, which
+    change no case version; a cache key must include this digest (and the report kind).
+    """
+    return hashlib.sha256(repr(notes).encode("utf-8")).hexdigest()[:16]
