@@ -375,7 +375,7 @@ def test_undecided_rule_says_what_would_settle_it(kb: KnowledgeBase) -> None:
             [
                 {
                     "fact": "second_opinion_requested",
-                    "ask": "whether the person wants a second opinion",
+                    "ask": "whether the person has asked for a second opinion",
                 }
             ],
         ),
@@ -439,10 +439,12 @@ def test_review_json_shape(kb: KnowledgeBase) -> None:
 
 
 # -- knowledge-base checks ----------------------------------------------------------------------
-def test_real_review_data_has_no_errors_and_two_flags(kb: KnowledgeBase) -> None:
+def test_real_review_data_has_no_errors_and_four_flags(kb: KnowledgeBase) -> None:
     found = findings(kb, today=dt.date(2026, 11, 30))
-    assert [f.level for f in found] == ["warning", "warning"]
+    assert [f.level for f in found] == ["warning"] * 4
     assert [f.where for f in found] == [
+        "glossary: ihc",  # no source read expands these two: confidence U
+        "glossary: pet_ct",
         "supportive: always.no_car_t_source",
         "triage: many_prior_lines",
     ]
@@ -452,7 +454,9 @@ def test_stale_review_facts_are_warned(kb: KnowledgeBase) -> None:
     found = findings(kb, today=dt.date(2028, 1, 1))
     stale = [f for f in found if "over 12 months ago" in f.message]
     data = load_review_data(kb)
-    assert len(stale) == len(data.triage.rules) + 3 + len(data.supportive.cautions)
+    assert len(stale) == (
+        len(data.triage.rules) + 3 + len(data.supportive.cautions) + len(data.glossary.terms)
+    )
 
 
 @pytest.fixture

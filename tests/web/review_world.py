@@ -42,6 +42,16 @@ def request_in(world: World, state: str, case: Any = None) -> ReviewRequest:
     return review
 
 
+def queued_case(world: World) -> Any:
+    """A new case of the persona "patient" with no coordinator, waiting in the queue."""
+    from review.models import CoordinationRequest
+    from tests.web.factories import CaseFactory
+
+    case = CaseFactory(owner=world.users["patient"], coordinator=None)
+    CoordinationRequest.objects.create(case=case, asked_by=world.users["patient"])
+    return case
+
+
 def token_for(world: World, persona: str) -> str:
     """A fresh API token for a persona (none for "anonymous")."""
     _token, raw = tokens.issue(Actor.system("test"), world.users[persona], "test")

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEvent
 from tests.web.conftest import INVITE_TOKEN, PERSONAS, World
-from tests.web.review_world import request_in, request_kwargs, token_id_of
+from tests.web.review_world import queued_case, request_in, request_kwargs, token_id_of
 
 pytestmark = pytest.mark.integration
 
@@ -138,7 +138,9 @@ MATRIX: dict[str, Row] = {
     "cases:task_toggle": Row(
         kwargs=lambda w: {"case_id": w.case.pk, "task_id": w.task_id}, post=CASE_TEAM
     ),
-    "cases:decide": Row(kwargs=case_a, post=DECIDERS, data=lambda w: {"confirm": "1"}),
+    "cases:decide": Row(
+        kwargs=case_a, post=DECIDERS, data=lambda w: {"confirm": "1", "choice": "wait"}
+    ),
     "cases:caregivers": Row(kwargs=case_a, get=OWNER, post=OWNER, data=lambda w: {"label": "son"}),
     "cases:caregiver_revoke": Row(
         kwargs=lambda w: {"case_id": w.case.pk, "grant_id": w.grant.pk}, post=OWNER
@@ -150,6 +152,14 @@ MATRIX: dict[str, Row] = {
         kwargs=case_a,
         post=ADMIN_ON_CASE,
         data=lambda w: {"coordinator": w.users["outsider_coordinator"].pk},
+    ),
+    # Coordination (issue 13): the patient's side asks; any coordinator sees the queue and may
+    # take a queued case (tests/web/test_coordination.py has the limited view per persona).
+    "cases:ask_coordinator": Row(kwargs=case_a, post=DECIDERS),
+    "cases:queue": Row(get=COORDINATOR_ROLE),
+    "cases:take": Row(
+        kwargs=lambda w: {"case_id": queued_case(w).pk},
+        post=policy(ok=("coordinator", "outsider_coordinator")),
     ),
     "cases:review_send": Row(
         kwargs=case_a,

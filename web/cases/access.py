@@ -52,10 +52,14 @@ def checked_case(request: HttpRequest, case_id: int, perm: Perm) -> CaseRecord |
     return found
 
 
-def case_view(perm: Perm, read: str | None = None) -> Callable[[View], View]:
+def case_view(
+    perm: Perm, read: str | None = None, limited: tuple[Perm, View] | None = None
+) -> Callable[[View], View]:
     """Load the case named in the URL and check ``perm``; log a read of ``read`` on GET.
 
-    The view receives the loaded case instead of its number.
+    The view receives the loaded case instead of its number. ``limited`` is a lesser permission
+    and the page for it: someone without ``perm`` but with that one gets that page instead of a
+    refusal (a coordinator's limited view of a case waiting in the queue).
     """
 
     def decorate(view: View) -> View:
@@ -64,6 +68,16 @@ def case_view(perm: Perm, read: str | None = None) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 deny(request, case_id, "anonymous")
                 return redirect_to_login(request.get_full_path())
+            if limited is not None:
+                lesser, page = limited
+                loaded = CaseRecord.objects.select_related("owner", "coordinator")
+                loaded_case, user = loaded.filter(pk=case_id).first(), request.user
+                if (
+                    loaded_case is not None
+                    and not can(user, perm, loaded_case)
+                    and can(user, lesser, loaded_case)
+                ):
+                    return page(request, loaded_case)
             found = checked_case(request, case_id, perm)
             if found is None:
                 raise Http404("no such case")

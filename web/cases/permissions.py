@@ -25,6 +25,7 @@ class Relation(StrEnum):
     CAREGIVER = "caregiver"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    QUEUE = "queue"  # a coordinator, and the case waits in the queue for one (no coordinator yet)
     NONE = "none"
 
 
@@ -38,6 +39,8 @@ class Perm(StrEnum):
     SEND_FOR_REVIEW = "send_for_review"  # send a de-identified packet to a reviewer
     DECIDE = "decide"  # record that a decision has been made
     DELETE = "delete"  # delete the case and everything linked to it (audit rows stay)
+    TAKE = "take"  # see a queued case's summary and take it (become its coordinator)
+    ASK_COORDINATOR = "ask_coordinator"  # ask for a care coordinator and a specialist review
 
 
 POLICY: dict[Perm, frozenset[Relation]] = {
@@ -50,6 +53,8 @@ POLICY: dict[Perm, frozenset[Relation]] = {
     Perm.SEND_FOR_REVIEW: frozenset({Relation.COORDINATOR}),
     Perm.DECIDE: frozenset({Relation.OWNER, Relation.CAREGIVER}),
     Perm.DELETE: frozenset({Relation.OWNER}),
+    Perm.TAKE: frozenset({Relation.QUEUE}),
+    Perm.ASK_COORDINATOR: frozenset({Relation.OWNER, Relation.CAREGIVER}),
 }
 
 
@@ -78,9 +83,20 @@ def _relation(user: User, case: CaseRecord) -> Relation:
         return Relation.CAREGIVER
     if user.role == Role.COORDINATOR and case.coordinator_id == user.pk:
         return Relation.COORDINATOR
+    if user.role == Role.COORDINATOR and case.coordinator_id is None and queued(case):
+        return Relation.QUEUE
     if user.role == Role.ADMIN:
         return Relation.ADMIN
     return Relation.NONE
+
+
+def queued(case: CaseRecord) -> bool:
+    """The patient's side asked for a coordinator and none has taken the case yet.
+
+    The requests live in the review app (``review.models.CoordinationRequest``); reached here
+    through the reverse relation, so this layer stays the one place that decides.
+    """
+    return bool(case.coordination_requests.filter(taken_at__isnull=True).exists())
 
 
 def can(user: User, perm: Perm, case: CaseRecord) -> bool:

@@ -10,7 +10,7 @@ of an unchanged case is then immediate; any change to one of these makes a new o
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from csp.decorators import csp_update
 from django.core.cache import cache
@@ -28,38 +28,60 @@ from crossroads.common.errors import CrossroadsError
 from crossroads.render.report import report_html as core_report_html
 from crossroads.render.report import report_pdf as core_report_pdf
 from crossroads_web.context import core_lang
+from review.coordination import notes_fingerprint, report_notes
 
 T = TypeVar("T")
 PDF_CACHE_SECONDS = 24 * 60 * 60  # the key holds the day, so nothing older is ever served
 
 
-def _report(case: CaseRecord, lang: str, make: Callable[..., T]) -> T | None:
-    """The patient report made by ``make`` (HTML or PDF); None when the core cannot make it."""
+Kind = Literal["patient", "handover"]
+
+
+def _kind(request: HttpRequest) -> Kind:
+    """The patient report, or with ``?kind=handover`` the hand-over letter for the home doctor."""
+    return "handover" if request.GET.get("kind") == "handover" else "patient"
+
+
+def _suffix(request: HttpRequest) -> str:
+    return "-handover" if _kind(request) == "handover" else ""
+
+
+def _report(request: HttpRequest, case: CaseRecord, lang: str, make: Callable[..., T]) -> T | None:
+    """The report made by ``make`` (HTML or PDF); None when the core cannot make it.
+
+    The specialist's answer and the decision noted are held by the web app, not the case file:
+    they are passed in (:func:`review.coordination.report_notes`).
+    """
     try:
         return make(
             results.core_case(case),
             results.kb(),
             lang,
-            "patient",
+            _kind(request),
             results.today(),
             results.jurisdictions(case),
+            report_notes(request.user, case, lang),  # type: ignore[arg-type]
         )
     except CrossroadsError:
         return None
 
 
-def _html(case: CaseRecord, lang: str) -> str | None:
-    return _report(case, lang, core_report_html)
+def _html(request: HttpRequest, case: CaseRecord, lang: str) -> str | None:
+    return _report(request, case, lang, core_report_html)
 
 
-def pdf_cache_key(case: CaseRecord, lang: str) -> str:
-    """The cache entry of this case version's PDF in one language, today, with this release."""
+def pdf_cache_key(case: CaseRecord, lang: str, kind: Kind = "patient", notes: str = "") -> str:
+    """The cache entry of this case version's PDF in one language and kind, today, with this
+    release. ``notes`` is the digest of the specialist's answer and the decision the report
+    adds (:func:`review.coordination.notes_fingerprint`): they change no case version."""
     knowledge = results.kb()
     parts = (
         case.pk,
         case.version,
         case.updated_at.isoformat(),
         lang,
+        kind,
+        notes,
         results.today().isoformat(),
         knowledge.release.version,
         knowledge.cache_key,
@@ -68,12 +90,13 @@ def pdf_cache_key(case: CaseRecord, lang: str) -> str:
     return "report-pdf:" + ":".join(str(part) for part in parts)
 
 
-def _pdf(case: CaseRecord, lang: str) -> bytes | None:
-    key = pdf_cache_key(case, lang)
+def _pdf(request: HttpRequest, case: CaseRecord, lang: str) -> bytes | None:
+    notes = notes_fingerprint(report_notes(request.user, case, lang))  # type: ignore[arg-type]
+    key = pdf_cache_key(case, lang, _kind(request), notes)
     kept = cache.get(key)
     if isinstance(kept, bytes):
         return kept
-    pdf = _report(case, lang, core_report_pdf)
+    pdf = _report(request, case, lang, core_report_pdf)
     if pdf is not None:
         cache.set(key, pdf, PDF_CACHE_SECONDS)
     return pdf
@@ -87,7 +110,7 @@ def _unavailable(request: HttpRequest, case: CaseRecord) -> HttpResponse:
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # own styles
 def report_html(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     lang = core_lang(translation.get_language())
-    html = _html(case, lang)
+    html = _html(request, case, lang)
     if html is None:
         return _unavailable(request, case)
     download = request.GET.get("download") == "1"
@@ -99,19 +122,21 @@ def report_html(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     if download:
-        response["Content-Disposition"] = f'attachment; filename="crossroads-case-{case.pk}.html"'
+        name = f"crossroads-case-{case.pk}{_suffix(request)}.html"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @case_view(Perm.REPORT)
 def report_pdf(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     lang = core_lang(translation.get_language())
-    pdf = _pdf(case, lang)
+    pdf = _pdf(request, case, lang)
     if pdf is None:
         return _unavailable(request, case)
     record(
         Actor.from_request(request), "report.download", case_id=case.pk, detail={"format": "pdf"}
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="crossroads-case-{case.pk}.pdf"'
+    name = f"crossroads-case-{case.pk}{_suffix(request)}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

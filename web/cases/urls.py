@@ -5,12 +5,14 @@ from django.urls import path
 import crossroads_web.converters  # noqa: F401  (registers <id:...>, the bounded record number)
 from audit import views as audit_views
 from cases import next_steps, report_views, views
+from review import coordination_views
 from review import urls as review_urls
 
 app_name = "cases"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("new/", views.case_new, name="new"),
+    path("queue/", coordination_views.queue, name="queue"),
     path("<id:case_id>/", views.overview, name="overview"),
     path("<id:case_id>/step/<id:number>/", views.step, name="step"),
     path("<id:case_id>/checklist/", views.checklist, name="checklist"),
@@ -25,6 +27,8 @@ urlpatterns = [
     ),
     path("<id:case_id>/invites/<id:invite_id>/cancel/", views.invite_cancel, name="invite_cancel"),
     path("<id:case_id>/assign/", views.assign, name="assign"),
+    path("<id:case_id>/coordinator/ask/", coordination_views.ask, name="ask_coordinator"),
+    path("<id:case_id>/coordinator/take/", coordination_views.take, name="take"),
     path("next-steps/", next_steps.next_steps_page, name="next_steps"),
     *review_urls.case_patterns,  # the coordinator's side of review (review/)
     path("<id:case_id>/report/", report_views.report_html, name="report"),

@@ -23,11 +23,13 @@ from cases.models import CaregiverGrant, CaseRecord, Invite
 from cases.permissions import Perm, listed_cases, perms_for
 from cases.progress import progress
 from cases.stepform import StepForm, get_path
-from cases.steps import action_plan, decision_check, step_context
+from cases.steps import action_plan, decision_check, option_grid, step_context
 from cases.steps import summary as steps_summary
 from crossroads.kb.planning import planning_for
 from crossroads_web.context import core_lang
 from drafts import store as drafts
+from review import coordination
+from review import coordination_views as coord_views
 from review.permissions import can_view_review
 
 
@@ -55,10 +57,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("reviews:inbox")
     cases = list(listed_cases(user))
     record(Actor.from_request(request), "case.list", detail={"count": len(cases)})
+    unread = coordination.unread_counts(user, cases)
+    for case in cases:
+        case.unread = unread.get(case.pk, 0)  # type: ignore[attr-defined]
     return render(
         request,
         "cases/dashboard.html",
-        {"cases": cases, "assign_form": AssignForm() if user.role == Role.ADMIN else None},
+        {
+            "cases": cases,
+            "assign_form": AssignForm() if user.role == Role.ADMIN else None,
+            "queue_size": coordination.queue().count() if user.role == Role.COORDINATOR else 0,
+        },
     )
 
 
@@ -77,8 +86,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 # -- the journey -------------------------------------------------------------------------------
-@case_view(Perm.VIEW, read="overview")
+@case_view(Perm.VIEW, read="overview", limited=(Perm.TAKE, coord_views.queued_page))
 def overview(request: HttpRequest, case: CaseRecord) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
     lang = lang_of(request)
     return render(
         request,
@@ -89,6 +99,8 @@ def overview(request: HttpRequest, case: CaseRecord) -> HttpResponse:
             progress=progress(case, lang),
             assessment=results.assessment(case, lang),
             activity=activity(case),
+            unread=coordination.unread_counts(user, [case]).get(case.pk, 0),
+            **coord_views.coordination_context(request, case),
         ),
     )
 
@@ -181,6 +193,16 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
             for r in context["review_requests"]
             if can_view_review(user, r)  # type: ignore[arg-type]
         ]
+        context.update(coord_views.coordination_context(request, case))
+        if request.method == "GET":
+            context.update(coord_views.answers_context(request, case, context["review_requests"]))
+    if number == 6:
+        context["choices"] = decision_choices(case, lang)
+        context["decision"] = coordination.latest_decision(case)
+        if context.get("plan") is not None:
+            context["plan"] = coordination.with_waiting(
+                case, context["plan"], coord_views.waiting_words()
+            )
     return render(request, "cases/step.html", context, status=status)
 
 
@@ -311,14 +333,16 @@ def task_list(case: CaseRecord, lang: str, show_all: bool = False) -> list[dict[
 
     A task that stands for a checklist item reads its done state from the item: ticking the
     item marks the task done, and a done task stays on the list, ticked, instead of vanishing.
-    Tasks for items that cannot apply to the case are left out unless ``show_all``.
+    Tasks for items that cannot apply to the case are left out unless ``show_all``. A task
+    whose owner's role nobody fills yet says who is awaited (``waiting``).
     """
     plan = action_plan(case, lang)
     if plan is None:
-        return [
+        own = [
             {**task, "owner_text": task.get("owner") or "", "origin": "case"}
             for task in case.data.get("actions") or []
         ]
+        return coordination.with_waiting(case, own, coord_views.waiting_words())
     by_task = {
         ITEM_TASK_PREFIXES[item["group"]] + item["id"]: item
         for item in checklist_items(case, lang)
@@ -354,7 +378,16 @@ def task_list(case: CaseRecord, lang: str, show_all: bool = False) -> list[dict[
                 "item": item["field"],
             }
         )
-    return out
+    return coordination.with_waiting(case, out, coord_views.waiting_words())
+
+
+def decision_choices(case: CaseRecord, lang: str) -> list[coordination.Choice]:
+    """What the step-6 form offers as the decision: the step-3 options, "wait", "more info"."""
+    return coordination.decision_choices(
+        option_grid(case, lang),
+        _("Wait for now, and look again later"),
+        _("Get more information first"),
+    )
 
 
 @case_view(Perm.VIEW)
@@ -433,10 +466,24 @@ def decide(request: HttpRequest, case: CaseRecord) -> HttpResponse:
     lang = lang_of(request)
     check = decision_check(case, lang)
     ready = bool(check and check["ready"])
+    choices = {c.value: c for c in decision_choices(case, lang)}
+    choice = choices.get(request.POST.get("choice") or "")
+    if choice is None:
+        messages.error(request, _("Choose what you decided, then press the button again."))
+        return redirect("cases:step", case_id=case.pk, number=6)
     if not ready and request.POST.get("confirm") != "1":
         record(Actor.from_request(request), "decision.pause", case_id=case.pk)
-        return render(request, "cases/pause.html", base_context(request, case, check=check))
+        return render(
+            request, "cases/pause.html", base_context(request, case, check=check, choice=choice)
+        )
     actions.record_decision(Actor.from_request(request), case, ready)
+    coordination.note_decision(
+        Actor.from_request(request),
+        request.user,  # type: ignore[arg-type]
+        case,
+        choice,
+        ready,
+    )
     messages.success(request, _("Your decision is noted. You can change your mind at any time."))
     return redirect("cases:step", case_id=case.pk, number=6)
 

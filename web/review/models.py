@@ -129,3 +129,88 @@ class ReviewAnswer(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["request", "reviewer"], name="one_answer_each")
         ]
+
+
+class CoordinationRequest(models.Model):
+    """The patient's side asked for a care coordinator (and, usually, a specialist review).
+
+    Open until a coordinator takes the case (:mod:`review.coordination`); while open, any
+    coordinator sees the case in the queue, with a limited view (``Relation.QUEUE``).
+    """
+
+    case = models.ForeignKey(
+        CaseRecord, on_delete=models.CASCADE, related_name="coordination_requests"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    review_wanted = models.BooleanField(default=True)
+    note = models.TextField(max_length=1000, blank=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    taken_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    @property
+    def open(self) -> bool:
+        return self.taken_at is None
+
+
+class AnswerSeen(models.Model):
+    """When a person of the patient's side last opened the answers of one review request."""
+
+    request = models.ForeignKey(ReviewRequest, on_delete=models.CASCADE, related_name="seen")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("id",)
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["request", "user"], name="one_seen_each")
+        ]
+
+
+class DecisionChoice(models.TextChoices):
+    """What a decision can be besides one of the step-3 options (stored by its option code)."""
+
+    OPTION = "option", _("one of the options")
+    WAIT = "wait", _("wait for now")
+    MORE_INFORMATION = "more_information", _("more information first")
+
+
+class DecisionNote(models.Model):
+    """What the patient's side decided, by whom, when, with the four sentences as they stood.
+
+    Every note is kept; the latest is the decision in force (a person may change their mind).
+    ``option`` is the step-3 option's key when ``kind`` is ``option``; ``label`` is its name
+    as shown when the note was taken, so the note reads the same after the grid changes.
+    """
+
+    case = models.ForeignKey(CaseRecord, on_delete=models.CASCADE, related_name="decision_notes")
+    kind = models.CharField(max_length=20, choices=DecisionChoice.choices)
+    option = models.CharField(max_length=100, blank=True)
+    label = models.CharField(max_length=300)
+    sentences = models.JSONField(default=dict)
+    ready = models.BooleanField(default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    SENTENCE_KEYS: ClassVar[tuple[str, ...]] = ("status", "options", "car_t", "next_step")
+
+    class Meta:
+        ordering = ("id",)
+
+    @property
+    def sentence_list(self) -> list[str]:
+        """The four sentences in their order (a JSON object's key order is not kept by every
+        database), leaving out those not written."""
+        found = self.sentences or {}
+        return [str(found[k]) for k in self.SENTENCE_KEYS if found.get(k)]

@@ -1,5 +1,5 @@
 """Knowledge-base data for steps 5 and 6 and supportive care: triage rules, sentence templates,
-supportive-care cautions and packet labels.
+supportive-care cautions, packet labels and the glossary of words reviewers write.
 
 Why a loader of its own: these files were added after the core release loader
 (:mod:`crossroads.kb.base`) and carry their own shapes; keeping them here leaves the label data
@@ -35,7 +35,7 @@ from crossroads.kb.loader import cached
 from crossroads.kb.models import JURISDICTIONS, Cited, Data, Jurisdiction, Text
 from crossroads.logic.rules import Node, leaves
 
-FILES = ("triage.yaml", "sentences.yaml", "supportive.yaml", "packet.yaml")
+FILES = ("triage.yaml", "sentences.yaml", "supportive.yaml", "packet.yaml", "glossary.yaml")
 FactKind = Literal["bool", "number", "code", "set"]
 
 
@@ -223,15 +223,31 @@ class PacketFile(Data):
         return text.format(**values) if values else text
 
 
+# -- glossary.yaml ------------------------------------------------------------------------------
+class GlossaryTerm(Cited):
+    """A word specialists write (``words``), explained in plain words for the patient."""
+
+    id: str
+    words: list[str] = Field(min_length=1)
+    term: Text
+    plain: Text
+
+
+class GlossaryFile(Data):
+    header: dict[str, Any] = Field(default_factory=dict)
+    terms: list[GlossaryTerm]
+
+
 # -- loading ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReviewData:
-    """The four files, validated, with the triage criteria compiled."""
+    """The five files, validated, with the triage criteria compiled."""
 
     triage: TriageFile
     sentences: SentenceTemplates
     supportive: SupportiveFile
     packet: PacketFile
+    glossary: GlossaryFile
     rules: tuple[tuple[TriageRule, Node], ...]
     kinds: Mapping[str, str]
 
@@ -267,6 +283,7 @@ def _build(kb: KnowledgeBase, data_dir: Path) -> ReviewData:
         sentences=read_model(data_dir / "sentences.yaml", SentenceTemplates),
         supportive=read_model(data_dir / "supportive.yaml", SupportiveFile),
         packet=read_model(data_dir / "packet.yaml", PacketFile),
+        glossary=read_model(data_dir / "glossary.yaml", GlossaryFile),
         rules=tuple(compiled),
         kinds=kinds,
     )
@@ -301,6 +318,8 @@ def _cited(data: ReviewData) -> Iterator[tuple[str, Cited]]:
         yield f"supportive: always.{name}", getattr(always, name)
     for caution in data.supportive.cautions:
         yield f"supportive: {caution.id}", caution
+    for term in data.glossary.terms:
+        yield f"glossary: {term.id}", term
 
 
 def _texts(where: str, value: Any) -> Iterator[tuple[str, Text]]:
@@ -405,8 +424,28 @@ def findings(
                     "no short topic for this team question; the generic one is used",
                 )
             )
+    found += _check_glossary(data)
     found += _check_templates(data)
     found.sort(key=lambda f: (f.level != "error", f.where))
+    return found
+
+
+def _check_glossary(data: ReviewData) -> list[Finding]:
+    """A word may explain one term only: two terms for one word would be a guess between them."""
+    found: list[Finding] = []
+    owner: dict[str, str] = {}
+    for term in data.glossary.terms:
+        for word in term.words:
+            key = word.casefold()
+            if key in owner and owner[key] != term.id:
+                found.append(
+                    Finding(
+                        "error",
+                        f"glossary: {term.id}",
+                        f"the word {word!r} is also a word of {owner[key]}",
+                    )
+                )
+            owner.setdefault(key, term.id)
     return found
 
 
@@ -421,6 +460,8 @@ def normalise_alias(text: str) -> str:
 __all__ = [
     "Caution",
     "ExtraFact",
+    "GlossaryFile",
+    "GlossaryTerm",
     "PacketFile",
     "ReviewData",
     "SentenceTemplates",

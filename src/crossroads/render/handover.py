@@ -38,6 +38,7 @@ from crossroads.render.sections import (
     format_day,
 )
 from crossroads.render.sections_care import supportive_handover_section
+from crossroads.render.sections_noted import specialist_section
 from crossroads.steps.readiness import treatment_place
 
 HANDOVER_KEY = "handover"
@@ -219,6 +220,7 @@ def call_section(src: ReportInput) -> dict[str, Any]:
 HANDOVER_SECTIONS: list[tuple[str, Section]] = [
     ("letter", letter_section),
     ("decided", decided_section),
+    ("specialist", specialist_section),
     ("given", given_section),
     ("watch", watch_section),
     ("supportive", supportive_handover_section),

@@ -26,6 +26,7 @@ from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase
 from crossroads.kb.citations import plain_tree
 from crossroads.record.case import Case
 from crossroads.render.handover import HANDOVER_SECTIONS
+from crossroads.render.notes import NO_NOTES, ReportNotes
 from crossroads.render.sections import (
     ReportInput,
     Section,
@@ -43,6 +44,7 @@ from crossroads.render.sections_decide import (
     renumber_refs,
     sentences_section,
 )
+from crossroads.render.sections_noted import decision_section, specialist_section
 from crossroads.render.sections_plan import actions_section, checklist_section, timeline_section
 
 Kind = Literal["patient", "handover"]
@@ -52,7 +54,9 @@ _TEMPLATE_OF: dict[Kind, str] = {"patient": "report.html", "handover": "handover
 
 PATIENT_SECTIONS: list[tuple[str, Section]] = [
     ("sentences", sentences_section),
+    ("decision", decision_section),
     ("classification", classification_section),
+    ("specialist", specialist_section),
     ("missing", missing_section),
     ("history", history_section),
     ("options", options_section),
@@ -105,8 +109,13 @@ def report_context(
     kind: Kind = "patient",
     today: dt.date | None = None,
     jurisdictions: Sequence[Jurisdiction] = JURISDICTIONS,
+    notes: ReportNotes = NO_NOTES,
 ) -> dict[str, Any]:
-    """Everything the template shows, as plain data: the sections in order, and the page frame."""
+    """Everything the template shows, as plain data: the sections in order, and the page frame.
+
+    ``notes`` carries what the caller holds beyond the case file (a specialist's answer, the
+    decision noted); the web app passes them, the CLI does not (:mod:`crossroads.render.notes`).
+    """
     _check(lang, kind)
     made = today or dt.date.today()
     classification = classify(case, kb, jurisdictions, made)
@@ -118,6 +127,7 @@ def report_context(
         classification=classification,
         jurisdictions=tuple(jurisdictions),
         gettext=translator(lang),
+        notes=notes,
     )
     table = PATIENT_SECTIONS if kind == "patient" else HANDOVER_SECTIONS
     sections: dict[str, dict[str, Any]] = {}
@@ -154,13 +164,14 @@ def report_html(
     kind: Kind = "patient",
     today: dt.date | None = None,
     jurisdictions: Sequence[Jurisdiction] = JURISDICTIONS,
+    notes: ReportNotes = NO_NOTES,
 ) -> str:
     """The report (``kind="patient"``) or hand-over letter (``"handover"``) as one HTML page.
 
     The page is self-contained (styles inline, no external files), so it can be mailed, opened
     offline or turned into a PDF as it is.
     """
-    context = report_context(case, kb, lang, kind, today, jurisdictions)
+    context = report_context(case, kb, lang, kind, today, jurisdictions, notes)
     return environment(lang).get_template(_TEMPLATE_OF[kind]).render(context)
 
 
@@ -171,8 +182,9 @@ def report_pdf(
     kind: Kind = "patient",
     today: dt.date | None = None,
     jurisdictions: Sequence[Jurisdiction] = JURISDICTIONS,
+    notes: ReportNotes = NO_NOTES,
 ) -> bytes:
     """The same page as :func:`report_html`, printed to PDF (A4, footer on every page)."""
     from crossroads.render.pdf import html_to_pdf
 
-    return html_to_pdf(report_html(case, kb, lang, kind, today, jurisdictions))
+    return html_to_pdf(report_html(case, kb, lang, kind, today, jurisdictions, notes))

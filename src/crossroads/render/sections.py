@@ -22,6 +22,7 @@ from crossroads.kb import Jurisdiction, KnowledgeBase
 from crossroads.kb.models import Cited, Text
 from crossroads.record.case import Case
 from crossroads.render.data import assessment_data
+from crossroads.render.notes import NO_NOTES, ReportNotes
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class ReportInput:
     classification: Classification
     jurisdictions: tuple[Jurisdiction, ...]
     gettext: Gettext
+    notes: ReportNotes = NO_NOTES  # a specialist's answer, the decision noted (web app only)
 
 
 Section = Callable[[ReportInput], dict[str, Any] | None]

@@ -7,6 +7,9 @@ fired it, or the fact that would settle a rule that cannot be decided yet.
 from the case's category, its gaps and the rules that fired; the person edits it, and their own
 question (``review.specific_question``) always wins.
 
+:func:`explain_terms` explains, in plain words, the specialist words a reviewer's answer uses
+(``kb/data/glossary.yaml``), so the answer reads clearly to the person who asked.
+
 Some triage rules test case-level facts that are not derived facts of the label criteria (advice
 that conflicts, plans abroad, a CAR-T answer that is still open). :func:`extra_facts` computes them
 here; ``triage.yaml`` documents each one.
@@ -14,7 +17,8 @@ here; ``triage.yaml`` documents each one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -262,12 +266,45 @@ def review_data(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """A word found in an answer, with its plain meaning in the reader's language."""
+
+    id: str
+    term: str
+    plain: str
+
+
+def _word_pattern(word: str) -> re.Pattern[str]:
+    """A whole word in Latin letters (``CR`` must not match inside ``CRS``); any place in CJK."""
+    if word.isascii():
+        return re.compile(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", re.IGNORECASE)
+    return re.compile(re.escape(word))
+
+
+def explain_terms(texts: Iterable[str], kb: KnowledgeBase, lang: str = "en") -> list[Explained]:
+    """The glossary terms the texts use, each once, in the glossary's order.
+
+    Why the glossary's order and not the text's: the list then reads the same for every answer,
+    markers before tests before side effects. Unknown words are left as written: a term is only
+    explained when the knowledge base has it.
+    """
+    joined = "\n".join(texts)
+    found: list[Explained] = []
+    for term in load_review_data(kb).glossary.terms:
+        if any(_word_pattern(w).search(joined) for w in term.words):
+            found.append(Explained(term.id, term.term.get(lang), term.plain.get(lang)))
+    return found
+
+
 __all__ = [
     "EXTRA_FACTS",
+    "Explained",
     "SpecificQuestion",
     "TriageResult",
     "because",
     "cross_border",
+    "explain_terms",
     "extra_facts",
     "fact_ask",
     "fact_label",

@@ -39,7 +39,7 @@ TEXT = {
         "checklist_saved": "Checklist saved.",
         "changed_by": "last changed by",
         "mark_done": "Mark as done",
-        "decided": "We have decided",
+        "decided": "Note our decision",
         "pause": "Pause for a moment",
         "pdf_link": "Download it as a PDF",
         "pdf_text": "Crossroads",
@@ -61,7 +61,7 @@ TEXT = {
         "checklist_saved": "清单已保存。",
         "changed_by": "最近由",
         "mark_done": "标为已完成",
-        "decided": "我们已经做了决定",
+        "decided": "记录我们的决定",
         "pause": "请先暂停一下",
         "pdf_link": "下载为 PDF",
         "pdf_text": "Crossroads",
@@ -243,6 +243,7 @@ def test_patient_and_caregiver_journey(
     visit.check("tasks")
 
     page.goto(case_url + "/step/6/")
+    page.check("input[name=choice][value=more_information]")  # what was decided (issue 13)
     page.click(f"main button:has-text('{t['decided']}')")
     assert t["pause"] in page.inner_text("main")
     visit.check("pause")
