@@ -200,7 +200,7 @@ def _broken(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
         (
             lambda d: d["header"].update(release="2020.1"),
             "fhir_maps: header",
-            "release '2020.1' is not the knowledge-base release '2026.11.1'",
+            "release '2020.1' is not the knowledge-base release '2026.12.1'",
         ),
         (
             lambda d: d["procedures"][0].update(cellular="car_t"),

@@ -58,7 +58,7 @@ def test_the_parameters_have_no_errors(kb: KnowledgeBase) -> None:
         (
             lambda d: d["header"].update(release="2020.1"),
             "lines: header",
-            "release '2020.1' is not the knowledge-base release '2026.11.1'",
+            "release '2020.1' is not the knowledge-base release '2026.12.1'",
         ),
     ],
 )

@@ -153,7 +153,7 @@ def test_report_shows_each_jurisdiction_category(kb: KnowledgeBase, name: str, l
 def test_report_shows_not_replace_line_and_kb_release(kb: KnowledgeBase, lang: str) -> None:
     text = visible_text(report_html(example(GOLDEN_EXAMPLES[0], kb), kb, lang, today=TODAY))
     assert NOT_REPLACE[lang] in text
-    version = {"en": "Knowledge base 2026.11.1 of", "zh-Hans": "知识库版本 2026.11.1"}[lang]
+    version = {"en": "Knowledge base 2026.12.1 of", "zh-Hans": "知识库版本 2026.12.1"}[lang]
     assert version in text
     assert URGENT[lang] in text
 

@@ -75,7 +75,7 @@ def test_english_pdf_text_has_key_content(pdfs: dict[str, Path]) -> None:
         "European Union (EMA/EC): Established option",
         "China (NMPA): Established option",
         "Sources and knowledge base",
-        "Knowledge base 2026.11.1",
+        "Knowledge base 2026.12.1",
         NOT_REPLACE["en"],
         URGENT["en"],
     ]:
@@ -89,7 +89,7 @@ def test_chinese_pdf_text_has_key_content_in_chinese(pdfs: dict[str, Path]) -> N
         "美国（FDA）：已获批的选择",
         "中国（NMPA）：已获批的选择",
         "来源与知识库",
-        "知识库版本 2026.11.1",
+        "知识库版本 2026.12.1",
         NOT_REPLACE["zh-Hans"],
         URGENT["zh-Hans"],
     ]:
