@@ -123,6 +123,15 @@ def test_a_draft_sent_after_its_own_save_is_not_kept(world: World) -> None:
     assert keep(other, world, data).json()["step"] == 1
 
 
+def test_save_and_continue_still_clears_the_saved_steps_browser_copy(world: World) -> None:
+    # "continue" lands on the next step first; that page must not use up the saved step's flag
+    client = world.client("patient")
+    data = {**page_form(world, 1), "patient.city": "Shanghai", "next": "continue"}
+    assert client.post(step_url(world, 1), data)["Location"] == step_url(world, 2)
+    assert "data-draft-cleared" not in client.get(step_url(world, 2)).content.decode()
+    assert "data-draft-cleared" in client.get(step_url(world, 1)).content.decode()
+
+
 def test_a_save_that_is_refused_keeps_what_was_typed(world: World) -> None:
     client = world.client("patient")
     data = {**page_form(world, 1), "patient.age_years": "two hundred", "next": "stay"}

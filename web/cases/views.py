@@ -143,7 +143,7 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
                 status = 409
             else:
                 drafts.drop(request.user, case, [number])  # type: ignore[arg-type]
-                request.session["draft_cleared"] = f"{case.pk}.{number}"
+                drafts.mark_cleared(request.session, case, number)
                 drafts.mark_saved(request.session, case, number)
                 messages.success(request, _("Saved."))
                 target = reverse("cases:step", kwargs={"case_id": case.pk, "number": number})
@@ -183,7 +183,7 @@ def step(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse:
         restored=restored,
         form_version=restored.version if restored is not None else case.version,
         draft_cleared=request.method == "GET"
-        and request.session.pop("draft_cleared", "") == f"{case.pk}.{number}",
+        and drafts.take_cleared(request.session, case, number),
         **step_context(case, number, lang, request.GET.get("place")),
     )
     if "review_requests" in context:  # drafts are the coordinator's (review.workflow.VISIBLE_TO)

@@ -52,6 +52,24 @@ def keep(user: User, case: CaseRecord, step: int, data: QueryDict) -> StepDraft:
     return draft
 
 
+def mark_cleared(session: SessionBase, case: CaseRecord, step: int) -> None:
+    """Tell the next view of ``step`` that its browser copy is to be dropped (saved or thrown
+    away). Kept per step: a Save with "continue" lands on the next step first, which must not
+    use up the flag of the step just saved."""
+    cleared = [k for k in session.get("draft_cleared", []) if isinstance(k, str)][-20:]
+    session["draft_cleared"] = [*cleared, f"{case.pk}.{step}"]
+
+
+def take_cleared(session: SessionBase, case: CaseRecord, step: int) -> bool:
+    """True once after :func:`mark_cleared` for this step."""
+    cleared = session.get("draft_cleared", [])
+    key = f"{case.pk}.{step}"
+    if not isinstance(cleared, list) or key not in cleared:
+        return False
+    session["draft_cleared"] = [k for k in cleared if k != key]
+    return True
+
+
 def _saved_key(case: CaseRecord, step: int) -> str:
     return f"draft_saved.{case.pk}.{step}"
 

@@ -51,7 +51,7 @@ def discard(request: HttpRequest, case: CaseRecord, number: int) -> HttpResponse
     if number not in STEP_NUMBERS:
         raise Http404("no such step")
     store.drop(request.user, case, [number])  # type: ignore[arg-type]
-    request.session["draft_cleared"] = f"{case.pk}.{number}"
+    store.mark_cleared(request.session, case, number)
     if _wants_json(request):
         return JsonResponse({"discarded": True})
     messages.info(request, _("The unsaved changes were thrown away."))

@@ -175,10 +175,11 @@
   if (local && local.pending && JSON.stringify(local.fields) !== JSON.stringify(formPairs(form))) {
     // Typing the server never got (the session ended first): give it to the server now, then
     // show the page again with it restored.
-    post(url, local.fields).then(function () {
+    post(url, local.fields).then(function (answer) {
       local.pending = false;
       writeLocal(key, local);
-      window.location.reload();
+      // not kept: the copy is older than this person's own save, so there is nothing to show
+      if (answer.kept !== false) { window.location.reload(); }
     }).catch(function () { /* still signed out: kept for the next try */ });
   }
 })();
