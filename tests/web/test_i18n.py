@@ -75,3 +75,16 @@ def test_core_results_follow_the_language(world: World) -> None:
     html = world.client("patient").get(url).content.decode()
     assert "本病例的 CAR-T 适用情况" in html  # interface text
     assert "符合适应症" in html or "需要更多信息" in html or "不符合适应症" in html  # core text
+
+
+def test_chinese_step_headings_use_full_width_colons(world: World) -> None:
+    user = User.objects.get(username="pat")
+    user.language = "zh-hans"
+    user.save()
+    client = Client()
+    client.force_login(user)
+    url = reverse("cases:step", kwargs={"case_id": world.case.pk, "number": 1})
+    html = client.get(url).content.decode()
+    assert "第 1 步（共 6 步）：" in html  # the heading
+    assert "第 2 步：" in html  # the progress list
+    assert "步: " not in html and "步 : " not in html
