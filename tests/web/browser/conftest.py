@@ -36,6 +36,21 @@ CHROMIUM_ARGS = [
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 
+def screenshot_and_axe(page: Any, axe: Any, path: Path, name: str) -> None:
+    """Keep a full-page screenshot at ``path`` and fail on any serious or critical axe finding.
+
+    Every browser test checks each page it visits this way (WCAG through axe-core).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in axe.run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{name}: {serious}"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -18,7 +18,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.web.browser.authenticator import Authenticator
-from tests.web.browser.conftest import ARTIFACTS, web_server
+from tests.web.browser.conftest import ARTIFACTS, screenshot_and_axe, web_server
 from tests.web.browser.test_journey import PASSWORD, _fill_step1
 from tests.web.conftest import WEB
 
@@ -94,14 +94,8 @@ class Visit:
 
     def check(self, name: str) -> None:
         self.count += 1
-        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
-        violations = self.axe.run(self.page).response["violations"]
-        serious = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], f"{name}: {serious}"
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        screenshot_and_axe(self.page, self.axe, path, name)
         expected = "zh-Hans" if self.lang == "zh-hans" else "en"
         assert self.page.get_attribute("html", "lang") == expected
 

@@ -20,7 +20,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.web.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, web_server
+from tests.web.browser.conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    screenshot_and_axe,
+    web_server,
+)
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "tall ships sail 42"
@@ -84,14 +90,8 @@ class Checked:
 
     def __call__(self, name: str) -> None:
         self.count += 1
-        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
-        violations = self.axe.run(self.page).response["violations"]
-        serious = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], f"{name}: {serious}"
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        screenshot_and_axe(self.page, self.axe, path, name)
 
 
 def _sign_up(page: Any, base: str, username: str, lang: str, name: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.web.browser.conftest import ARTIFACTS
+from tests.web.browser.conftest import ARTIFACTS, screenshot_and_axe
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "tall ships sail 42"
@@ -83,14 +83,8 @@ class Visit:
 
     def check(self, name: str) -> None:
         self.count += 1
-        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
-        results = self.axe.run(self.page)
-        serious = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], f"{name}: {serious}"
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        screenshot_and_axe(self.page, self.axe, path, name)
         expected = "zh-Hans" if self.lang == "zh-hans" else "en"
         assert self.page.get_attribute("html", "lang") == expected
 

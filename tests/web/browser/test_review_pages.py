@@ -18,7 +18,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.web.browser.authenticator import Authenticator
-from tests.web.browser.conftest import ARTIFACTS, web_server
+from tests.web.browser.conftest import ARTIFACTS, screenshot_and_axe, web_server
 from tests.web.conftest import WEB
 
 pytestmark = pytest.mark.e2e
@@ -57,14 +57,8 @@ class Pages:
 
     def check(self, name: str) -> None:
         self.count += 1
-        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
-        violations = self.axe.run(self.page).response["violations"]
-        serious = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], f"{name}: {serious}"
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        screenshot_and_axe(self.page, self.axe, path, name)
 
     def sign_in(self, username: str, password: str) -> None:
         self.page.context.clear_cookies()

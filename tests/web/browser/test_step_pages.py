@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.web.browser.conftest import ARTIFACTS, web_server
+from tests.web.browser.conftest import ARTIFACTS, screenshot_and_axe, web_server
 from tests.web.conftest import WEB
 
 pytestmark = pytest.mark.e2e
@@ -42,15 +42,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
 
 
 def _axe(page: Any, name: str) -> None:
-    folder = ARTIFACTS / "steps"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], f"{name}: {serious}"
+    screenshot_and_axe(page, Axe(), ARTIFACTS / "steps" / f"{name}.png", name)
 
 
 def _open_case(browser: Any, base: str, password: str, lang: str, viewport: dict[str, int]) -> Any:
