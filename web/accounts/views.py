@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.views import (
@@ -38,6 +37,7 @@ from accounts.zones import zone_for, zone_label
 from audit.actions import Actor, client_ip
 from cases import actions as case_actions
 from cases.access import role_view, signed_in
+from crossroads_web.context import set_language_cookie
 
 
 class SignInView(LoginView):
@@ -214,14 +214,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         actions.set_language(Actor.from_request(request), request.user, language)
     translation.activate(language)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax",
-        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
-        httponly=True,
-    )
+    set_language_cookie(response, language)
     return response
 
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from accounts import zones
+from crossroads_web.context import set_language_cookie
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -106,12 +107,5 @@ class SessionTimeoutMiddleware:
         response = self.get_response(request)
         if ended_language:
             # The sign-in page that follows is in the person's language, not the default.
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                ended_language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
-                secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
-                httponly=True,
-            )
+            set_language_cookie(response, ended_language)
         return response
