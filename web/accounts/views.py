@@ -40,7 +40,16 @@ from cases.access import role_view, signed_in
 from crossroads_web.context import set_language_cookie
 
 
-class SignInView(LoginView):
+class RefusedFormIs400:
+    """A form view mixin: a refused form answers 400, not 200, like every refused input here."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 400
+        return response
+
+
+class SignInView(RefusedFormIs400, LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
@@ -49,11 +58,6 @@ class SignInView(LoginView):
         context = super().get_context_data(**kwargs)
         context["timed_out"] = self.request.session.pop("timed_out", False)
         return context
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
 
 def _login(request: HttpRequest, user: User) -> None:
@@ -132,7 +136,7 @@ def _anonymous_actor(request: HttpRequest) -> Actor:
     return Actor(None, "", "anonymous", client_ip(request), request.path[:300])
 
 
-class ResetView(PasswordResetView):
+class ResetView(RefusedFormIs400, PasswordResetView):
     """Ask for a link by e-mail; the answer is the same whether the address is known or not."""
 
     form_class = ResetForm
@@ -145,17 +149,12 @@ class ResetView(PasswordResetView):
         actions.password_reset(_anonymous_actor(self.request))
         return super().form_valid(form)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
-
 
 class ResetSentView(PasswordResetDoneView):
     template_name = "accounts/reset_sent.html"
 
 
-class ResetConfirmView(PasswordResetConfirmView):
+class ResetConfirmView(RefusedFormIs400, PasswordResetConfirmView):
     """The link from the e-mail: choose a new password. Sessions and API tokens of the old
     password end (the session hash changes; ``api.signals`` revokes tokens)."""
 
@@ -169,11 +168,6 @@ class ResetConfirmView(PasswordResetConfirmView):
         actions.password_reset_done(
             Actor(user.pk, user.get_username(), user.role, client_ip(self.request), "")
         )
-        return response
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        response = super().form_invalid(form)
-        response.status_code = 400
         return response
 
 
