@@ -19,6 +19,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from crossroads.common.i18n import product_lang, translator
+
 _FILE = r"\b[\w-]+\.(?:md|txt|ya?ml)\b"
 _FILE_RE = re.compile(_FILE)
 # one note code: Y14, B7b, E1b, R64, §0.3, §1-§8, 76b, 79f2 (a bare year such as 2021 is not one)
@@ -34,15 +36,16 @@ _CORRECTION_ONLY = re.compile(rf"^(?:per\s+)?(?:corrections?|更正)\s*{_E}$", r
 _SECTION = re.compile(r"§")
 _CHECK_CODE = re.compile(r"^E\d+[a-z]?$")
 
-_NOTES = {
-    "en": "Crossroads' summary of the published sources",
-    "zh-Hans": "Crossroads 对已发表资料的整理",
-}
-_SECOND_CHECK = {"en": "a second check", "zh-Hans": "第二次核查"}
+
+def _notes(lang: str) -> str:
+    """What stands in for a source that was only a pointer into the research notes."""
+    _ = translator(product_lang(lang))
+    return _("Crossroads' summary of the published sources")
 
 
-def _lang(lang: str) -> str:
-    return "zh-Hans" if lang.lower().startswith("zh") else "en"
+def _second_check(lang: str) -> str:
+    _ = translator(product_lang(lang))
+    return _("a second check")
 
 
 def _internal_bracket(content: str) -> bool:
@@ -93,7 +96,7 @@ def plain_text(text: str, lang: str = "en") -> str:
         return text
     out = _drop_brackets(text)
     out = _CORRECTION_TAIL.sub("", out)
-    out = _CORRECTION.sub(_SECOND_CHECK[_lang(lang)], out)
+    out = _CORRECTION.sub(_second_check(lang), out)
     if _FILE_RE.search(out):  # a pointer into the notes outside brackets: a source line
         return plain_source(out, lang)
     return _tidy(out) if out != text else text
@@ -109,7 +112,7 @@ def plain_source(text: str, lang: str = "en") -> str:
         return text
     out = _drop_brackets(text)
     out = _CORRECTION_TAIL.sub("", out)
-    out = _CORRECTION.sub(_SECOND_CHECK[_lang(lang)], out)
+    out = _CORRECTION.sub(_second_check(lang), out)
     if out == text and not _FILE_RE.search(text) and not _SECTION.search(text):
         return text
     parts: list[str] = []
@@ -118,11 +121,11 @@ def plain_source(text: str, lang: str = "en") -> str:
         if not part:
             continue
         if _FILE_RE.search(part) or _SECTION.search(part):
-            part = _NOTES[_lang(lang)]
+            part = _notes(lang)
         if part not in parts:
             parts.append(part)
-    joined = ("；" if _lang(lang) == "zh-Hans" and not text.isascii() else "; ").join(parts)
-    return joined or _NOTES[_lang(lang)]
+    joined = ("；" if product_lang(lang) == "zh-Hans" and not text.isascii() else "; ").join(parts)
+    return joined or _notes(lang)
 
 
 SOURCE_KEYS = frozenset({"source", "sources_text"})
