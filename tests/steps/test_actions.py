@@ -92,6 +92,25 @@ def test_unknown_deciding_fact_becomes_an_action(kb: KnowledgeBase) -> None:
     assert ids.count("answer_rapid_progression") == 1
 
 
+def kb_points(kb: KnowledgeBase, name: str) -> list[str]:
+    case = prepare_case(EXAMPLES / f"{name}.yaml", kb)
+    return [a.id for a in plan(kb, case) if a.id.startswith("answer_kb_")]
+
+
+def test_unsettled_knowledge_waits_until_the_case_facts_are_in(kb: KnowledgeBase) -> None:
+    # only the disease is known: the label questions for the team would be noise
+    assert kb_points(kb, "lbcl_only_disease_known") == []
+    assert "answer_age_years" in [
+        a.id for a in plan(kb, prepare_case(EXAMPLES / "lbcl_only_disease_known.yaml", kb))
+    ]
+
+
+def test_unsettled_knowledge_is_asked_when_it_is_all_that_is_open(kb: KnowledgeBase) -> None:
+    # every case fact of the EU transformed-FL indication is known; only the label's reading is not
+    assert len(kb_points(kb, "lbcl_transformed_fl_third_line_eu_not_named")) == 1
+    assert len(kb_points(kb, "ball_age_20_first_relapse_pcar_19b_age_uncertain")) == 1
+
+
 def test_missing_practical_item_and_unknown_ones(kb: KnowledgeBase) -> None:
     found = plan(kb, make(kb, logistics={"lodging_near_centre": False, "funding_confirmed": None}))
     assert [a.id for a in found] == ["arrange_lodging", "practical_check", *ONCE]

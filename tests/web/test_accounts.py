@@ -320,7 +320,10 @@ def test_invitation_in_chinese(world: World) -> None:
         ("Canary Person", "Canary"),
         ("  Wei   Li ", "Wei"),
         ("李伟", "伟"),
-        ("欧阳娜娜", "阳娜娜"),  # a two-character family name is not told apart: one is dropped
+        ("欧阳娜娜", "娜娜"),  # a two-character family name
+        ("司马光", "光"),
+        ("欧阳", "阳"),  # too short for a two-character family name and a given name
+        ("欧伟", "伟"),
         ("Madonna", "Madonna"),
         ("", ""),
         (None, ""),

@@ -175,12 +175,23 @@ class ResetCompleteView(PasswordResetCompleteView):
     template_name = "accounts/reset_complete.html"
 
 
+# Chinese family names of two characters (复姓), from the traditional list of family names
+# (百家姓) as far as they are still in use. Why here and not in the knowledge base: a name is
+# not a clinical fact, and this list only decides how an invitation greets someone.
+COMPOUND_FAMILY_NAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 轩辕 端木 南宫"
+    " 西门 申屠 澹台 公冶 宗政 濮阳 淳于 单于 太叔 仲孙 钟离 闻人 赫连 呼延 万俟 司空 独孤"
+    " 拓跋 百里 东郭 第五 左丘 梁丘 公羊 谷梁 呼延 羊舌 微生 乐正 壤驷 公良 漆雕 段干".split()
+)
+
+
 def first_name(case_data: object) -> str:
     """The patient's first name from the case, for an invitation: never the whole name.
 
     A name written with spaces gives its first word ("Wei Li" gives "Wei"). A Chinese name
     written without spaces puts the family name first, so a name of two to four such
-    characters gives those after the first ("李伟" gives "伟"). No name gives "".
+    characters gives those after the family name ("李伟" gives "伟"; "欧阳娜娜" gives "娜娜",
+    a two-character family name). No name gives "".
     """
     patient = case_data.get("patient") if isinstance(case_data, dict) else None
     name = patient.get("name") if isinstance(patient, dict) else None
@@ -191,7 +202,8 @@ def first_name(case_data: object) -> str:
         return words[0][:50]
     word = words[0]
     if 2 <= len(word) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
-        return word[1:]
+        family = 2 if len(word) >= 3 and word[:2] in COMPOUND_FAMILY_NAMES else 1
+        return word[family:]
     return word[:50]
 
 

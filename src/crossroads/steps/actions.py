@@ -51,8 +51,29 @@ def _due(today: dt.date, template: ActionTemplate, urgent: bool) -> PartialDate:
 def _missing_facts(
     kb: KnowledgeBase, classification: Classification, extra: list[str]
 ) -> list[str]:
-    """Unknown facts that decide an answer, in catalogue order, then unsettled knowledge."""
-    keys = list(dict.fromkeys([*classification.missing_facts(), *extra]))
+    """Unknown facts that decide an answer, in catalogue order, then unsettled knowledge.
+
+    A point the knowledge base has not settled is asked about only for an indication whose case
+    facts are all known: on a blank case every indication is still open, and asking a treating
+    team whether a label covers children under 3 before anyone knows the disease or the age is
+    noise (issue 13). The point stays in the step-2 answer as "needs information" either way.
+    """
+    missing = classification.missing_facts()
+    open_facts: dict[str, set[str]] = {}
+    for key, indications in missing.items():
+        for indication in indications:
+            open_facts.setdefault(indication, set()).add(key)
+    only_knowledge = {
+        indication
+        for indication, keys in open_facts.items()
+        if all(key.startswith("kb:") for key in keys)
+    }
+    relevant = [
+        key
+        for key, indications in missing.items()
+        if not key.startswith("kb:") or only_knowledge.intersection(indications)
+    ]
+    keys = list(dict.fromkeys([*relevant, *extra]))
     order = {code: i for i, code in enumerate(kb.facts)}
     return sorted(keys, key=lambda k: (k.startswith("kb:"), order.get(k, len(order)), k))
 
