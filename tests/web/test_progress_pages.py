@@ -15,7 +15,8 @@ from django.urls import reverse
 from cases import results
 from cases.journey import build_steps
 from cases.models import CaseRecord
-from cases.progress import answered, completeness, progress
+from cases.progress import answered, progress
+from crossroads.common.progress import completeness
 from crossroads.record.case import Case
 from tests.web.conftest import ROOT, World
 
@@ -65,3 +66,24 @@ def test_pages_show_the_percent_with_its_own_count(world: World, lang: str) -> N
         assert len(found) == 6, url
         for pct, done, total in found:
             assert int(pct) == completeness(int(done), int(total)), (url, pct, done, total)
+
+
+REPORT_ROW = {
+    "en": re.compile(r"<td>(\d)\. [^<]+</td><td>(\d+) of (\d+) \((\d+)%\)</td>"),
+    "zh-hans": re.compile(r"<td>(\d)\. [^<]+</td><td>(\d+) 项中已有 (\d+) 项（(\d+)%）</td>"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_the_report_made_here_counts_as_the_pages_do(world: World, lang: str) -> None:
+    client = world.client("patient")
+    client.post(reverse("set_language"), {"language": lang, "next": "/"})
+    html = client.get(reverse("cases:report", kwargs={"case_id": world.case.pk})).content.decode()
+    rows = REPORT_ROW[lang].findall(html)
+    shown = progress(world.case, "zh" if lang.startswith("zh") else "en")
+    if lang == "en":
+        counted = [(int(s), int(d), int(t), int(p)) for s, d, t, p in rows]
+    else:  # "M 项中已有 N 项": the total comes first
+        counted = [(int(s), int(d), int(t), int(p)) for s, t, d, p in rows]
+    assert counted == [(p.number, p.answered, p.total, p.percent) for p in shown]
+    assert any(p.answered for p in shown)  # the world's case has answers: a real comparison

@@ -179,9 +179,57 @@ class ResetCompleteView(PasswordResetCompleteView):
 # (百家姓) as far as they are still in use. Why here and not in the knowledge base: a name is
 # not a clinical fact, and this list only decides how an invitation greets someone.
 COMPOUND_FAMILY_NAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 轩辕 端木 南宫"
-    " 西门 申屠 澹台 公冶 宗政 濮阳 淳于 单于 太叔 仲孙 钟离 闻人 赫连 呼延 万俟 司空 独孤"
-    " 拓跋 百里 东郭 第五 左丘 梁丘 公羊 谷梁 呼延 羊舌 微生 乐正 壤驷 公良 漆雕 段干".split()
+    (
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "令狐",
+        "夏侯",
+        "轩辕",
+        "端木",
+        "南宫",
+        "西门",
+        "申屠",
+        "澹台",
+        "公冶",
+        "宗政",
+        "濮阳",
+        "淳于",
+        "单于",
+        "太叔",
+        "仲孙",
+        "钟离",
+        "闻人",
+        "赫连",
+        "呼延",
+        "万俟",
+        "司空",
+        "独孤",
+        "拓跋",
+        "百里",
+        "东郭",
+        "第五",
+        "左丘",
+        "梁丘",
+        "公羊",
+        "谷梁",
+        "羊舌",
+        "微生",
+        "乐正",
+        "壤驷",
+        "公良",
+        "漆雕",
+        "段干",
+    )
 )
 
 

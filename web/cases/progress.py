@@ -19,6 +19,7 @@ from cases import results
 from cases.journey import Step, build_steps
 from cases.models import CaseRecord
 from cases.stepform import get_path
+from crossroads.common.progress import completeness
 
 
 @dataclass
@@ -34,16 +35,6 @@ class StepProgress:
     @property
     def complete(self) -> bool:
         return self.answered >= self.total
-
-
-def completeness(done: int, total: int) -> int:
-    """Answered over asked as a whole percentage: 100 only when all are answered, 0 only when
-    none is (a step that asks nothing is complete)."""
-    if total <= 0:
-        return 100
-    done = min(max(done, 0), total)
-    percent = 100 * done // total
-    return max(percent, 1) if done else 0
 
 
 def answered(step: Step, data: dict[str, Any], dont_know: set[str]) -> tuple[int, int]:

@@ -9,6 +9,7 @@ of an unchanged case is then immediate; any change to one of these makes a new o
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Literal, TypeVar
 
@@ -23,8 +24,10 @@ from cases import results
 from cases.access import case_view
 from cases.models import CaseRecord
 from cases.permissions import Perm
+from cases.progress import progress
 from crossroads import __version__
 from crossroads.common.errors import CrossroadsError
+from crossroads.render.notes import ReportNotes, StepCount
 from crossroads.render.report import report_html as core_report_html
 from crossroads.render.report import report_pdf as core_report_pdf
 from crossroads_web.context import core_lang
@@ -46,11 +49,20 @@ def _suffix(request: HttpRequest) -> str:
     return "-handover" if _kind(request) == "handover" else ""
 
 
+def _notes(request: HttpRequest, case: CaseRecord, lang: str) -> ReportNotes:
+    """What the web app adds to the report: the specialist's answer and the decision noted
+    (:func:`review.coordination.report_notes`), and each step's count as these pages show it,
+    so the report's "how complete" table says what the overview says."""
+    counted = tuple(StepCount(p.number, p.answered, p.total) for p in progress(case, lang))
+    notes = report_notes(request.user, case, lang)  # type: ignore[arg-type]
+    return dataclasses.replace(notes, progress=counted)
+
+
 def _report(request: HttpRequest, case: CaseRecord, lang: str, make: Callable[..., T]) -> T | None:
     """The report made by ``make`` (HTML or PDF); None when the core cannot make it.
 
     The specialist's answer and the decision noted are held by the web app, not the case file:
-    they are passed in (:func:`review.coordination.report_notes`).
+    they are passed in (:func:`_notes`).
     """
     try:
         return make(
@@ -60,7 +72,7 @@ def _report(request: HttpRequest, case: CaseRecord, lang: str, make: Callable[..
             _kind(request),
             results.today(),
             results.jurisdictions(case),
-            report_notes(request.user, case, lang),  # type: ignore[arg-type]
+            _notes(request, case, lang),
         )
     except CrossroadsError:
         return None
@@ -91,7 +103,7 @@ def pdf_cache_key(case: CaseRecord, lang: str, kind: Kind = "patient", notes: st
 
 
 def _pdf(request: HttpRequest, case: CaseRecord, lang: str) -> bytes | None:
-    notes = notes_fingerprint(report_notes(request.user, case, lang))  # type: ignore[arg-type]
+    notes = notes_fingerprint(_notes(request, case, lang))
     key = pdf_cache_key(case, lang, _kind(request), notes)
     kept = cache.get(key)
     if isinstance(kept, bytes):

@@ -44,13 +44,25 @@ class DecisionNoted:
 
 
 @dataclass(frozen=True, slots=True)
+class StepCount:
+    """How many of a step's questions are answered, as the web pages count them."""
+
+    step: int
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReportNotes:
     """Everything a caller may add to a report beyond the case file; empty by default."""
 
     answer: SpecialistAnswer | None = None
     decision: DecisionNoted | None = None
+    # the web pages' count per step, so a report downloaded there shows the same figures; empty
+    # (the CLI), the report counts the facts each step needs (crossroads.steps.readiness)
+    progress: tuple[StepCount, ...] = ()
 
 
 NO_NOTES = ReportNotes()
 
-__all__ = ["NO_NOTES", "DecisionNoted", "ReportNotes", "SpecialistAnswer"]
+__all__ = ["NO_NOTES", "DecisionNoted", "ReportNotes", "SpecialistAnswer", "StepCount"]

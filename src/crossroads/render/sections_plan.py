@@ -11,9 +11,11 @@ from typing import Any
 from markupsafe import Markup
 
 from crossroads.common.dates import PartialDate
+from crossroads.common.progress import completeness
 from crossroads.kb import Jurisdiction
 from crossroads.kb.places import country_jurisdiction
 from crossroads.kb.planning import planning_for
+from crossroads.render.notes import StepCount
 from crossroads.render.sections import ReportInput, format_day
 from crossroads.render.svg import timeline_svg
 from crossroads.steps.actions import action_plan, actions_data
@@ -83,6 +85,27 @@ def timeline_section(src: ReportInput) -> dict[str, Any]:
     }
 
 
+def _step_counts(
+    scored: list[dict[str, Any]], counted: tuple[StepCount, ...]
+) -> list[dict[str, Any]]:
+    """Each step's "N of M" and percentage: the web pages' count when the report is made there,
+    else the facts each step needs; the percentage by the one rule either way."""
+    given = {c.step: (c.answered, c.total) for c in counted}
+    rows = []
+    for s in scored:
+        known, total = given.get(s["step"], (s["known"], s["total"]))
+        rows.append(
+            {
+                "step": s["step"],
+                "name": s["name"],
+                "known": known,
+                "total": total,
+                "percent": completeness(known, total),
+            }
+        )
+    return rows
+
+
 def checklist_section(src: ReportInput) -> dict[str, Any]:
     """The records to gather and the practical arrangements, each known, missing or not known."""
     data = readiness_data(readiness(src.case, src.kb, src.today), src.kb, src.lang)
@@ -100,9 +123,7 @@ def checklist_section(src: ReportInput) -> dict[str, Any]:
     return {
         "records": groups["records"],
         "practical": groups["practical"],
-        "steps": [
-            {"step": s["step"], "name": s["name"], "percent": s["percent"]} for s in data["steps"]
-        ],
+        "steps": _step_counts(data["steps"], src.notes.progress),
         "sources": [_source({**item, "flag": None}) for item in data["items"]],
     }
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from crossroads.common.dates import Interval, PartialDate
 from crossroads.common.errors import KnowledgeBaseError
+from crossroads.common.progress import completeness
 from crossroads.common.values import SetValue, Tri
 from crossroads.engine.classify import classify_facts
 from crossroads.engine.explain import ask_for
@@ -62,7 +63,7 @@ class StepScore:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.known / self.total) if self.total else 100
+        return completeness(self.known, self.total)
 
 
 @dataclass(frozen=True)
