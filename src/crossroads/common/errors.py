@@ -200,3 +200,68 @@ class InstallationKeyError(CrossroadsError):
 
     code = "installation-key"
     exit_code = 3
+
+
+@dataclass
+class DocumentRefusedError(UserError):
+    """A record document (PDF, JPEG, PNG) refused before anything of it is stored or read.
+
+    Why refuse rather than repair: a file that is not what its name says, that a reader cannot
+    open, or that carries scripts or other files could harm whoever opens it next (a reviewer's
+    PDF viewer, the OCR worker). ``kind`` names the problem (a subclass per kind) so that the web
+    app can say the same in the reader's language; the message names the problem and the fix.
+    """
+
+    source: str
+    detail: str
+    kind = "refused"
+    code = "document-refused"
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.detail}" if self.source else self.detail
+
+
+class NotADocumentError(DocumentRefusedError):
+    """The content is not a PDF, JPEG or PNG, whatever the file's name says."""
+
+    kind = "type"
+
+
+class DocumentTooLargeError(DocumentRefusedError):
+    """The file is larger than the size limit."""
+
+    kind = "size"
+
+
+class TooManyPagesError(DocumentRefusedError):
+    """The PDF has more pages than the page limit."""
+
+    kind = "pages"
+
+
+class EncryptedDocumentError(DocumentRefusedError):
+    """The PDF is password-protected or encrypted, so its text cannot be checked or read."""
+
+    kind = "encrypted"
+
+
+class CorruptDocumentError(DocumentRefusedError):
+    """The file starts like a PDF or image but cannot be read as one (damaged or cut short)."""
+
+    kind = "corrupt"
+
+
+class ActiveContentError(DocumentRefusedError):
+    """The PDF carries JavaScript, an action that runs something, or embedded files."""
+
+    kind = "active"
+
+
+class ImageBombError(DocumentRefusedError):
+    """An image whose pixel count is beyond the limit (a "decompression bomb": a small file that
+    would take gigabytes of memory to open)."""
+
+    kind = "bomb"

@@ -1,0 +1,1 @@
+"""Records from documents: intake checks, text, and proposals for the case record."""
