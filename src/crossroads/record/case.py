@@ -505,6 +505,32 @@ class Review(Record):
     second_opinion_requested: bool | None = None
 
 
+class ValueSource(Record):
+    """Where one value of the record was read: a document, a page, the exact text.
+
+    Written when a person accepts a value proposed from a document (``crossroads records add``),
+    so that anyone can check the value against its source later. ``box`` is the rectangle on the
+    page image (fractions of width and height: left, top, right, bottom) for text read by OCR.
+    """
+
+    field: str = Field(
+        min_length=1, max_length=200, description="The record path, e.g. lines[1].start"
+    )
+    value: str | int | float | bool | None = Field(None, description="The value as accepted")
+    document: str = Field(min_length=1, max_length=300, description="The document's file name")
+    document_id: str | None = Field(
+        None, max_length=64, description="First hex digits of the document's SHA-256"
+    )
+    page: int = Field(ge=1, le=10_000)
+    start: int = Field(ge=0, description="Offset of the text in the page text")
+    end: int = Field(ge=0)
+    text: str = Field(max_length=500, description="The source text, exactly as read")
+    method: Literal["text", "ocr"] = "text"
+    confidence: float | None = Field(None, ge=0, le=1)
+    box: list[float] | None = Field(None, min_length=4, max_length=4)
+    accepted: DateField | None = None
+
+
 class Case(Record):
     """One person's case record (``schema: crossroads.case/v1``)."""
 
@@ -536,6 +562,10 @@ class Case(Record):
     review: Review = Field(default_factory=Review)
     decision: Decision = Field(default_factory=Decision)
     actions: list[Action] | None = None
+    provenance: list[ValueSource] | None = Field(
+        None,
+        description="Where accepted values were read (document, page, exact text); optional",
+    )
     extensions: dict[str, Any] = Field(
         default_factory=dict, description="Free space for fields other tools add"
     )

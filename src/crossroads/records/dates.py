@@ -42,7 +42,7 @@ _FORMS: list[tuple[str, str]] = [
     ("mdy", rf"(?<![A-Za-z]){_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,\s*{_YEAR}(?!\d)"),
     ("my", rf"(?<![A-Za-z]){_MONTHS},?\s+{_YEAR}(?!\d)"),
     ("m/y", rf"{_NOT_NUM_BEFORE}\d{{1,2}}/{_YEAR}{_NOT_NUM_AFTER}"),
-    ("year", rf"\b(?:in|since|early|late|mid)\s+(?P<yv>{_YEAR})(?![\d年/.\-])"),
+    ("year", rf"\b(?:in|since|early|late|mid)\s+(?P<yv>{_YEAR})(?![\d年]|[/.\-]\d)"),
 ]
 def _group(name: str) -> str:
     return re.sub(r"\W", "_", name)

@@ -160,7 +160,7 @@ def _patterns(words: Words) -> _Patterns:
         ),
         egfr=re.compile(
             r"(?<![A-Za-z])" + _labels(words.egfr_labels) + number_gap
-            + r"(?P<v>\d{1,3}(?:\.\d+)?)(?![\d.%])",
+            + r"(?P<v>\d{1,3}(?:\.\d+)?)(?!\d|\.\d|\s*%)",
             re.IGNORECASE,
         ),
         antigen=re.compile(
@@ -179,6 +179,11 @@ def _patterns(words: Words) -> _Patterns:
 _SENTENCE_END = re.compile(r"[。；;！？!?]|\.(?=\s+[A-Z0-9\u2e80-\u9fff])|\n(?![a-z0-9])")
 _SOFT_BEFORE = re.compile(r"(?:\b(?:in|on|of|from|to|at|since|until|and|with|for|by)|[,(–\-])$")
 _CLAUSE = re.compile(r"[，,]")
+_CLAUSE_OR_STOP = re.compile(r"[，,;；。]")
+_CONDITIONING = re.compile(r"conditioning|预处理", re.IGNORECASE)
+_MAINTENANCE = re.compile(r"\s*(?:maintenance|维持)", re.IGNORECASE)
+# a relapse cue that reaches over the line it names: "progression on Pola-BR on 2025-08-20"
+_OVER_EVENT = re.compile(r"\s*(?:on|after|during|while on|following|于|后)?\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -189,6 +194,7 @@ class _Page:
     segments: list[tuple[int, int]]
     dates: list[DateHit] = field(default_factory=list)
     categories: dict[int, tuple[Category, int] | None] = field(default_factory=dict)
+    owners: dict[int, int] = field(default_factory=dict)  # date key -> start of its event
 
     @property
     def text(self) -> str:
@@ -213,6 +219,13 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
+_NEAR = 90  # characters: a date farther from a treatment than this is not its date
+
+
+def _date_key(hit: DateHit) -> int:
+    return hit.start * 2 + (hit.range_end == "end")
+
+
 class _Reader:
     """One document being read: its pages, the vocabulary, and the proposals so far."""
 
@@ -220,8 +233,9 @@ class _Reader:
         self.kb = kb
         self.doc = text
         self.p = _patterns(words)
-        self.names = name_index(kb)
+        self.names = name_index(kb, tuple(words.supplement.regimens))
         self.regimens = {r.code: r for r in load_regimens().all}
+        self.stop = frozenset(words.not_names)
         self.supportive = {
             code for code, drug in kb.drugs.items() if "supportive_care" in drug.classes
         }
@@ -279,9 +293,29 @@ class _Reader:
                     distance = match.start() - hit.end
                     if best is None or distance < best[0]:
                         best = (distance, category, match.start())  # type: ignore[assignment]
+            if best is None:
+                best = self._over_event(page, hit, events, seg_start)
             page.categories[hit.start * 2 + (hit.range_end == "end")] = (
                 (best[1], best[2]) if best else None
             )
+
+    def _over_event(
+        self, page: _Page, hit: DateHit, events: list[tuple[int, int]], seg_start: int
+    ) -> tuple[int, Category, int] | None:
+        """A relapse cue just before the line the date follows ("progression on Pola-BR on
+        2025-08-20", "R-ICE 后进展于 ..."), when nothing nearer says what the date is."""
+        prior = [e for e in events if e[1] <= hit.start and e[0] >= seg_start]
+        if not prior:
+            return None
+        start, end = prior[-1]
+        between = page.text[end : hit.start]
+        if len(between) > 12 or _CLAUSE.search(between):
+            return None
+        head = page.text[max(seg_start, start - 30) : start]
+        for match in self.p.cues["relapse"].finditer(head):
+            if _OVER_EVENT.match(head[match.end() :]):
+                return (0, "relapse", max(seg_start, start - 30) + match.start())
+        return None
 
     def category(self, page: _Page, hit: DateHit) -> Category | None:
         found = page.categories.get(hit.start * 2 + (hit.range_end == "end"))
@@ -323,6 +357,8 @@ class _Reader:
                     starts = [0]
                 for start in starts:
                     end = page.segment_of(start)[1] if labelled else len(page.text)
+                    if labelled and not page.text[start:end].strip(" :：\n"):
+                        end = page.segment_of(end)[1] if end < len(page.text) else end  # a heading
                     if self._diagnosis_at(page, start, end, labelled):
                         return
 
@@ -385,22 +421,35 @@ class _Reader:
     def events(self, page: _Page) -> list[tuple[int, int, str, str]]:
         """Regimens, lone medicines, transplants and CAR-T in a page: (start, end, kind, code)."""
         found: list[tuple[int, int, str, str]] = []
-        names = find_names(self.names, page.text)
+        names = find_names(self.names, page.text, self.stop)
         regimen_segments = {
             page.segment_of(h.start)
             for h in names
             if h.kind == "regimen"
         }
+        near_transplant = [
+            (m.start() - 15, m.end() + 40)
+            for pattern in self.p.transplants.values()
+            for m in pattern.finditer(page.text)
+        ]
         for hit in names:
-            if hit.kind == "regimen" and self.regimens[hit.code].kind != "treatment":
+            known = self.regimens.get(hit.code)
+            if hit.kind == "regimen" and known is not None and known.kind != "treatment":
                 continue  # conditioning (BEAM) belongs to the transplant it precedes
             if hit.kind == "drug" and "car_t" in self.kb.drugs[hit.code].classes:
                 found.append((hit.start, hit.end, "product", hit.code))
                 continue
             if hit.kind == "drug" and (
-                hit.code in self.supportive or page.segment_of(hit.start) in regimen_segments
+                hit.code in self.supportive
+                or page.segment_of(hit.start) in regimen_segments
+                or any(
+                    a <= hit.start < b and page.segment_of(a + 15) == page.segment_of(hit.start)
+                    for a, b in near_transplant
+                )
+                or _CONDITIONING.search(page.text, max(0, hit.start - 20), hit.start)
+                or _MAINTENANCE.match(page.text, hit.end)
             ):
-                continue
+                continue  # a medicine of a regimen, of conditioning, or maintenance
             found.append((hit.start, hit.end, hit.kind, hit.code))
         for kind, pattern in self.p.transplants.items():
             found += [(m.start(), m.end(), "transplant", kind) for m in pattern.finditer(page.text)]
@@ -441,13 +490,13 @@ class _Reader:
         for page in self.pages:
             events = self.events(page)
             self.classify_dates(page, [(e[0], e[1]) for e in events])
+            self.assign_dates(page, events)
             for i, (start, end, kind, code) in enumerate(events):
                 low, high = self.window(page, events, i)
                 if kind == "regimen":
-                    regimen = self.regimens[code]
-                    if regimen.kind != "treatment":
-                        continue
-                    self._line(page, lines, order, regimen.names.en, (start, end), (low, high), False)
+                    regimen = self.regimens.get(code)
+                    name = regimen.names.en if regimen is not None else code
+                    self._line(page, lines, order, name, (start, end), (low, high), False)
                 elif kind == "drug":
                     name = " + ".join(self.kb.drugs[c].name.en for c in code.split("+"))
                     self._line(page, lines, order, name, (start, end), (low, high), True)
@@ -460,6 +509,32 @@ class _Reader:
             for name, (value, page, span, rule) in lines[entry].items():
                 self.propose(f"lines.{name}", value, page, span, rule, entry)
 
+    def assign_dates(self, page: _Page, events: list[tuple[int, int, str, str]]) -> None:
+        """Give each date to one treatment, transplant or CAR-T of its segment: the one before
+        it ("R-CHOP x6 2023-04 to 2023-08", a table row), unless it shares a clause only with
+        the one after it ("2023年4月起行R-CHOP", "2024年3月行CAR-T"); never one farther than a
+        short sentence away."""
+        for hit in page.dates:
+            segment = page.segment_of(hit.start)
+            before = [e for e in events if e[1] <= hit.start and page.segment_of(e[0]) == segment]
+            after = [e for e in events if e[0] >= hit.end and page.segment_of(e[0]) == segment]
+            previous = before[-1] if before and hit.start - before[-1][1] <= _NEAR else None
+            following = after[0] if after and after[0][0] - hit.end <= _NEAR else None
+            joined_next = following is not None and not _CLAUSE.search(
+                page.text, hit.end, following[0]
+            )
+            joined_previous = previous is not None and not _CLAUSE.search(
+                page.text, previous[1], hit.start
+            )
+            owner = previous
+            if following is not None and (previous is None or (joined_next and not joined_previous)):
+                owner = following
+            if owner is not None:
+                page.owners[_date_key(hit)] = owner[0]
+
+    def _owned(self, page: _Page, mention: tuple[int, int]) -> list[DateHit]:
+        return [h for h in page.dates if page.owners.get(_date_key(h)) == mention[0]]
+
     def _line(
         self,
         page: _Page,
@@ -471,7 +546,7 @@ class _Reader:
         alone: bool,
     ) -> None:
         found: dict[str, tuple[Value, _Page, tuple[int, int], str]] = {}
-        dates = [h for h in page.dates if window[0] <= h.start and h.end <= window[1]]
+        dates = self._owned(page, mention)
         usable = [h for h in dates if self.category(page, h) not in ("diagnosis", "relapse", "ignore")]
         for hit in usable:
             which = hit.range_end or self.category(page, hit)
@@ -518,7 +593,9 @@ class _Reader:
         """Whether the transplant or CAR-T named here was given: False when a negation or plan
         stands before it in its clause (or just after: 移植评估), True when a date or a word
         says it was given, None when the text does not say."""
-        before = page.text[max(window[0], mention[0] - 40) : mention[0]]
+        low = max(window[0], mention[0] - 40)
+        low = max([low, *(m.end() for m in _CLAUSE_OR_STOP.finditer(page.text, low, mention[0]))])
+        before = page.text[low : mention[0]]
         after = page.text[mention[1] : min(window[1], mention[1] + 12)]
         if self.p.negation.search(before) or re.match(r"\s*(?:评估|evaluation|eligib|referral|consult)", after, re.IGNORECASE):
             return False
@@ -529,18 +606,13 @@ class _Reader:
     def _event_date(self, page: _Page, mention: tuple[int, int], window: tuple[int, int]) -> DateHit | None:
         dates = [
             h
-            for h in page.dates
-            if window[0] <= h.start
-            and h.end <= window[1]
-            and self.category(page, h) not in ("diagnosis", "ignore", "relapse")
+            for h in self._owned(page, mention)
+            if self.category(page, h) not in ("diagnosis", "ignore", "relapse")
         ]
         after = [h for h in dates if h.start >= mention[1]]
         if after:
             return after[0]
-        # a date before the mention only in its own clause ("2024年3月行 CAR-T"), never one
-        # that belongs to the line before it ("R-ICE (2024-02 to 2024-03), followed by ASCT")
-        before = [h for h in dates if not _CLAUSE.search(page.text, h.end, mention[0])]
-        return before[-1] if before else None
+        return dates[-1] if dates else None
 
     def _transplant(self, page: _Page, kind: str, mention: tuple[int, int], window: tuple[int, int]) -> None:
         done = self._done(page, mention, window)

@@ -148,9 +148,10 @@ class NameIndex:
     longest_tokens: int
 
 
-def name_index(kb: KnowledgeBase) -> NameIndex:
-    """The names of the regimens and medicines of this knowledge base (built once per state)."""
-    cache_key = (id(kb), kb.fingerprint)
+def name_index(kb: KnowledgeBase, extra_regimens: tuple[str, ...] = ()) -> NameIndex:
+    """The names of the regimens and medicines of this knowledge base (built once per state),
+    and regimen names the knowledge base lacks yet (``extra_regimens``: their code is the name)."""
+    cache_key = (id(kb), kb.fingerprint, extra_regimens)
     if cache_key in _INDEX:
         return _INDEX[cache_key]
     latin: dict[str, tuple[str, str]] = {}
@@ -176,6 +177,8 @@ def name_index(kb: KnowledgeBase) -> NameIndex:
     for drug in kb.drugs.values():
         for name in drug_names(drug):
             add(name, "drug", drug.code)
+    for name in extra_regimens:
+        add(name, "regimen", name)
     index = NameIndex(
         latin, tuple((n, *chinese[n]) for n in sorted(chinese, key=len, reverse=True)), words
     )
@@ -183,7 +186,7 @@ def name_index(kb: KnowledgeBase) -> NameIndex:
     return index
 
 
-_INDEX: dict[tuple[int, str], NameIndex] = {}
+_INDEX: dict[tuple[int, str, tuple[str, ...]], NameIndex] = {}
 
 
 def _regimen_names(regimen: Regimen) -> Iterator[str]:
@@ -206,7 +209,7 @@ def _plausible(piece: str, kind: str) -> bool:
     return not lower or len(normalise_regimen(piece)) >= 5
 
 
-def find_names(index: NameIndex, text: str) -> list[NameHit]:
+def find_names(index: NameIndex, text: str, stop: frozenset[str] = frozenset()) -> list[NameHit]:
     """Regimen, medicine and product names in ``text``, in order, never overlapping.
 
     Latin names are tried on runs of up to a few words ("R CHOP", "Pola-R-CHP x6"), longest
@@ -227,6 +230,8 @@ def find_names(index: NameIndex, text: str) -> list[NameHit]:
         for j in range(last, i - 1, -1):
             start, end = tokens[i].start(), tokens[j].end()
             piece = text[start:end]
+            if piece in stop:
+                continue
             found = index.latin.get(normalise_regimen(piece))
             if found is None:
                 continue

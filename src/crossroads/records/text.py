@@ -109,8 +109,9 @@ class Flat:
 
 
 def flatten(text: str) -> Flat:
-    """Whitespace runs become one space, a line break between two Chinese characters goes, and a
-    line break ending a table row or sentence stays a line break (rows are kept apart)."""
+    """Whitespace runs become one space, a line break between two Chinese characters goes (one
+    next to a single Chinese character becomes a space), and any other line break stays a line
+    break, which the reader may take as the end of a table row."""
     out: list[str] = []
     origin: list[int] = []
     i, n = 0, len(text)
@@ -129,10 +130,12 @@ def flatten(text: str) -> Flat:
         after = text[j] if j < n else ""
         if not out or j >= n:
             pass
-        elif newline and before and after and _cjk(before) and _cjk(after):
+        elif newline and _cjk(before) and _cjk(after):
             pass  # a Chinese word or sentence wrapped by the layout
         else:
-            out.append("\n" if newline else " ")
+            # Chinese wraps anywhere, also next to a Latin word ("行\nCD19"): a space there
+            hard = newline and not (_cjk(before) or _cjk(after))
+            out.append("\n" if hard else " ")
             origin.append(i)
         i = j
     origin.append(n)

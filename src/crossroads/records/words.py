@@ -40,6 +40,10 @@ class Header(_Data):
     as_of: dt.date
 
 
+class Supplement(_Data):
+    regimens: list[str] = Field(default_factory=list)
+
+
 class Words(_Data):
     header: Header
     kinds: dict[str, Kind]
@@ -58,6 +62,8 @@ class Words(_Data):
     antigen_positive: list[str]
     antigen_negative: list[str]
     cart_targets: dict[str, str]
+    not_names: list[str] = Field(default_factory=list)
+    supplement: Supplement = Field(default_factory=Supplement)
 
 
 @cache
