@@ -21,6 +21,9 @@ LAYERS = [
     "logic",  # the criteria language and the facts derived from a case
     "kb",  # the knowledge base (data, models, checks)
     "engine",  # classification per jurisdiction, codes, explanations
+    # record documents read into proposals: uses the knowledge base's terminology (above kb) and
+    # may check a drafted case with the engine; steps (the records checklist) and the web app use it
+    "records",
     "steps",  # one module or package per journey step
     "interop",  # FHIR, ClinicalTrials.gov, CDS Hooks
     "render",  # text, Markdown, HTML, PDF, ICS, SVG

@@ -91,7 +91,7 @@ def apply(
         node[parts[-1]] = p.value
         sources.append((p, p.field))
     provenance = list(out.get("provenance") or [])
-    if "lines" in out and out["lines"]:
+    if out.get("lines"):
         out["lines"], moved = _ordered(out["lines"])
         sources = [(p, _renumber(path, moved)) for p, path in sources]
         for source in provenance:

@@ -34,7 +34,10 @@ _FORMS: list[tuple[str, str]] = [
         rf"(?<![A-Za-z])(?P<em1>{_MONTHS}){_SEP}(?P<em2>{_MONTHS}),?\s+(?P<ey>{_YEAR})(?!\d)",
     ),
     ("zh", rf"{_YEAR}\s*年(?:\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*[日号])?)?"),
-    ("iso", rf"{_NOT_NUM_BEFORE}{_YEAR}(?:-\d{{1,2}}(?:-\d{{1,2}})?|/\d{{1,2}}(?:/\d{{1,2}})?|\.\d{{1,2}}(?:\.\d{{1,2}})?){_NOT_NUM_AFTER}"),
+    (
+        "iso",
+        rf"{_NOT_NUM_BEFORE}{_YEAR}(?:-\d{{1,2}}(?:-\d{{1,2}})?|/\d{{1,2}}(?:/\d{{1,2}})?|\.\d{{1,2}}(?:\.\d{{1,2}})?){_NOT_NUM_AFTER}",
+    ),
     (
         "dmy",
         rf"(?<![\d.])\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+{_YEAR}(?!\d)",
@@ -44,6 +47,8 @@ _FORMS: list[tuple[str, str]] = [
     ("m/y", rf"{_NOT_NUM_BEFORE}\d{{1,2}}/{_YEAR}{_NOT_NUM_AFTER}"),
     ("year", rf"\b(?:in|since|early|late|mid)\s+(?P<yv>{_YEAR})(?![\d年]|[/.\-]\d)"),
 ]
+
+
 def _group(name: str) -> str:
     return re.sub(r"\W", "_", name)
 

@@ -94,7 +94,9 @@ def _norm(value: Any) -> str:
     return str(value).strip()
 
 
-def score(extraction: Extraction, expected: dict[str, Any], kind: str) -> tuple[Score, list[str], list[str]]:
+def score(
+    extraction: Extraction, expected: dict[str, Any], kind: str
+) -> tuple[Score, list[str], list[str]]:
     """How the proposals of one document compare with its expected fields."""
     proposed = {(p.path, _norm(p.value)) for p in extraction.proposals}
     wanted = {(path, _norm(value)) for path, value in expected.items()}
@@ -162,7 +164,12 @@ def proposals_data(proposals: Iterable[Proposal]) -> list[dict[str, Any]]:
             },
         }
         if source.box is not None:
-            item["source"]["box"] = [source.box.left, source.box.top, source.box.right, source.box.bottom]
+            item["source"]["box"] = [
+                source.box.left,
+                source.box.top,
+                source.box.right,
+                source.box.bottom,
+            ]
         out.append(item)
     return out
 

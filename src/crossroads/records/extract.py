@@ -26,16 +26,17 @@ How a document is read (each rule tested in ``tests/records/test_extract.py``):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.regimens import load_regimens
 from crossroads.kb.terms import read_diagnosis
 from crossroads.records.dates import DateHit, find_dates
-from crossroads.records.match import NameHit, find_names, find_terms, name_index
+from crossroads.records.match import find_names, find_terms, name_index
 from crossroads.records.text import DocumentText, Flat, PageText, Provenance, flatten
 from crossroads.records.words import Words, load_words, phrase_pattern
 
@@ -154,12 +155,16 @@ def _patterns(words: Words) -> _Patterns:
             re.IGNORECASE,
         ),
         lvef=re.compile(
-            r"(?<![A-Za-z])" + _labels(words.lvef_labels) + number_gap
+            r"(?<![A-Za-z])"
+            + _labels(words.lvef_labels)
+            + number_gap
             + r"(?P<v>\d{1,2}(?:\.\d)?)\s*%",
             re.IGNORECASE,
         ),
         egfr=re.compile(
-            r"(?<![A-Za-z])" + _labels(words.egfr_labels) + number_gap
+            r"(?<![A-Za-z])"
+            + _labels(words.egfr_labels)
+            + number_gap
             + r"(?P<v>\d{1,3}(?:\.\d+)?)(?!\d|\.\d|\s*%)",
             re.IGNORECASE,
         ),
@@ -179,6 +184,7 @@ def _patterns(words: Words) -> _Patterns:
 _SENTENCE_END = re.compile(r"[。；;！？!?]|\.(?=\s+[A-Z0-9\u2e80-\u9fff])|\n(?![a-z0-9])")
 _SOFT_BEFORE = re.compile(r"(?:\b(?:in|on|of|from|to|at|since|until|and|with|for|by)|[,(–\-])$")
 _CLAUSE = re.compile(r"[，,]")
+_NUMBERED = re.compile(r"[\-−]\d")
 _CLAUSE_OR_STOP = re.compile(r"[，,;；。]")
 _CONDITIONING = re.compile(r"conditioning|预处理", re.IGNORECASE)
 _MAINTENANCE = re.compile(r"\s*(?:maintenance|维持)", re.IGNORECASE)
@@ -210,13 +216,17 @@ class _Page:
 def _segments(text: str) -> list[tuple[int, int]]:
     cuts = [0]
     for match in _SENTENCE_END.finditer(text):
-        if match.group(0) == "." and re.search(r"(?:^|[^\w.])\d{1,2}$", text[max(0, match.start() - 3) : match.start()]):
+        if match.group(0) == "." and re.search(
+            r"(?:^|[^\w.])\d{1,2}$", text[max(0, match.start() - 3) : match.start()]
+        ):
             continue  # a list number ("1. DLBCL"), not the end of a sentence
-        if match.group(0) == "\n" and _SOFT_BEFORE.search(text[max(0, match.start() - 8) : match.start()]):
+        if match.group(0) == "\n" and _SOFT_BEFORE.search(
+            text[max(0, match.start() - 8) : match.start()]
+        ):
             continue  # a line wrapped after "in", "from", a comma: the sentence goes on
         cuts.append(match.end())
     cuts.append(len(text))
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 _NEAR = 90  # characters: a date farther from a treatment than this is not its date
@@ -260,9 +270,7 @@ class _Reader:
         rule: str,
         entry: str | None = None,
     ) -> None:
-        self.out.append(
-            Proposal(name, value, self.source(page, *span), CONFIDENCE[rule], entry)
-        )
+        self.out.append(Proposal(name, value, self.source(page, *span), CONFIDENCE[rule], entry))
 
     # -- dates ------------------------------------------------------------------------------------
     def classify_dates(self, page: _Page, events: list[tuple[int, int]]) -> None:
@@ -283,21 +291,20 @@ class _Reader:
             comma = _CLAUSE.search(text, hit.end, high)
             high = comma.start() if comma else high
             best: tuple[int, Category, int] | None = None
-            for category, pattern in self.p.cues.items():
-                for match in pattern.finditer(text, low, hit.start):
-                    distance = hit.start - match.end()
+            for name, pattern in self.p.cues.items():
+                category = cast(Category, name)
+                for before in pattern.finditer(text, low, hit.start):
+                    distance = hit.start - before.end()
                     if best is None or distance < best[0]:
-                        best = (distance, category, match.start())  # type: ignore[assignment]
-                match = pattern.search(text, hit.end, high)
-                if match is not None:
-                    distance = match.start() - hit.end
+                        best = (distance, category, before.start())
+                after = pattern.search(text, hit.end, high)
+                if after is not None:
+                    distance = after.start() - hit.end
                     if best is None or distance < best[0]:
-                        best = (distance, category, match.start())  # type: ignore[assignment]
+                        best = (distance, category, after.start())
             if best is None:
                 best = self._over_event(page, hit, events, seg_start)
-            page.categories[hit.start * 2 + (hit.range_end == "end")] = (
-                (best[1], best[2]) if best else None
-            )
+            page.categories[_date_key(hit)] = (best[1], best[2]) if best else None
 
     def _over_event(
         self, page: _Page, hit: DateHit, events: list[tuple[int, int]], seg_start: int
@@ -318,7 +325,7 @@ class _Reader:
         return None
 
     def category(self, page: _Page, hit: DateHit) -> Category | None:
-        found = page.categories.get(hit.start * 2 + (hit.range_end == "end"))
+        found = page.categories.get(_date_key(hit))
         return found[0] if found else None
 
     # -- kind and language ---------------------------------------------------------------------
@@ -422,11 +429,7 @@ class _Reader:
         """Regimens, lone medicines, transplants and CAR-T in a page: (start, end, kind, code)."""
         found: list[tuple[int, int, str, str]] = []
         names = find_names(self.names, page.text, self.stop)
-        regimen_segments = {
-            page.segment_of(h.start)
-            for h in names
-            if h.kind == "regimen"
-        }
+        regimen_segments = {page.segment_of(h.start) for h in names if h.kind == "regimen"}
         near_transplant = [
             (m.start() - 15, m.end() + 40)
             for pattern in self.p.transplants.values()
@@ -471,14 +474,20 @@ class _Reader:
             if (
                 previous is not None
                 and previous[2] == event[2] == "drug"
-                and re.fullmatch(r"\s*(?:\+|/|,|、|and|plus|with|和|及|联合|加)\s*", page.text[previous[1] : event[0]], re.IGNORECASE)
+                and re.fullmatch(
+                    r"\s*(?:\+|/|,|、|and|plus|with|和|及|联合|加)\s*",
+                    page.text[previous[1] : event[0]],
+                    re.IGNORECASE,
+                )
             ):
                 merged[-1] = (previous[0], event[1], "drug", f"{previous[3]}+{event[3]}")
                 continue
             merged.append(event)
         return merged
 
-    def window(self, page: _Page, events: list[tuple[int, int, str, str]], i: int) -> tuple[int, int]:
+    def window(
+        self, page: _Page, events: list[tuple[int, int, str, str]], i: int
+    ) -> tuple[int, int]:
         seg_start, seg_end = page.segment_of(events[i][0])
         low = max([seg_start, *(e[1] for e in events[:i] if e[1] <= events[i][0])])
         high = min([seg_end, *(e[0] for e in events[i + 1 :] if e[0] >= events[i][1])])
@@ -527,7 +536,9 @@ class _Reader:
                 page.text, previous[1], hit.start
             )
             owner = previous
-            if following is not None and (previous is None or (joined_next and not joined_previous)):
+            if following is not None and (
+                previous is None or (joined_next and not joined_previous)
+            ):
                 owner = following
             if owner is not None:
                 page.owners[_date_key(hit)] = owner[0]
@@ -547,7 +558,9 @@ class _Reader:
     ) -> None:
         found: dict[str, tuple[Value, _Page, tuple[int, int], str]] = {}
         dates = self._owned(page, mention)
-        usable = [h for h in dates if self.category(page, h) not in ("diagnosis", "relapse", "ignore")]
+        usable = [
+            h for h in dates if self.category(page, h) not in ("diagnosis", "relapse", "ignore")
+        ]
         for hit in usable:
             which = hit.range_end or self.category(page, hit)
             if which in ("start", "end") and which not in found:
@@ -562,7 +575,9 @@ class _Reader:
             found["end"] = (str(last.value), page, (last.start, last.end), "date_bare")
         if alone and "start" not in found:
             return  # a medicine named without dates is not read as a line (a list, a plan)
-        response = self._response(page, mention[1], window[1]) or self._response(page, window[0], mention[0])
+        response = self._response(page, mention[1], window[1]) or self._response(
+            page, window[0], mention[0]
+        )
         if response is None:
             seg_end = page.segment_of(mention[0])[1]
             nxt = page.segment_of(seg_end) if seg_end < len(page.text) else None
@@ -582,9 +597,10 @@ class _Reader:
         best: tuple[int, str, int] | None = None
         for code, pattern in self.p.responses:
             match = pattern.search(page.text, low, high)
-            if match is not None and not re.match(r"[\-−]\d", page.text[match.end() : match.end() + 2]):
-                if best is None or match.start() < best[0]:
-                    best = (match.start(), code, match.end())
+            if match is None or _NUMBERED.match(page.text, match.end()):
+                continue  # "PD-1" is a medicine's target, not a response
+            if best is None or match.start() < best[0]:
+                best = (match.start(), code, match.end())
         if best is None:
             return None
         return best[1], page, (best[0], best[2]), "response"
@@ -597,13 +613,17 @@ class _Reader:
         low = max([low, *(m.end() for m in _CLAUSE_OR_STOP.finditer(page.text, low, mention[0]))])
         before = page.text[low : mention[0]]
         after = page.text[mention[1] : min(window[1], mention[1] + 12)]
-        if self.p.negation.search(before) or re.match(r"\s*(?:评估|evaluation|eligib|referral|consult)", after, re.IGNORECASE):
+        if self.p.negation.search(before) or re.match(
+            r"\s*(?:评估|evaluation|eligib|referral|consult)", after, re.IGNORECASE
+        ):
             return False
         if self.p.affirmation.search(before) or self.p.affirmation.search(after):
             return True
         return None
 
-    def _event_date(self, page: _Page, mention: tuple[int, int], window: tuple[int, int]) -> DateHit | None:
+    def _event_date(
+        self, page: _Page, mention: tuple[int, int], window: tuple[int, int]
+    ) -> DateHit | None:
         dates = [
             h
             for h in self._owned(page, mention)
@@ -614,16 +634,22 @@ class _Reader:
             return after[0]
         return dates[-1] if dates else None
 
-    def _transplant(self, page: _Page, kind: str, mention: tuple[int, int], window: tuple[int, int]) -> None:
+    def _transplant(
+        self, page: _Page, kind: str, mention: tuple[int, int], window: tuple[int, int]
+    ) -> None:
         done = self._done(page, mention, window)
         date = self._event_date(page, mention, window)
         if done is False or (done is None and date is None):
             return
         self.propose("transplants.type", kind, page, mention, "event", kind)
         if date is not None:
-            self.propose("transplants.date", str(date.value), page, (date.start, date.end), "date_cued", kind)
+            self.propose(
+                "transplants.date", str(date.value), page, (date.start, date.end), "date_cued", kind
+            )
 
-    def _cart(self, page: _Page, code: str, mention: tuple[int, int], window: tuple[int, int]) -> None:
+    def _cart(
+        self, page: _Page, code: str, mention: tuple[int, int], window: tuple[int, int]
+    ) -> None:
         target: str | None = None
         if code:
             targets = {self.p.words.cart_targets.get(c) for c in self.kb.drugs[code].classes}
@@ -644,7 +670,12 @@ class _Reader:
             self.propose("prior_cellular_therapy.product", code, page, mention, "event", target)
         if date is not None:
             self.propose(
-                "prior_cellular_therapy.date", str(date.value), page, (date.start, date.end), "date_cued", target
+                "prior_cellular_therapy.date",
+                str(date.value),
+                page,
+                (date.start, date.end),
+                "date_cued",
+                target,
             )
 
     # -- measurements -----------------------------------------------------------------------------

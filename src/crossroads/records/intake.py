@@ -138,7 +138,9 @@ def read_document(path: Path, limits: IntakeLimits | None = None) -> CheckedDocu
     return check_document(data, name, limits)
 
 
-def check_document(data: bytes, name: str = "", limits: IntakeLimits | None = None) -> CheckedDocument:
+def check_document(
+    data: bytes, name: str = "", limits: IntakeLimits | None = None
+) -> CheckedDocument:
     """Every intake check on the bytes of one document; the checked document, or a refusal."""
     limits = limits or IntakeLimits()
     if len(data) > limits.max_bytes:

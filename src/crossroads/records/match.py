@@ -10,6 +10,7 @@ compares their names (:func:`crossroads.kb.regimens.normalise_regimen`).
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -126,6 +127,7 @@ def find_terms(kb: KnowledgeBase, text: str) -> list[TermHit]:
 
 # -- regimens, medicines and CAR-T products ------------------------------------------------------
 _TOKEN = re.compile(r"[A-Za-z0-9²][A-Za-z0-9²+]*(?:-[A-Za-z0-9²+]+)*")
+_NUMBER = re.compile(r"[\d\-]+")  # a date or count: never a later word of a name
 _JOIN = re.compile(r"[ \-/+&]{1,3}")  # what may stand between two words of one name
 
 
@@ -218,7 +220,8 @@ def find_names(index: NameIndex, text: str, stop: frozenset[str] = frozenset()) 
     """
     tokens = list(_TOKEN.finditer(text))
     joined = [
-        bool(_JOIN.fullmatch(text[a.end() : b.start()])) for a, b in zip(tokens, tokens[1:])
+        bool(_JOIN.fullmatch(text[a.end() : b.start()])) and not _NUMBER.fullmatch(b.group(0))
+        for a, b in itertools.pairwise(tokens)
     ]
     hits: list[NameHit] = []
     i = 0
@@ -245,14 +248,28 @@ def find_names(index: NameIndex, text: str, stop: frozenset[str] = frozenset()) 
         hits.append(hit[0])
         i = hit[1] + 1
     taken = [(h.start, h.end) for h in hits]
-    for name, kind, code in index.chinese:
-        for match in re.finditer(re.escape(name), text):
-            span = match.span()
-            if any(a < span[1] and span[0] < b for a, b in taken):
-                continue
-            taken.append(span)
-            hits.append(NameHit(span[0], span[1], kind, code))
+    by_name = {name: (kind, code) for name, kind, code in index.chinese}
+    for match in _chinese_pattern(index.chinese).finditer(text):
+        span = match.span()
+        if any(a < span[1] and span[0] < b for a, b in taken):
+            continue
+        hits.append(NameHit(span[0], span[1], *by_name[match.group(0)]))
     return sorted(hits, key=lambda h: h.start)
 
 
-__all__ = ["Keyed", "NameHit", "NameIndex", "TermHit", "find_names", "find_terms", "keyed", "name_index"]
+@cache
+def _chinese_pattern(names: tuple[tuple[str, str, str], ...]) -> re.Pattern[str]:
+    """One expression for every Chinese name, longest first (compiled once per index)."""
+    return re.compile("|".join(re.escape(name) for name, _kind, _code in names) or r"(?!x)x")
+
+
+__all__ = [
+    "Keyed",
+    "NameHit",
+    "NameIndex",
+    "TermHit",
+    "find_names",
+    "find_terms",
+    "keyed",
+    "name_index",
+]

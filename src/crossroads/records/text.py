@@ -93,7 +93,9 @@ def read_text(document: CheckedDocument) -> DocumentText:
 
 
 def _cjk(char: str) -> bool:
-    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+    return (
+        "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+    )
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,9 @@ def phrase_pattern(phrases: Iterable[str], *, exact_case_below: int = 0) -> re.P
     return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
 
 
-def find(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
+def find(
+    pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None
+) -> Iterator[re.Match[str]]:
     """Every match of a phrase pattern within ``text[start:end]``."""
     return pattern.finditer(text, start, len(text) if end is None else end)
 

@@ -17,6 +17,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "review": ("review", "packet", "summary", "sentences"),
     "report": ("report",),
     "interop": ("fhir", "trials"),
+    "records": ("records",),
 }
 CORE_COMMANDS = frozenset({"assess", "output-schema", "tour", "case", "kb"})
 

@@ -50,30 +50,38 @@ def replace_yaml_section(text: str, key: str, value: Any) -> str:
     return text + block
 
 
-def _without(data: Any, key: str) -> Any:
-    return {k: v for k, v in data.items() if k != key} if isinstance(data, dict) else data
-
-
 def write_section(path: Path, key: str, value: Any) -> Path:
     """Set one top-level section of a case file; returns the backup path (``CASE.bak``)."""
+    return write_sections(path, {key: value})
+
+
+def _without_keys(data: Any, keys: set[str]) -> Any:
+    return {k: v for k, v in data.items() if k not in keys} if isinstance(data, dict) else data
+
+
+def write_sections(path: Path, sections: dict[str, Any]) -> Path:
+    """Set several top-level sections at once (one check, one backup, one atomic write)."""
     source = str(path)
     text = path.read_text(encoding="utf-8-sig")
     is_json = path.suffix.lower() == ".json"
     before = parse_text(text, source, "json" if is_json else "yaml")
     if is_json:
         data = dict(before)
-        data[key] = value
+        data.update(sections)
         new_text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
-        new_text = replace_yaml_section(text, key, value)
+        new_text = text
+        for key, value in sections.items():
+            new_text = replace_yaml_section(new_text, key, value)
     after = parse_text(new_text, source, "json" if is_json else "yaml")
     case_from_data(after, source)  # the result must still be a valid case
-    if _without(after, key) != _without(before, key):
+    keys = set(sections)
+    if _without_keys(after, keys) != _without_keys(before, keys):
         raise CaseFileError(
             source,
             [
                 Problem(
-                    key,
+                    ", ".join(sorted(keys)),
                     "could not be rewritten without touching other fields; nothing was written.",
                     "Edit the file by hand, or save it as JSON and try again.",
                 )
@@ -101,4 +109,4 @@ def write_section(path: Path, key: str, value: Any) -> Path:
     return backup
 
 
-__all__ = ["replace_yaml_section", "write_section"]
+__all__ = ["replace_yaml_section", "write_section", "write_sections"]
