@@ -206,6 +206,22 @@ def test_cut_short_image_is_refused(fmt: str) -> None:
     assert "damaged or cut-short image" in str(caught.value)
 
 
+def test_cut_short_jpeg_is_refused_after_weasyprint_loosened_pillow() -> None:
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import (the web app imports
+    # it); the check must not depend on who was imported first, and must leave the flag as found
+    from PIL import ImageFile
+
+    data = image_bytes("JPEG", (300, 300))
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        with pytest.raises(CorruptDocumentError):
+            check_document(data[: len(data) // 2], "half.jpeg")
+        assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def test_every_refusal_is_a_user_error() -> None:
     for cls in (
         NotADocumentError,

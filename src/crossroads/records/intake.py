@@ -16,11 +16,13 @@ catalogue's ``/OpenAction``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
+import threading
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -251,6 +253,29 @@ def _refuse_key(key: str, value: Any, holder: Any, name: str) -> None:
 
 
 # -- images --------------------------------------------------------------------------------------
+_PILLOW_FLAG = threading.Lock()
+
+
+@contextlib.contextmanager
+def _truncated_images_refused() -> Iterator[None]:
+    """Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` off while an upload is checked.
+
+    Why: WeasyPrint turns it on when it is imported (so a report never fails on a broken
+    picture), and the web app imports WeasyPrint; with it on, a cut-short JPEG decodes without
+    an error and would pass the check. The lock keeps two checks from restoring each other's
+    value out of order.
+    """
+    from PIL import ImageFile
+
+    with _PILLOW_FLAG:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _check_image(data: bytes, name: str, media: MediaType, limits: IntakeLimits) -> None:
     from PIL import Image, UnidentifiedImageError
 
@@ -263,7 +288,7 @@ def _check_image(data: bytes, name: str, media: MediaType, limits: IntakeLimits)
         name, "is a damaged or cut-short image; take the photo or scan again."
     )
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _truncated_images_refused():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
