@@ -43,7 +43,12 @@ SPAN_FACTS = frozenset(
         "months_since_last_progression",
     }
 )
-_FORM_OF_KIND: dict[str, Form] = {"bool": "bool", "code": "code", "number": "interval", "set": "set"}
+_FORM_OF_KIND: dict[str, Form] = {
+    "bool": "bool",
+    "code": "code",
+    "number": "interval",
+    "set": "set",
+}
 _SQL_TYPES: dict[str, str] = {
     "bool": "BOOLEAN",
     "code": "VARCHAR",

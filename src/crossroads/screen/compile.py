@@ -49,7 +49,7 @@ def _col(name: str) -> exp.Column:
     return exp.column(name)
 
 
-def _num(value: float) -> exp.Literal:
+def _num(value: float) -> exp.Expr:
     return exp.Literal.number(value)
 
 
@@ -57,33 +57,33 @@ def _str(value: str) -> exp.Literal:
     return exp.Literal.string(value)
 
 
-def _case(when_true: exp.Expression, when_false: exp.Expression) -> exp.Expression:
+def _case(when_true: exp.Expr, when_false: exp.Expr) -> exp.Expr:
     """TRUE when the first holds, FALSE when the second does, else NULL (unknown)."""
     return exp.case().when(when_true, _TRUE).when(when_false, _FALSE)
 
 
-def _and(*parts: exp.Expression) -> exp.Expression:
+def _and(*parts: exp.Expr) -> exp.Expr:
     return exp.and_(*parts, copy=False)
 
 
-def _or(*parts: exp.Expression) -> exp.Expression:
+def _or(*parts: exp.Expr) -> exp.Expr:
     return exp.or_(*parts, copy=False)
 
 
-def _not(part: exp.Expression) -> exp.Expression:
+def _not(part: exp.Expr) -> exp.Expr:
     return exp.not_(exp.paren(part, copy=False), copy=False)
 
 
-def _is_null(part: exp.Expression) -> exp.Expression:
+def _is_null(part: exp.Expr) -> exp.Expr:
     return exp.Is(this=exp.paren(part, copy=False), expression=exp.Null())
 
 
-def _coalesce_false(part: exp.Expression) -> exp.Expression:
+def _coalesce_false(part: exp.Expr) -> exp.Expr:
     return exp.func("COALESCE", part, _FALSE)
 
 
 # -- one fact test --------------------------------------------------------------------------
-def _interval_test(fact: str, op: str, bound: float) -> exp.Expression:
+def _interval_test(fact: str, op: str, bound: float) -> exp.Expr:
     """:func:`crossroads.common.values.compare` on ``<fact>__low``/``__high``."""
     low, high, b = _col(f"{fact}__low"), _col(f"{fact}__high"), _num(bound)
     if op == "ge":
@@ -97,7 +97,10 @@ def _interval_test(fact: str, op: str, bound: float) -> exp.Expression:
     if op == "eq":
         return _case(
             _and(exp.EQ(this=low, expression=b), exp.EQ(this=high, expression=b.copy())),
-            _or(exp.LT(this=b.copy(), expression=low.copy()), exp.GT(this=b.copy(), expression=high.copy())),
+            _or(
+                exp.LT(this=b.copy(), expression=low.copy()),
+                exp.GT(this=b.copy(), expression=high.copy()),
+            ),
         )
     raise CompileError(f"{fact}: no SQL for number comparison {op!r}")
 
@@ -106,13 +109,13 @@ def _interval_test(fact: str, op: str, bound: float) -> exp.Expression:
 class _Side:
     """One end of a stored span (months and days) compared with ``n`` whole months."""
 
-    months: exp.Expression
-    days: exp.Expression
+    months: exp.Expr
+    days: exp.Expr
 
-    def ge(self, n: int) -> exp.Expression:
+    def ge(self, n: int) -> exp.Expr:
         return exp.GTE(this=self.months.copy(), expression=_num(n))
 
-    def gt(self, n: int) -> exp.Expression:
+    def gt(self, n: int) -> exp.Expr:
         return _or(
             exp.GT(this=self.months.copy(), expression=_num(n)),
             exp.paren(
@@ -123,7 +126,7 @@ class _Side:
             ),
         )
 
-    def le(self, n: int) -> exp.Expression:
+    def le(self, n: int) -> exp.Expr:
         return _or(
             exp.LT(this=self.months.copy(), expression=_num(n)),
             exp.paren(
@@ -134,11 +137,11 @@ class _Side:
             ),
         )
 
-    def lt(self, n: int) -> exp.Expression:
+    def lt(self, n: int) -> exp.Expr:
         return exp.LT(this=self.months.copy(), expression=_num(n))
 
 
-def _span_test(fact: str, op: str, bound: float) -> exp.Expression:
+def _span_test(fact: str, op: str, bound: float) -> exp.Expr:
     """:func:`crossroads.common.values.compare_span`: elapsed (months, days) at each end against
     ``bound`` whole months, an open end never deciding."""
     if bound != int(bound):
@@ -165,7 +168,7 @@ def _span_test(fact: str, op: str, bound: float) -> exp.Expression:
     raise CompileError(f"{fact}: no SQL for month comparison {op!r}")
 
 
-def _has(fact: str, member: str) -> exp.Expression:
+def _has(fact: str, member: str) -> exp.Expr:
     """:meth:`crossroads.common.values.SetValue.has`: present, ruled out, or unknown."""
     members, complete, could = (
         _col(f"{fact}__members"),
@@ -189,7 +192,7 @@ def _has(fact: str, member: str) -> exp.Expression:
     )
 
 
-def leaf_sql(leaf: Leaf, schema: FactsSchema) -> exp.Expression:
+def leaf_sql(leaf: Leaf, schema: FactsSchema) -> exp.Expr:
     """One fact test as a three-valued SQL expression (NULL: unknown)."""
     try:
         form = schema.of(leaf.fact).form
@@ -233,9 +236,9 @@ class _Leaves:
 
     schema: FactsSchema
     names: dict[tuple[str, str, object], str] = field(default_factory=dict)
-    exprs: list[exp.Expression] = field(default_factory=list)
+    exprs: list[exp.Expr] = field(default_factory=list)
 
-    def ref(self, leaf: Leaf) -> exp.Expression:
+    def ref(self, leaf: Leaf) -> exp.Expr:
         key = (leaf.fact, leaf.op, leaf.value)
         if key not in self.names:
             name = f"l{len(self.names)}"
@@ -244,7 +247,7 @@ class _Leaves:
         return _col(self.names[key])
 
 
-def node_sql(node: Node, leaves: _Leaves) -> exp.Expression:
+def node_sql(node: Node, leaves: _Leaves) -> exp.Expr:
     """A criterion tree as SQL over the leaf columns (Kleene AND/OR/NOT)."""
     if isinstance(node, Leaf):
         return leaves.ref(node)
@@ -259,7 +262,9 @@ def node_sql(node: Node, leaves: _Leaves) -> exp.Expression:
     raise CompileError(f"no SQL for criterion node {type(node).__name__}")  # pragma: no cover
 
 
-def _paths(node: Node, above: tuple[Node, ...] = ()) -> Iterator[tuple[Leaf | Unsettled, tuple[Node, ...]]]:
+def _paths(
+    node: Node, above: tuple[Node, ...] = ()
+) -> Iterator[tuple[Leaf | Unsettled, tuple[Node, ...]]]:
     """Each leaf with the nodes above it (root first)."""
     if isinstance(node, (Leaf, Unsettled)):
         yield node, above
@@ -270,7 +275,7 @@ def _paths(node: Node, above: tuple[Node, ...] = ()) -> Iterator[tuple[Leaf | Un
             yield from _paths(part, (*above, node))
 
 
-def _missing_when(leaf: Leaf | Unsettled, above: tuple[Node, ...], leaves: _Leaves) -> exp.Expression:
+def _missing_when(leaf: Leaf | Unsettled, above: tuple[Node, ...], leaves: _Leaves) -> exp.Expr:
     """Whether this leaf names a missing fact: it and every node above it are undecided."""
     tests = [_is_null(node_sql(n, leaves)) for n in above]
     if isinstance(leaf, Leaf):
@@ -282,7 +287,7 @@ def _missing_when(leaf: Leaf | Unsettled, above: tuple[Node, ...], leaves: _Leav
 class ScreenPlan:
     """The compiled query, with what it was compiled from."""
 
-    query: exp.Expression
+    query: exp.Expr
     jurisdictions: tuple[Jurisdiction, ...]
     indications: int
     leaves: int
@@ -292,13 +297,11 @@ class ScreenPlan:
         return self.query.sql(dialect=dialect, pretty=pretty)
 
 
-def _sorted_list(items: Sequence[tuple[str, exp.Expression]]) -> exp.Expression:
+def _sorted_list(items: Sequence[tuple[str, exp.Expr]]) -> exp.Expr:
     """A list of the names whose condition holds, in the given (sorted) order, NULLs dropped."""
     if not items:
         return exp.cast(exp.Array(expressions=[]), "VARCHAR[]")
-    arr = exp.Array(
-        expressions=[exp.case().when(cond, _str(name)) for name, cond in items]
-    )
+    arr = exp.Array(expressions=[exp.case().when(cond, _str(name)) for name, cond in items])
     x = exp.to_identifier("x")
     keep = exp.not_(exp.Is(this=exp.column(x), expression=exp.Null()))
     return exp.ArrayFilter(this=arr, expression=exp.Lambda(this=keep, expressions=[x]))
@@ -309,14 +312,14 @@ def compile_plan(
 ) -> ScreenPlan:
     """Compile every indication of the given jurisdictions, and the category rule, into SQL."""
     leaves = _Leaves(schema)
-    weighed: list[exp.Expression] = [_col(PATIENT), _col("disease")]
+    weighed: list[exp.Expr] = [_col(PATIENT), _col("disease")]
     per_place: dict[Jurisdiction, list[tuple[CompiledIndication, str]]] = {}
     missing: dict[Jurisdiction, list[tuple[str, str]]] = {}
     count = 0
     for place in jurisdictions:
         found = [c for c in kb.all_indications() if c.indication.jurisdiction == place]
         per_place[place] = []
-        conditions: dict[str, list[exp.Expression]] = {}
+        conditions: dict[str, list[exp.Expr]] = {}
         for compiled in found:
             name = f"i{count}"
             count += 1
@@ -337,7 +340,7 @@ def compile_plan(
     selects = [
         _place_select(kb, place, per_place[place], missing[place]) for place in jurisdictions
     ]
-    union: exp.Expression = selects[0]
+    union: exp.Expr = selects[0]
     for select in selects[1:]:
         union = exp.union(union, select, distinct=False)
     query = union.with_("leaves", as_=first).with_("weighed", as_=second)  # type: ignore[attr-defined]
@@ -365,14 +368,16 @@ def _place_select(
     )
     category = exp.case()
     if out_of_scope:
-        category = category.when(disease.copy().isin(*(_str(c) for c in out_of_scope)), _str("not_realistic_now"))
+        category = category.when(
+            disease.copy().isin(*(_str(c) for c in out_of_scope)), _str("not_realistic_now")
+        )
     if on_label:
         category = category.when(_or(*on_label), _str("established"))
     category = category.when(_or(*undecided, unknown_disease), _str("cannot_tell"))
     if trials:
         category = category.when(disease.copy().isin(*(_str(c) for c in trials)), _str("trial"))
     category = category.else_(_str("not_realistic_now"))
-    products: dict[str, list[exp.Expression]] = {}
+    products: dict[str, list[exp.Expr]] = {}
     for compiled, name in indications:
         products.setdefault(compiled.product.code, []).append(_coalesce_false(_col(name)))
     product_list = _sorted_list([(code, _or(*conds)) for code, conds in sorted(products.items())])
@@ -385,3 +390,24 @@ def _place_select(
         exp.alias_(product_list, "on_label"),
         exp.alias_(missing_list, "missing"),
     ).from_("weighed")
+
+
+def criterion_select(node: Node, schema: FactsSchema) -> exp.Expr:
+    """One criterion over the facts table: per patient its result and its missing facts.
+
+    The same compilation as :func:`compile_plan` for a single tree, so the property tests can
+    hold any criterion the language allows against :meth:`Node.evaluate`.
+    """
+    leaves = _Leaves(schema)
+    result = node_sql(node, leaves)
+    conditions: dict[str, list[exp.Expr]] = {}
+    for leaf, above in _paths(node):
+        conditions.setdefault(missing_key(leaf), []).append(_missing_when(leaf, above, leaves))
+    missing = _sorted_list(
+        [(key, _or(*(exp.paren(c) for c in conds))) for key, conds in sorted(conditions.items())]
+    )
+    first = exp.select(_col(PATIENT), *leaves.exprs).from_(FACTS_TABLE)
+    select = exp.select(
+        _col(PATIENT), exp.alias_(result, "result"), exp.alias_(missing, "missing")
+    ).from_("leaves")
+    return select.with_("leaves", as_=first)
