@@ -71,9 +71,9 @@ class DuckDBEngine:
         """Make ``facts`` (an Arrow table or a Parquet file) the table the plan reads."""
         con = self.connection
         if isinstance(facts, Path):
+            source = _quoted(facts)
             con.execute(
-                f"CREATE OR REPLACE VIEW {FACTS_TABLE} AS SELECT * FROM read_parquet(?)",
-                [str(facts)],
+                f"CREATE OR REPLACE VIEW {FACTS_TABLE} AS SELECT * FROM read_parquet('{source}')"
             )
         else:
             con.register(FACTS_TABLE, facts)
