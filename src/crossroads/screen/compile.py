@@ -237,6 +237,24 @@ class _Leaves:
     schema: FactsSchema
     names: dict[tuple[str, str, object], str] = field(default_factory=dict)
     exprs: list[exp.Expr] = field(default_factory=list)
+    nodes: dict[int, tuple[str, int, Node]] = field(default_factory=dict)
+    levels: dict[int, list[exp.Expr]] = field(default_factory=dict)
+
+    def height(self, node: Node) -> int:
+        """0 for a fact test or unsettled knowledge, else one more than its highest part."""
+        found = self.nodes.get(id(node))
+        return found[1] if found else 0
+
+    def steps(self, keep: Sequence[str]) -> tuple[list[tuple[str, exp.Select]], str]:
+        """The common table expressions: the leaf tests, then one step per node height, each
+        keeping what came before; and the name of the last step."""
+        first = exp.select(*(_col(k) for k in keep), *self.exprs).from_(FACTS_TABLE)
+        steps: list[tuple[str, exp.Select]] = [("leaves", first)]
+        for height in sorted(self.levels):
+            name = f"level{height}"
+            step = exp.select(exp.Star(), *self.levels[height]).from_(steps[-1][0])
+            steps.append((name, step))
+        return steps, steps[-1][0]
 
     def ref(self, leaf: Leaf) -> exp.Expr:
         key = (leaf.fact, leaf.op, leaf.value)
@@ -248,18 +266,32 @@ class _Leaves:
 
 
 def node_sql(node: Node, leaves: _Leaves) -> exp.Expr:
-    """A criterion tree as SQL over the leaf columns (Kleene AND/OR/NOT)."""
+    """A criterion tree as SQL over the leaf columns (Kleene AND/OR/NOT).
+
+    Each ``all``/``any``/``not`` node becomes a column of its own, computed once from its
+    children's columns in the step for its height (see :meth:`_Leaves.steps`), so a node that
+    the missing-fact conditions test again is never evaluated twice.
+    """
     if isinstance(node, Leaf):
         return leaves.ref(node)
     if isinstance(node, Unsettled):
         return _NULL_BOOL.copy()
-    if isinstance(node, Not):
-        return _not(node_sql(node.part, leaves))
-    if isinstance(node, All):
-        return exp.paren(_and(*(exp.paren(node_sql(p, leaves)) for p in node.parts)))
-    if isinstance(node, AnyOf):
-        return exp.paren(_or(*(exp.paren(node_sql(p, leaves)) for p in node.parts)))
-    raise CompileError(f"no SQL for criterion node {type(node).__name__}")  # pragma: no cover
+    key = id(node)
+    if key not in leaves.nodes:
+        if isinstance(node, Not):
+            parts: tuple[Node, ...] = (node.part,)
+            expr = _not(node_sql(node.part, leaves))
+        elif isinstance(node, (All, AnyOf)):
+            parts = node.parts
+            joined = [exp.paren(node_sql(p, leaves)) for p in parts]
+            expr = _and(*joined) if isinstance(node, All) else _or(*joined)
+        else:  # pragma: no cover - Node is a closed union
+            raise CompileError(f"no SQL for criterion node {type(node).__name__}")
+        height = 1 + max(leaves.height(p) for p in parts)
+        name = f"n{len(leaves.nodes)}"
+        leaves.nodes[key] = (name, height, node)
+        leaves.levels.setdefault(height, []).append(exp.alias_(expr, name))
+    return _col(leaves.nodes[key][0])
 
 
 def _paths(
@@ -335,15 +367,17 @@ def compile_plan(
             name = f"m_{place}_{n}"
             weighed.append(exp.alias_(_or(*(exp.paren(c) for c in conditions[key])), name))
             missing[place].append((key, name))
-    first = exp.select(_col(PATIENT), _col("disease"), *leaves.exprs).from_(FACTS_TABLE)
-    second = exp.select(*weighed).from_("leaves")
+    steps, last = leaves.steps([PATIENT, "disease"])
+    second = exp.select(*weighed).from_(last)
     selects = [
         _place_select(kb, place, per_place[place], missing[place]) for place in jurisdictions
     ]
     union: exp.Expr = selects[0]
     for select in selects[1:]:
         union = exp.union(union, select, distinct=False)
-    query = union.with_("leaves", as_=first).with_("weighed", as_=second)  # type: ignore[attr-defined]
+    for name, step in [*steps, ("weighed", second)]:
+        union = union.with_(name, as_=step)  # type: ignore[attr-defined]
+    query = union
     return ScreenPlan(query, tuple(jurisdictions), count, len(leaves.names))
 
 
@@ -406,8 +440,10 @@ def criterion_select(node: Node, schema: FactsSchema) -> exp.Expr:
     missing = _sorted_list(
         [(key, _or(*(exp.paren(c) for c in conds))) for key, conds in sorted(conditions.items())]
     )
-    first = exp.select(_col(PATIENT), *leaves.exprs).from_(FACTS_TABLE)
+    steps, last = leaves.steps([PATIENT])
     select = exp.select(
         _col(PATIENT), exp.alias_(result, "result"), exp.alias_(missing, "missing")
-    ).from_("leaves")
-    return select.with_("leaves", as_=first)
+    ).from_(last)
+    for name, step in steps:
+        select = select.with_(name, as_=step)
+    return select
