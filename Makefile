@@ -64,6 +64,7 @@ bench: setup ## Print speed figures next to their floors (about 4 minutes)
 	$(PY) scripts/bench_web.py
 	$(PY) scripts/bench_resilience.py
 	$(PY) scripts/bench_records.py
+	$(PY) scripts/bench_screen.py
 
 docs: setup ## Regenerate generated docs from the knowledge base
 	$(VENV)/bin/crossroads kb docs --write

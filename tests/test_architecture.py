@@ -26,6 +26,7 @@ LAYERS = [
     "records",
     "steps",  # one module or package per journey step
     "interop",  # FHIR, ClinicalTrials.gov, CDS Hooks
+    "screen",  # population screening: reads records through interop, runs the rules set-based
     "render",  # text, Markdown, HTML, PDF, ICS, SVG
     "cli",  # the command line
     "",  # the package itself: crossroads/__init__.py and __main__.py

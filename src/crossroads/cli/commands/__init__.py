@@ -18,6 +18,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "report": ("report",),
     "interop": ("fhir", "trials"),
     "records": ("records",),
+    "screen": ("screen", "synth"),
 }
 CORE_COMMANDS = frozenset({"assess", "output-schema", "tour", "case", "kb"})
 

@@ -1,0 +1,129 @@
+"""Speed of population screening, each figure next to a floor measured in the same run.
+
+1. Bulk NDJSON to results: a synthetic cohort (``crossroads synth``) screened end to end with two
+   worker processes (FHIR import, lines, derived facts, compiled rules on DuckDB). Goal: 100,000
+   patients in at most 60 s and 4 GB peak memory. Floor: DuckDB reading the same NDJSON files.
+2. Rule evaluation over 1,000,000 patients' derived facts (the cohort's facts repeated) from
+   Parquet on DuckDB. Goal: at most 5 s. Floor: DuckDB reading the same Parquet file.
+3. Speed-up over the Python engine (``classify_facts``) on the same derived facts. Goal: 20x.
+
+Run: python scripts/bench_screen.py [--patients N] [--rules-rows N] (``make bench`` runs it with
+the goals' sizes; a smaller N prints the figures at that size, marked as such).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import duckdb  # noqa: E402
+import pyarrow as pa  # noqa: E402
+
+from crossroads.kb import JURISDICTIONS, load_kb  # noqa: E402
+from crossroads.screen.compile import FACTS_TABLE, compile_plan  # noqa: E402
+from crossroads.screen.reference import screen_facts  # noqa: E402
+from crossroads.screen.run import schema_for, screen, write_private  # noqa: E402
+from crossroads.screen.synth import write_cohort  # noqa: E402
+
+ON = dt.date(2026, 6, 30)
+PYTHON_SAMPLE = 20_000
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024
+
+
+def _timed(label: str, seconds: float, floor: float, goal: str) -> None:
+    ratio = seconds / floor if floor else float("inf")
+    print(f"  {label:<44} {seconds:8.2f} s   floor {floor:7.2f} s   ({ratio:5.1f}x floor)  {goal}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=100_000)
+    parser.add_argument("--rules-rows", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    kb = load_kb()
+    print(f"screening benchmark ({args.patients:,} patients, {args.workers} workers)")
+    with tempfile.TemporaryDirectory(prefix="bench-screen-") as tmp:
+        folder = Path(tmp) / "bulk"
+        start = time.perf_counter()
+        counts = write_cohort(folder, args.patients, 2026, kb, ON)
+        print(
+            f"  synthetic cohort written: {sum(counts.values()):,} resources "
+            f"in {time.perf_counter() - start:.1f} s (not timed below)"
+        )
+        start = time.perf_counter()
+        floor_rows = (
+            duckdb.connect(":memory:")
+            .execute(f"SELECT count(*) FROM read_ndjson_objects('{folder}/*.ndjson')")
+            .fetchone()
+        )
+        floor = time.perf_counter() - start
+        start = time.perf_counter()
+        run = screen(folder, kb, JURISDICTIONS, ON, workers=args.workers)
+        write_private(run.results, Path(tmp) / "results.parquet")
+        seconds = time.perf_counter() - start
+        assert floor_rows is not None and floor_rows[0] == sum(counts.values())
+        goal = "goal <= 60 s at 100,000" + (
+            "" if args.patients == 100_000 else f" (measured at {args.patients:,})"
+        )
+        _timed("Bulk NDJSON to results", seconds, floor, goal)
+        per = seconds / args.patients * 1000
+        print(f"  {'':44} {per:8.2f} ms a patient; peak memory {_peak_mb():,.0f} MB (goal 4 GB)")
+        assert run.facts is not None
+        _rules(run.facts, args.rules_rows, Path(tmp), kb)
+
+
+def _rules(facts: pa.Table, rows: int, tmp: Path, kb: object) -> None:
+    from crossroads.kb import KnowledgeBase
+
+    assert isinstance(kb, KnowledgeBase)
+    schema = schema_for(kb)
+    copies = -(-rows // facts.num_rows)
+    parts = []
+    for n in range(copies):
+        ids = pa.array([f"{n:03d}-{p}" for p in facts.column("patient_id").to_pylist()])
+        parts.append(facts.set_column(0, "patient_id", ids))
+    big = pa.concat_tables(parts).slice(0, rows)
+    file = tmp / "facts.parquet"
+    write_private(big, file)
+    plan = compile_plan(kb, schema, JURISDICTIONS)
+    con = duckdb.connect(":memory:")
+    source = f"read_parquet('{file}')"
+    start = time.perf_counter()
+    con.execute(f"CREATE TABLE floor AS SELECT * FROM {source}")
+    floor = time.perf_counter() - start
+    con.execute("DROP TABLE floor")
+    con.execute(f"CREATE VIEW {FACTS_TABLE} AS SELECT * FROM {source}")
+    start = time.perf_counter()
+    con.execute(f"CREATE TABLE results AS {plan.sql('duckdb')}")
+    seconds = time.perf_counter() - start
+    out = con.execute("SELECT count(*) FROM results").fetchone()
+    assert out is not None and out[0] == rows * len(JURISDICTIONS)
+    _timed(f"rules over {rows:,} patients' facts (DuckDB)", seconds, floor, "goal <= 5 s")
+    sample = big.slice(0, min(PYTHON_SAMPLE, rows)).to_pylist()
+    start = time.perf_counter()
+    for row in sample:
+        screen_facts(row["patient_id"], schema.decode(row), kb, JURISDICTIONS, ON)
+    python = (time.perf_counter() - start) / len(sample) * rows
+    print(
+        f"  Python engine on the same facts: {python:8.1f} s for {rows:,} "
+        f"(from {len(sample):,}); DuckDB is {python / seconds:5.1f}x faster (goal >= 20x)"
+    )
+    con.close()
+
+
+if __name__ == "__main__":
+    main()
