@@ -35,6 +35,7 @@ def assessment_data(result: Classification, kb: KnowledgeBase, lang: str = "en")
                     "as_of": indication.as_of.isoformat(),
                     "confidence": indication.confidence,
                     "flag": indication.flag_text(lang),
+                    "references": list(indication.refs),
                     "approved": indication.approved,
                     "approval": indication.approval,
                 }

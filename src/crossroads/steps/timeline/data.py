@@ -50,6 +50,7 @@ def _basis_data(basis: Basis, lang: str) -> dict[str, Any]:
         "as_of": basis.as_of.isoformat(),
         "confidence": basis.confidence,
         "flag": basis.flag_text(lang),
+        "references": list(basis.refs),
     }
 
 
