@@ -326,10 +326,10 @@ def public_reference_findings(
 
 def patient_facing(kb: KnowledgeBase) -> Iterator[tuple[str, Cited]]:
     """Every fact a patient may read: labels, logistics, questions, trial status, the options
-    grid, the timeline, checklists and supportive care. Drug codes, FHIR maps, regimens and the
-    reviewers' triage rules are read by the program or by specialists, not shown to patients.
+    grid, the timeline, checklists, supportive care and the glossary. Drug codes, FHIR maps,
+    regimens and the reviewers' triage rules are read by the program or by specialists.
     """
-    from crossroads.kb import alternatives, planning  # they import this module
+    from crossroads.kb import alternatives, planning, review_data  # they import this module
 
     for where, fact in _cited(kb):
         if not where.startswith("drugs:"):
@@ -337,6 +337,9 @@ def patient_facing(kb: KnowledgeBase) -> Iterator[tuple[str, Cited]]:
     yield from alternatives._cited(alternatives.load_alternatives(kb))
     kinds = {code: f.kind for code, f in kb.facts.items()}
     yield from planning._cited(planning.load_planning(kinds))
+    for where, fact in review_data._cited(review_data.load_review_data(kb)):
+        if not where.startswith("triage:"):
+            yield where, fact
 
 
 def summary(findings: list[Finding]) -> dict[str, Any]:

@@ -55,6 +55,7 @@ def assessment_data(result: Classification, kb: KnowledgeBase, lang: str = "en")
             "id": raised.question.id,
             "text": raised.question.text.get(lang),
             "source": raised.question.source,
+            "references": list(raised.question.refs),
             "jurisdictions": [j for j in raised.question.jurisdictions if j in chosen],
         }
         for raised in result.questions

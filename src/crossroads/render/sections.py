@@ -127,6 +127,7 @@ def classification_section(src: ReportInput) -> dict[str, Any]:
                     "reasons": row["reasons"],
                     "missing": [m["ask"] for m in row["missing"]],
                     "source": row["source"],
+                    "references": list(fact.refs),
                     "flag": flag_text(fact, src.lang, src.kb),
                     "uncertain": fact.uncertain,
                 }

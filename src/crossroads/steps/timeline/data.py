@@ -87,6 +87,7 @@ def timeline_data(
                 "why": flag_reasons(kb, planning, flag, lang),
                 "needs": [{"fact": f, "ask": ask_for(kb, f, lang)} for f in needs],
                 "source": rule.source,
+                "references": list(rule.refs),
                 "as_of": rule.as_of.isoformat(),
                 "confidence": rule.confidence,
                 "flag": rule.flag_text(lang),
