@@ -170,9 +170,7 @@ class Bibliography:
         self.release = data.header.release
         self.as_of = data.header.as_of
         self.references: dict[str, Reference] = {r.id: r for r in data.references}
-        self.by_pointer: dict[str, Reference] = {
-            p: r for r in data.references for p in r.dossier
-        }
+        self.by_pointer: dict[str, Reference] = {p: r for r in data.references for p in r.dossier}
 
     def __len__(self) -> int:
         return len(self.references)
@@ -232,7 +230,11 @@ def _expand(first: str, last: str) -> list[str]:
     if a.group(2) == b.group(2) and a.group(3) and b.group(3) and not a.group(4):
         letters = range(ord(a.group(3)), ord(b.group(3)) + 1)
         return [f"{a.group(1)}{a.group(2)}{chr(c)}" for c in letters] or [first, last]
-    if not a.group(3) and not b.group(3) and int(a.group(2)) < int(b.group(2)) <= int(a.group(2)) + 20:
+    if (
+        not a.group(3)
+        and not b.group(3)
+        and int(a.group(2)) < int(b.group(2)) <= int(a.group(2)) + 20
+    ):
         return [f"{a.group(1)}{n}" for n in range(int(a.group(2)), int(b.group(2)) + 1)]
     return [first, last]
 

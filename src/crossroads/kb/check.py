@@ -19,7 +19,7 @@ from typing import Any, Literal, get_args
 from crossroads.common.dates import Interval, PartialDate
 from crossroads.common.values import FactValue, SetValue
 from crossroads.kb.base import KnowledgeBase
-from crossroads.kb.bibliography import Bibliography, load_bibliography
+from crossroads.kb.bibliography import Bibliography
 from crossroads.kb.models import Cited
 from crossroads.logic.facts import derive_facts
 from crossroads.logic.rules import All, AnyOf, Leaf, Node, Not, Unsettled, leaves

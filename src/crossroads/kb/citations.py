@@ -128,8 +128,10 @@ def cite(reference: Reference, lang: str = "en") -> str:
     tail = []
     if where and where not in title:
         tail.append(where)
-    if reference.year and str(reference.year) not in title and str(reference.year) not in (
-        where or ""
+    if (
+        reference.year
+        and str(reference.year) not in title
+        and str(reference.year) not in (where or "")
     ):
         tail.append(f"{reference.year} 年" if zh else str(reference.year))
     if tail:
@@ -141,9 +143,7 @@ def cite(reference: Reference, lang: str = "en") -> str:
     return text.strip()
 
 
-def public_references(
-    text: str, refs: Sequence[str] = ()
-) -> tuple[tuple[Reference, ...], bool]:
+def public_references(text: str, refs: Sequence[str] = ()) -> tuple[tuple[Reference, ...], bool]:
     """The public works behind a source line, and whether the line itself named them.
 
     Explicit ``refs`` win; the flag is False when only they name the works (the line points at

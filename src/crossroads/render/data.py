@@ -35,7 +35,6 @@ def assessment_data(result: Classification, kb: KnowledgeBase, lang: str = "en")
                     "as_of": indication.as_of.isoformat(),
                     "confidence": indication.confidence,
                     "flag": indication.flag_text(lang),
-                    "references": list(indication.refs),
                     "approved": indication.approved,
                     "approval": indication.approval,
                 }
@@ -55,7 +54,6 @@ def assessment_data(result: Classification, kb: KnowledgeBase, lang: str = "en")
             "id": raised.question.id,
             "text": raised.question.text.get(lang),
             "source": raised.question.source,
-            "references": list(raised.question.refs),
             "jurisdictions": [j for j in raised.question.jurisdictions if j in chosen],
         }
         for raised in result.questions

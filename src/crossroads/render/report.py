@@ -34,8 +34,8 @@ from crossroads.render.sections import (
     collect_sources,
     format_day,
     history_section,
-    source_key,
     missing_section,
+    source_key,
     urgent_section,
 )
 from crossroads.render.sections_care import supportive_section

@@ -20,7 +20,7 @@ from crossroads.engine.classify import Classification
 from crossroads.engine.explain import expansion_notes, medicine_name
 from crossroads.kb import Jurisdiction, KnowledgeBase
 from crossroads.kb.citations import plain_flag
-from crossroads.kb.models import Cited, Text
+from crossroads.kb.models import Cited
 from crossroads.record.case import Case
 from crossroads.render.data import assessment_data
 from crossroads.render.notes import NO_NOTES, ReportNotes
