@@ -401,7 +401,7 @@ def test_car_t_rows_carry_the_rules_of_each_chosen_place(kb: KnowledgeBase) -> N
 def test_uncertain_facts_are_marked_in_the_language_asked(kb: KnowledgeBase) -> None:
     grid = _example("us_axi_cel_second_line_early_relapse", kb)
     places = grid_data(grid, kb, "zh-Hans")["settings"][0]["availability"][2]
-    assert places[0]["uncertain"] == "⚠ 不确定：2025 年 7 月之后是否重新申报或获批尚不清楚。"
+    assert places[0]["uncertain"] == "⚠ 此信息可能已有变化；最近核对于 2026 年 11 月"
 
 
 # -- what every grid must say, and must not say ------------------------------------------------

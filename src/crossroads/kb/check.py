@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
@@ -18,6 +19,7 @@ from typing import Any, Literal, get_args
 from crossroads.common.dates import Interval, PartialDate
 from crossroads.common.values import FactValue, SetValue
 from crossroads.kb.base import KnowledgeBase
+from crossroads.kb.bibliography import Bibliography
 from crossroads.kb.models import Cited
 from crossroads.logic.facts import derive_facts
 from crossroads.logic.rules import All, AnyOf, Leaf, Node, Not, Unsettled, leaves
@@ -276,6 +278,68 @@ def _check_fact_catalogue(kb: KnowledgeBase) -> list[Finding]:
         for c in sorted(derived - listed)
     ]
     return found
+
+
+_INLINE_PUBLIC = re.compile(r"https?://|\bdoi[:.]\s*10\.|\bPMID\b", re.IGNORECASE)
+
+
+def public_reference_findings(
+    cited: Iterable[tuple[str, Cited]], bibliography: Bibliography
+) -> list[Finding]:
+    """An error for each patient-facing fact that names no public reference a reader can open.
+
+    A fact passes when its explicit ``refs`` name bibliography entries, when its source line's
+    dossier pointers resolve to entries, or when the line itself carries an address or DOI; at
+    least one entry must have a DOI, PubMed id or address (one without is a warning). A pointer
+    the bibliography does not know ("ref 99") and an unknown id in ``refs`` are errors too, so
+    a typo cannot hide.
+    """
+    found: list[Finding] = []
+    for where, fact in cited:
+        for ident in fact.refs:
+            if ident not in bibliography.references:
+                found.append(Finding("error", where, f"refs: no bibliography entry {ident!r}"))
+        known = [bibliography.references[i] for i in fact.refs if i in bibliography.references]
+        resolution = bibliography.resolve(fact.source)
+        for pointer in resolution.unresolved:
+            found.append(
+                Finding("error", where, f"source names {pointer.key!r}, not in bibliography.yaml")
+            )
+        references = known or list(resolution.references)
+        for ref in references:
+            if not ref.public:
+                found.append(
+                    Finding("warning", where, f"reference {ref.id!r} has no DOI, PMID or address")
+                )
+        linked = [ref for ref in references if ref.public]
+        if not linked and not _INLINE_PUBLIC.search(fact.source):
+            found.append(
+                Finding(
+                    "error",
+                    where,
+                    "no public reference: list bibliography ids under refs, or name "
+                    "the dossier reference in the source",
+                )
+            )
+    return found
+
+
+def patient_facing(kb: KnowledgeBase) -> Iterator[tuple[str, Cited]]:
+    """Every fact a patient may read: labels, logistics, questions, trial status, the options
+    grid, the timeline, checklists, supportive care and the glossary. Drug codes, FHIR maps,
+    regimens and the reviewers' triage rules are read by the program or by specialists.
+    """
+    from crossroads.kb import alternatives, planning, review_data  # they import this module
+
+    for where, fact in _cited(kb):
+        if not where.startswith("drugs:"):
+            yield where, fact
+    yield from alternatives._cited(alternatives.load_alternatives(kb))
+    kinds = {code: f.kind for code, f in kb.facts.items()}
+    yield from planning._cited(planning.load_planning(kinds))
+    for where, fact in review_data._cited(review_data.load_review_data(kb)):
+        if not where.startswith("triage:"):
+            yield where, fact
 
 
 def summary(findings: list[Finding]) -> dict[str, Any]:

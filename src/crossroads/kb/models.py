@@ -46,6 +46,11 @@ class Cited(Data):
     flag: Text | str | None = Field(
         None, description="Why this fact may have moved (the dossier's ⚠), en/zh or English only"
     )
+    refs: list[str] = Field(
+        default_factory=list,
+        description="Ids of the public references (kb/data/bibliography.yaml) behind the fact; "
+        "when given they win over the dossier pointers in the source line",
+    )
 
     @property
     def uncertain(self) -> bool:

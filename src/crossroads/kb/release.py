@@ -19,7 +19,8 @@ from crossroads.kb import (
     trial_terms,
 )
 from crossroads.kb.base import KnowledgeBase
-from crossroads.kb.check import Finding, check
+from crossroads.kb.bibliography import load_bibliography
+from crossroads.kb.check import Finding, check, patient_facing, public_reference_findings
 
 
 def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Finding]:
@@ -34,5 +35,6 @@ def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Findi
     found += regimens.findings(kb, today)
     found += terms.findings(kb, today)
     found += lines.findings(kb, today)
+    found += public_reference_findings(patient_facing(kb), load_bibliography())
     found.sort(key=lambda f: (f.level != "error", f.where))
     return found

@@ -23,7 +23,7 @@ from crossroads.common.errors import BadOptionError
 from crossroads.common.i18n import LANGS, translations, translator
 from crossroads.engine.classify import classify
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase
-from crossroads.kb.citations import plain_tree
+from crossroads.kb.citations import plain_flag, plain_tree
 from crossroads.record.case import Case
 from crossroads.render.handover import HANDOVER_SECTIONS
 from crossroads.render.notes import NO_NOTES, ReportNotes
@@ -35,6 +35,7 @@ from crossroads.render.sections import (
     format_day,
     history_section,
     missing_section,
+    source_key,
     urgent_section,
 )
 from crossroads.render.sections_care import supportive_section
@@ -137,7 +138,9 @@ def report_context(
             sections[name] = context
     sources = collect_sources(sections.values())
     if "options" in sections:
-        renumber_refs(sections["options"], {e["source"]: i for i, e in enumerate(sources, 1)})
+        renumber_refs(sections["options"], {source_key(e): i for i, e in enumerate(sources, 1)})
+    for entry in sources:  # a source that may have moved says so in words, with its date
+        entry["caution"] = plain_flag(entry.get("as_of"), lang) if entry.get("uncertain") else None
     # the research notes' file names and correction codes are for maintainers, not readers
     return {
         "lang": lang,

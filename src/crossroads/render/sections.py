@@ -19,7 +19,8 @@ from crossroads.common.i18n import Gettext
 from crossroads.engine.classify import Classification
 from crossroads.engine.explain import expansion_notes, medicine_name
 from crossroads.kb import Jurisdiction, KnowledgeBase
-from crossroads.kb.models import Cited, Text
+from crossroads.kb.citations import plain_flag
+from crossroads.kb.models import Cited
 from crossroads.record.case import Case
 from crossroads.render.data import assessment_data
 from crossroads.render.notes import NO_NOTES, ReportNotes
@@ -70,28 +71,36 @@ def cited(fact: Cited, lang: str, kb: KnowledgeBase) -> dict[str, Any]:
         "confidence": fact.confidence,
         "uncertain": fact.uncertain,
         "flag": flag_text(fact, lang, kb),
+        "references": list(fact.refs),
     }
 
 
 def flag_text(fact: Cited, lang: str, kb: KnowledgeBase) -> str | None:
-    """The fact's warning (the dossier's ⚠) in the reader's language.
+    """The fact's warning in plain words: "This may have changed; last checked 2026-11".
 
-    Some warnings exist only in English; a Chinese reader then gets the translated general
-    "may have changed" phrase instead of an English sentence in the middle of Chinese text.
+    The dossier's own note (a ⚠ with the check that moved the fact) is for reviewers; a reader
+    only needs to know that the fact may have moved and how old the check is (issue 14). The
+    same for a fact the sources did not confirm (confidence U).
     """
-    if fact.flag is None:
+    if not fact.uncertain:
         return None
-    if lang != "en" and not isinstance(fact.flag, Text):
-        return kb.phrase("flagged", lang)
-    return fact.flag_text(lang)
+    return plain_flag(fact.as_of, lang)
+
+
+SourceKey = tuple[str, tuple[str, ...]]
+
+
+def source_key(entry: dict[str, Any]) -> SourceKey:
+    """What makes two source entries the same: the line and the public references named."""
+    return entry["source"], tuple(entry.get("references") or ())
 
 
 def collect_sources(sections: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every source the sections cite, once each, in order of first use."""
-    seen: dict[str, dict[str, Any]] = {}
+    seen: dict[SourceKey, dict[str, Any]] = {}
     for context in sections:
         for entry in context.get("sources", []):
-            seen.setdefault(entry["source"], entry)
+            seen.setdefault(source_key(entry), entry)
     return list(seen.values())
 
 
@@ -118,6 +127,7 @@ def classification_section(src: ReportInput) -> dict[str, Any]:
                     "reasons": row["reasons"],
                     "missing": [m["ask"] for m in row["missing"]],
                     "source": row["source"],
+                    "references": list(fact.refs),
                     "flag": flag_text(fact, src.lang, src.kb),
                     "uncertain": fact.uncertain,
                 }

@@ -20,6 +20,7 @@ def _source(cited: dict[str, Any]) -> dict[str, Any]:
         "confidence": cited["confidence"],
         "uncertain": cited["uncertain"],
         "flag": None,
+        "references": cited.get("references", []),
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crossroads.render.sections import ReportInput, cited
+from crossroads.render.sections import ReportInput, SourceKey, cited, source_key
 from crossroads.steps.compare import compare, grid_data
 from crossroads.steps.review import proposed_questions
 from crossroads.steps.summary import (
@@ -97,20 +97,21 @@ def options_section(src: ReportInput) -> dict[str, Any]:
                     "confidence": entry["confidence"],
                     "uncertain": entry["confidence"] == "U",
                     "flag": None,
+                    "references": entry.get("references", []),
                 }
             )
     data["sources"] = sources
     return data
 
 
-def renumber_refs(options: dict[str, Any], number: dict[str, int]) -> None:
+def renumber_refs(options: dict[str, Any], number: dict[SourceKey, int]) -> None:
     """Point every ``refs`` list of the grid at the report's numbered list of sources.
 
     ``number`` maps a source text to its place in the report's list; each setting's own
     ``sources`` say which text its local numbers stand for.
     """
     for setting in options["settings"]:
-        local = {entry["ref"]: number[entry["source"]] for entry in setting["sources"]}
+        local = {entry["ref"]: number[source_key(entry)] for entry in setting["sources"]}
         _renumber(setting, local)
 
 

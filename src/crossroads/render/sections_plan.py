@@ -45,6 +45,7 @@ def _source(entry: dict[str, Any]) -> dict[str, Any]:
         "confidence": entry["confidence"],
         "uncertain": entry["confidence"] == "U" or entry["flag"] is not None,
         "flag": entry["flag"],
+        "references": entry.get("references", []),
     }
 
 

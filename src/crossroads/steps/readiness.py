@@ -246,6 +246,7 @@ def _item_data(planning: Planning, status: ItemStatus, lang: str) -> dict[str, A
         "why": item.why.get(lang),
         "ask": item.ask.get(lang),
         "source": item.source,
+        "references": list(item.refs),
         "as_of": item.as_of.isoformat(),
         "confidence": item.confidence,
     }

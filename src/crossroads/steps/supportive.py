@@ -23,6 +23,7 @@ def _cited(fact: SupportiveFact, lang: str) -> dict[str, Any]:
         "confidence": fact.confidence,
         "flag": fact.flag,
         "uncertain": fact.uncertain,
+        "references": list(fact.refs),
     }
 
 

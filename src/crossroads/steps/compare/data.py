@@ -10,6 +10,7 @@ from typing import Any
 from crossroads.engine.explain import ask_for, leaf_sentence
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.alternatives import ATTRIBUTES, Alternatives, CitedText
+from crossroads.kb.citations import plain_flag
 from crossroads.kb.models import Cited
 from crossroads.logic.rules import Leaf, Unsettled
 from crossroads.steps.compare.match import (
@@ -27,19 +28,21 @@ class _Sources:
 
     def __init__(self, alternatives: Alternatives, lang: str) -> None:
         self._alt, self._lang = alternatives, lang
-        self._refs: dict[tuple[str, str | None, str | None], int] = {}
+        self._refs: dict[tuple[str, str | None, str | None, tuple[str, ...]], int] = {}
         self.entries: list[dict[str, Any]] = []
 
     def add(self, source: str, fact: Cited | None = None) -> int:
         as_of = fact.as_of.isoformat() if fact else None
         confidence = fact.confidence if fact else None
-        key = (source, as_of, confidence)
+        references = tuple(fact.refs) if fact else ()
+        key = (source, as_of, confidence, references)
         if key not in self._refs:
             self._refs[key] = len(self._refs) + 1
             self.entries.append(
                 {
                     "ref": self._refs[key],
                     "source": source,
+                    "references": list(references),
                     "as_of": as_of,
                     "confidence": confidence,
                     "confidence_label": self._alt.phrase(
@@ -56,13 +59,11 @@ class _Sources:
 
 
 def _uncertain(alternatives: Alternatives, fact: Cited, lang: str) -> str | None:
-    flag = fact.flag_text(lang)
-    if flag:
-        return alternatives.phrase("grid.uncertain", lang, why=flag)
-    if fact.confidence == "U":
-        why = alternatives.phrase("grid.unconfirmed", lang)
-        return alternatives.phrase("grid.uncertain", lang, why=why)
-    return None
+    """A cell that may have moved says so in plain words with its date (issue 14); the
+    dossier's own note stays with the fact for reviewers (``crossroads kb show``)."""
+    if not fact.uncertain:
+        return None
+    return f"⚠ {plain_flag(fact.as_of, lang)}"
 
 
 def _place_label(kb: KnowledgeBase, jurisdiction: str, lang: str) -> str:

@@ -50,6 +50,7 @@ def _basis_data(basis: Basis, lang: str) -> dict[str, Any]:
         "as_of": basis.as_of.isoformat(),
         "confidence": basis.confidence,
         "flag": basis.flag_text(lang),
+        "references": list(basis.refs),
     }
 
 
@@ -86,6 +87,7 @@ def timeline_data(
                 "why": flag_reasons(kb, planning, flag, lang),
                 "needs": [{"fact": f, "ask": ask_for(kb, f, lang)} for f in needs],
                 "source": rule.source,
+                "references": list(rule.refs),
                 "as_of": rule.as_of.isoformat(),
                 "confidence": rule.confidence,
                 "flag": rule.flag_text(lang),

@@ -34,10 +34,20 @@ class Basis:
     confidence: str
     flag: Text | str | None
     origin: Origin
+    refs: tuple[str, ...] = ()  # the fact's public references (bibliography ids), when named
 
     @classmethod
     def of(cls, fact: Cited, ident: str, text: Text, origin: Origin) -> Basis:
-        return cls(ident, text, fact.source, fact.as_of, fact.confidence, fact.flag, origin)
+        return cls(
+            ident,
+            text,
+            fact.source,
+            fact.as_of,
+            fact.confidence,
+            fact.flag,
+            origin,
+            tuple(fact.refs),
+        )
 
     def flag_text(self, lang: str = "en") -> str | None:
         return self.flag.get(lang) if isinstance(self.flag, Text) else self.flag
