@@ -108,7 +108,7 @@ def test_step3_shows_the_goal_row_text_as_the_report_does(world: World, lang: st
     cells = [c for s in grid["settings"] if s["goal_row"] for c in s["goal_row"]["cells"]]
     assert cells, "the example states a main goal, so each setting has a goal row"
     for cell in cells:
-        assert cell["level_label"] in step
+        assert cell["basis"]["text"] in step
         assert cell["reason"] in step
         assert cell["reason"] in report  # the same words as the report
     body = get_as(

@@ -248,7 +248,8 @@ class _Builder:
             sources.cite,
             lambda fact: _uncertain(self.alt, fact, self.lang),
         )
-        shared = shared_rows(reader, setting.comparison, [c.option.code for c in sgrid.columns])
+        columns = [(c.option.code, c.option.name.get(self.lang)) for c in sgrid.columns]
+        shared = shared_rows(reader, setting.comparison, columns)
         availability = [self.availability(column, sources) for column in sgrid.columns]
         notes = [self.cited_text(note, sources) for note in setting.notes]
         has_figures = (

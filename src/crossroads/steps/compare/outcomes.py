@@ -17,7 +17,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from crossroads.common.dates import Interval
-from crossroads.kb.alternatives import HARMS, Alternatives, Measure, Population, SharedFigure
+from crossroads.kb.alternatives import (
+    HARMS,
+    Alternatives,
+    Comparison,
+    Measure,
+    Population,
+    SharedFigure,
+)
 from crossroads.kb.models import Cited
 
 Cite = Callable[[Cited], int]
@@ -143,15 +150,19 @@ class Reader:
         }
 
     def cells(
-        self, measure: Measure, per_option: dict[str, list[SharedFigure]], codes: Sequence[str]
+        self,
+        measure: Measure,
+        per_option: dict[str, list[SharedFigure]],
+        columns: Sequence[tuple[str, str]],
     ) -> list[dict[str, Any]]:
-        """One cell per column, in column order: the figures, or "No comparable figure"."""
+        """One cell per column (code, name), in column order: figures, or "No comparable figure"."""
         out = []
-        for code in codes:
+        for code, name in columns:
             figures = [self.figure(measure, f) for f in per_option.get(code, [])]
             out.append(
                 {
                     "code": code,
+                    "name": name,
                     "figures": figures,
                     "none": None if figures else self.p("grid.no_comparable"),
                 }
@@ -159,20 +170,25 @@ class Reader:
         return out
 
 
-def shared_rows(reader: Reader, setting_comparison: Any, codes: Sequence[str]) -> dict[str, Any]:
-    """The shared outcome row and the four harm rows of one setting, for the given columns."""
+def shared_rows(
+    reader: Reader, comparison: Comparison | None, columns: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
+    """The shared outcome row and the four harm rows of one setting, for the given columns
+    (option code and name, in column order)."""
     catalogue = reader.alternatives.catalogue
-    comparison = setting_comparison
     outcome = None
     if comparison is not None:
         measure = catalogue.measures[comparison.measure]
         label = measure.label.get(reader.lang)
+        other = measure.other.get(reader.lang) if measure.other else ""
+        legend = reader.p("grid.icon_legend", event=measure.event.get(reader.lang), other=other)
         outcome = {
             "measure": comparison.measure,
+            "legend": legend if measure.kind == "share" else None,
             "kind": measure.kind,
             "label": reader.p("grid.shared_row", label=label),
             "about": reader.p("grid.shared_about", label=label),
-            "cells": reader.cells(measure, comparison.outcome, codes),
+            "cells": reader.cells(measure, comparison.outcome, columns),
         }
     harms = []
     for harm in HARMS:
@@ -183,7 +199,7 @@ def shared_rows(reader: Reader, setting_comparison: Any, codes: Sequence[str]) -
                 "harm": harm,
                 "kind": measure.kind,
                 "label": measure.label.get(reader.lang),
-                "cells": reader.cells(measure, per_option, codes),
+                "cells": reader.cells(measure, per_option, columns),
             }
         )
     return {"outcome": outcome, "harms": harms, "harms_about": reader.p("grid.harms_about")}
