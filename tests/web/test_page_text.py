@@ -115,6 +115,7 @@ def test_step3_shows_the_goal_row_text_as_the_report_does(world: World, lang: st
         world, "patient", lang, reverse("cases:step", args=[world.case.pk, 3])
     ).content.decode()
     assert 'class="grid-scroll"' in body and 'class="grid-cards"' in body
+    assert 'class="icon-array"' in body and 'role="img"' in body  # the shared figures as pictures
     if lang == "zh-hans":
         start = body.index('<section class="option-grid"')
         step = page_text(body[start : body.rindex("</section>")])

@@ -11,6 +11,13 @@ idea (Elwyn et al.): benefits and harms in equal detail, so no option gets a sof
 "not head-to-head" note) and option templates, which a setting pulls in with ``use:`` and may
 override key by key; this keeps the one description of, say, palliative care consistent.
 
+Each setting also has a ``comparison`` block: one shared measure (from the catalogue's
+``measures``) with a figure per option where a trial gives one, and the same four harm rows
+(treatment-related death, severe side effects, serious infection, days in hospital). Each figure
+names its trial and the people it comes from (ages where known), so a figure from people unlike
+the person can be marked; an option without a figure shows "No comparable figure". The catalogue's
+``column_order`` is the one stated rule for the order of the columns.
+
 CAR-T availability is never stored here: the CAR-T option says ``availability_from:
 classification`` and :mod:`crossroads.steps.compare` takes it from the case's classification.
 """
