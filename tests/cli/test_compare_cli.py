@@ -26,7 +26,8 @@ def test_compare_markdown_shows_the_grid_for_the_case_goal() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Your main goal: a chance of cure" in result.stdout
-    assert "| **How it meets your goal (a chance of cure)** | fits: " in result.stdout
+    assert "| **How it meets your goal (a chance of cure)** | Not given as a cure" in result.stdout
+    assert "| Shared measure: Complete response" in result.stdout
     assert "Different trials, different people, not head-to-head" in result.stdout
 
 
@@ -48,7 +49,7 @@ def test_compare_json_follows_its_schema_id() -> None:
         ["CN"],
         "ok",
     )
-    assert [o["code"] for o in data["settings"][0]["options"]] == ["car_t", "pirtobrutinib"]
+    assert [o["code"] for o in data["settings"][0]["options"]] == ["pirtobrutinib", "car_t"]
 
 
 def test_compare_text_in_chinese() -> None:

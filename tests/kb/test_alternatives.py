@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -270,3 +271,101 @@ def test_catalogue_without_a_needed_phrase_is_an_error(kb: KnowledgeBase, data_c
     assert _errors(kb, data_copy) == [
         "error: alternatives/_catalogue.yaml: no phrase 'grid.not_head_to_head'"
     ]
+
+
+# -- the shared rows (comparison) -------------------------------------------------------------
+def test_every_setting_names_a_known_shared_measure(kb: KnowledgeBase) -> None:
+    alternatives = load_alternatives(kb)
+    measures = {c.setting.id: c.setting.comparison for c in alternatives.settings}
+    assert all(m is not None for m in measures.values())
+    assert {sid: m.measure for sid, m in measures.items() if m} == {
+        "ball_rr": "remission",
+        "cll_double_exposed": "response",
+        "fl_3l": "response",
+        "lbcl_2l_early": "complete_response",
+        "lbcl_2l_late": "complete_response",
+        "lbcl_3l": "complete_response",
+        "mcl_rr": "response",
+        "mm_early": "time_without_growth",
+        "mm_late": "response",
+    }
+
+
+def test_every_shared_figure_points_at_the_dossier(kb: KnowledgeBase) -> None:
+    """Each figure keeps the dossier pointer, so the bibliography resolver can find it."""
+    for compiled in load_alternatives(kb).settings:
+        comparison = compiled.setting.comparison
+        assert comparison is not None
+        groups = [comparison.outcome, *comparison.harms.values()]
+        for per_option in groups:
+            for figures in per_option.values():
+                for figure in figures:
+                    assert re.search(r"\(alternatives\.md §\d", figure.source), figure.source
+                    assert figure.confidence in ("L", "P", "N")  # no unconfirmed figure shown
+
+
+def test_missing_comparison_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(data_copy, "mcl_rr.yaml", lambda raw: raw["setting"].pop("comparison"))
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/mcl_rr.yaml: no `comparison`: every setting needs its shared rows"
+    ]
+
+
+def test_shared_figure_for_an_unknown_option_is_an_error(
+    kb: KnowledgeBase, data_copy: Path
+) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        outcome = raw["setting"]["comparison"]["outcome"]
+        outcome["cart"] = outcome.pop("car_t")
+
+    _edit(data_copy, "mcl_rr.yaml", edit)
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/mcl_rr.yaml: comparison.outcome.cart: no option 'cart' in this setting"
+    ]
+
+
+@pytest.mark.parametrize(("value", "errors"), [(100, 0), (100.1, 1)])
+def test_a_share_is_out_of_100(
+    kb: KnowledgeBase, data_copy: Path, value: float, errors: int
+) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["setting"]["comparison"]["outcome"]["car_t"][0]["value"] = value
+
+    _edit(data_copy, "mcl_rr.yaml", edit)
+    assert len(_errors(kb, data_copy)) == errors
+
+
+def test_unknown_measure_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(data_copy, "mm_late.yaml", lambda raw: raw["setting"]["comparison"].update(measure="orr"))
+    (error,) = _errors(kb, data_copy)
+    assert error.startswith("error: alternatives/mm_late.yaml: comparison.measure 'orr' unknown")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"value": None}, "give `value`, or `not_reached: true` with `follow_up`"),
+        ({"not_reached": True}, "a median not reached has `follow_up` (months) and no `value`"),
+        ({"low": 1}, "give both `low` and `high` (the range), or neither"),
+        ({"low": 1, "high": 5}, "range 1.0 to 5.0 must hold the value 91.0"),
+        (
+            {"population": {"text": {"en": "x", "zh": "x"}, "age_min": 30, "age_max": 20}},
+            "age_min 30 is above age_max 20",
+        ),
+    ],
+)
+def test_inconsistent_shared_figure_is_refused(
+    kb: KnowledgeBase, data_copy: Path, change: dict[str, Any], message: str
+) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["setting"]["comparison"]["outcome"]["car_t"][0].update(change)
+
+    _edit(data_copy, "mcl_rr.yaml", edit)
+    with pytest.raises(KnowledgeBaseError, match=re.escape(message)):
+        load_alternatives(kb, data_copy, use_cache=False)
+
+
+def test_column_order_names_every_kind_once(kb: KnowledgeBase, data_copy: Path) -> None:
+    _edit(data_copy, "_catalogue.yaml", lambda raw: raw["column_order"].pop())
+    with pytest.raises(KnowledgeBaseError, match="column_order must name every kind once"):
+        load_alternatives(kb, data_copy, use_cache=False)

@@ -268,25 +268,29 @@ def test_goal_row_follows_the_knowledge_base(kb: KnowledgeBase) -> None:
     assert [c["level"] for c in data["settings"][0]["goal_row"]["cells"]] == [
         c.option.goal_fit["cure"].level for c in options
     ]
-    assert [c["level"] for c in data["settings"][0]["goal_row"]["cells"]] == [
-        "fits",
-        "partly",
-        "partly",
-        "does_not_fit",
-        "does_not_fit",
-        "unknown",
-        "does_not_fit",
-    ]
+    codes = [o["code"] for o in data["settings"][0]["options"]]
+    levels = [c["level"] for c in data["settings"][0]["goal_row"]["cells"]]
+    assert dict(zip(codes, levels, strict=True)) == {
+        "car_t": "fits",
+        "salvage_chemo_asct": "partly",
+        "glofitamab_gemox": "partly",
+        "pola_br": "does_not_fit",
+        "tafasitamab_lenalidomide": "does_not_fit",
+        "clinical_trial": "unknown",
+        "palliative_care": "does_not_fit",
+    }
 
 
 def test_goal_fit_cites_the_attribute_it_rests_on(kb: KnowledgeBase) -> None:
     setting = grid_data(_example("us_axi_cel_second_line_early_relapse", kb), kb)["settings"][0]
     evidence = next(r for r in setting["rows"] if r["attribute"] == "evidence")
-    assert setting["goal_row"]["cells"][0]["refs"] == evidence["cells"][0]["refs"]
-    assert setting["goal_row"]["cells"][0]["basis"] == {
+    car_t = [o["code"] for o in setting["options"]].index("car_t")
+    assert setting["goal_row"]["cells"][car_t]["refs"] == evidence["cells"][car_t]["refs"]
+    assert setting["goal_row"]["cells"][car_t]["basis"] == {
         "attribute": "evidence",
-        "text": "see “What the evidence shows”",
+        "text": "based on the row “What the evidence shows”",
     }
+    assert all("level_label" not in cell for cell in setting["goal_row"]["cells"])
 
 
 def test_goal_option_overrides_the_case_goal(kb: KnowledgeBase) -> None:
@@ -325,10 +329,10 @@ def test_columns_never_move_with_the_goal(kb: KnowledgeBase) -> None:
     }
     assert set(map(tuple, orders.values())) == {
         (
-            "car_t",
             "teclistamab_daratumumab",
             "belantamab_bvd",
             "anti_cd38_combination",
+            "car_t",
             "clinical_trial",
             "palliative_care",
         )
@@ -336,7 +340,7 @@ def test_columns_never_move_with_the_goal(kb: KnowledgeBase) -> None:
 
 
 # -- options and availability -------------------------------------------------------------------
-def test_options_filter_keeps_the_knowledge_base_order(kb: KnowledgeBase) -> None:
+def test_options_filter_keeps_the_stated_column_order(kb: KnowledgeBase) -> None:
     grid = _example("mcl_two_lines_after_btki", kb, only=["palliative_care", "car_t"])
     assert [c.option.code for c in grid.settings[0].columns] == ["car_t", "palliative_care"]
 
@@ -377,7 +381,7 @@ def test_car_t_availability_is_the_classification(kb: KnowledgeBase, case_file: 
 def test_car_t_cell_names_products_on_label_with_sources(kb: KnowledgeBase) -> None:
     data = grid_data(_example("us_axi_cel_second_line_early_relapse", kb), kb)
     setting = data["settings"][0]
-    us, eu, cn = setting["availability"][0]
+    us, eu, cn = setting["availability"][[o["code"] for o in setting["options"]].index("car_t")]
     assert us["text"] == "on label here: axi-cel (Yescarta), liso-cel (Breyanzi)"
     assert eu["text"] == "on label here: axi-cel (Yescarta), liso-cel (Breyanzi)"
     assert cn["text"] == "on label here: axi-cel (奕凯达 (Yikaida))"
@@ -388,7 +392,8 @@ def test_car_t_cell_names_products_on_label_with_sources(kb: KnowledgeBase) -> N
 def test_car_t_rows_carry_the_rules_of_each_chosen_place(kb: KnowledgeBase) -> None:
     grid = _example("us_axi_cel_second_line_early_relapse", kb, jurisdictions=("US",))
     setting = grid_data(grid, kb)["settings"][0]
-    rows = {r["attribute"]: r["cells"][0] for r in setting["rows"]}
+    car_t = [o["code"] for o in setting["options"]].index("car_t")
+    rows = {r["attribute"]: r["cells"][car_t] for r in setting["rows"]}
     assert [p["text"] for p in rows["time_in_hospital"]["per_place"]] == [
         "Stay within easy reach of the treating centre for 2 weeks after the infusion."
     ]
@@ -400,7 +405,10 @@ def test_car_t_rows_carry_the_rules_of_each_chosen_place(kb: KnowledgeBase) -> N
 
 def test_uncertain_facts_are_marked_in_the_language_asked(kb: KnowledgeBase) -> None:
     grid = _example("us_axi_cel_second_line_early_relapse", kb)
-    places = grid_data(grid, kb, "zh-Hans")["settings"][0]["availability"][2]
+    setting = grid_data(grid, kb, "zh-Hans")["settings"][0]
+    places = setting["availability"][
+        [o["code"] for o in setting["options"]].index("glofitamab_gemox")
+    ]
     assert places[0]["uncertain"] == "⚠ 此信息可能已有变化；最近核对于 2026 年 11 月"
 
 

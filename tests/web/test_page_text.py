@@ -108,13 +108,14 @@ def test_step3_shows_the_goal_row_text_as_the_report_does(world: World, lang: st
     cells = [c for s in grid["settings"] if s["goal_row"] for c in s["goal_row"]["cells"]]
     assert cells, "the example states a main goal, so each setting has a goal row"
     for cell in cells:
-        assert cell["level_label"] in step
+        assert cell["basis"]["text"] in step
         assert cell["reason"] in step
         assert cell["reason"] in report  # the same words as the report
     body = get_as(
         world, "patient", lang, reverse("cases:step", args=[world.case.pk, 3])
     ).content.decode()
     assert 'class="grid-scroll"' in body and 'class="grid-cards"' in body
+    assert 'class="icon-array"' in body and 'role="img"' in body  # the shared figures as pictures
     if lang == "zh-hans":
         start = body.index('<section class="option-grid"')
         step = page_text(body[start : body.rindex("</section>")])

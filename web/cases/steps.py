@@ -17,6 +17,7 @@ from crossroads.common.errors import CrossroadsError
 from crossroads.kb.citations import plain_tree
 from crossroads.kb.places import country_jurisdiction
 from crossroads.kb.planning import planning_for
+from crossroads.render.grid import add_icon_svgs
 from crossroads.render.svg import timeline_svg
 from crossroads.steps.actions import action_plan as core_action_plan
 from crossroads.steps.actions import actions_data
@@ -55,7 +56,7 @@ def option_grid(case: CaseRecord, lang: str) -> dict[str, Any] | None:
     def make() -> dict[str, Any]:
         kb = results.kb()
         grid = compare(results.core_case(case), kb, results.classification(case))
-        return plain_tree(grid_data(grid, kb, lang), lang)  # type: ignore[no-any-return]
+        return add_icon_svgs(plain_tree(grid_data(grid, kb, lang), lang))
 
     return results.cached(case, "grid", lang, lambda: _safely("grid", case, make))  # type: ignore[no-any-return]
 

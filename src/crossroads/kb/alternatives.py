@@ -11,6 +11,13 @@ idea (Elwyn et al.): benefits and harms in equal detail, so no option gets a sof
 "not head-to-head" note) and option templates, which a setting pulls in with ``use:`` and may
 override key by key; this keeps the one description of, say, palliative care consistent.
 
+Each setting also has a ``comparison`` block: one shared measure (from the catalogue's
+``measures``) with a figure per option where a trial gives one, and the same four harm rows
+(treatment-related death, severe side effects, serious infection, days in hospital). Each figure
+names its trial and the people it comes from (ages where known), so a figure from people unlike
+the person can be marked; an option without a figure shows "No comparable figure". The catalogue's
+``column_order`` is the one stated rule for the order of the columns.
+
 CAR-T availability is never stored here: the CAR-T option says ``availability_from:
 classification`` and :mod:`crossroads.steps.compare` takes it from the case's classification.
 """
@@ -69,6 +76,12 @@ OptionKind = Literal[
     "supportive_care",
 ]
 Unit = Literal["days", "weeks", "months", "years"]
+# How a shared figure is read: a share of people (out of 100), a median time in months, or a
+# number of days (in hospital). Each kind has one sentence template for every option.
+MeasureKind = Literal["share", "median", "days"]
+MEASURE_KINDS: tuple[MeasureKind, ...] = get_args(MeasureKind)
+HarmKey = Literal["treatment_death", "severe_toxicity", "serious_infection", "hospital_days"]
+HARMS: tuple[HarmKey, ...] = get_args(HarmKey)
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 # Phrases the grid code looks up; `findings` refuses a catalogue that lacks one.
@@ -114,6 +127,23 @@ REQUIRED_PHRASES = (
     "grid.confidence.P",
     "grid.confidence.N",
     "grid.confidence.U",
+    "grid.no_comparable",
+    "grid.shared_row",
+    "grid.shared_about",
+    "grid.harms_about",
+    "grid.order_rule",
+    "grid.fit_basis",
+    "grid.fit_source",
+    "grid.range",
+    "grid.population",
+    "grid.ref_group.min",
+    "grid.ref_group.max",
+    "grid.ref_group.range",
+    "grid.icon_legend",
+    "outcome.share",
+    "outcome.median",
+    "outcome.median_not_reached",
+    "outcome.days",
 )
 
 
@@ -159,6 +189,84 @@ class GoalFit(Data):
                 f"({', '.join(ATTRIBUTES)}) or a citation of at least 8 characters"
             )
         return self
+
+
+class Measure(Data):
+    """What a shared figure counts, in words that slot into the one template of its kind.
+
+    For ``share``: ``event`` and ``other`` complete "about N out of 100 people ..." both ways.
+    For ``median``: ``event`` is what happened ("had growth or died") and ``other`` the other side
+    ("were still alive without growth"). For ``days``: ``event`` is what was counted.
+    """
+
+    kind: MeasureKind
+    label: Text = Field(description="The row heading")
+    event: Text
+    other: Text | None = None
+
+    @model_validator(mode="after")
+    def _both_ways(self) -> Measure:
+        if self.kind != "days" and self.other is None:
+            raise ValueError(f"a {self.kind} measure needs `other`: the other side of the figure")
+        return self
+
+
+class Population(Data):
+    """Who the figure comes from (IPDAS: reference group): in words, and the ages if known."""
+
+    text: Text
+    age_min: int | None = Field(None, ge=0, le=120)
+    age_max: int | None = Field(None, ge=0, le=120)
+
+    @model_validator(mode="after")
+    def _ages(self) -> Population:
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            raise ValueError(f"age_min {self.age_min} is above age_max {self.age_max}")
+        return self
+
+
+class SharedFigure(Cited):
+    """One figure of a setting's shared measure (or of a harm) for one option, from one trial.
+
+    ``value`` is a percent for a share, months for a median, days for a stay; ``low``/``high``
+    is the range (confidence interval) when the source gives one. A median not reached by the
+    last check has ``not_reached: true`` and ``follow_up`` (months) instead of a value.
+    """
+
+    trial: Text
+    value: float | None = Field(None, ge=0)
+    low: float | None = Field(None, ge=0)
+    high: float | None = Field(None, ge=0)
+    not_reached: bool = False
+    follow_up: float | None = Field(None, gt=0)
+    population: Population
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SharedFigure:
+        if self.not_reached:
+            if self.value is not None or self.follow_up is None:
+                raise ValueError("a median not reached has `follow_up` (months) and no `value`")
+        elif self.value is None:
+            raise ValueError("give `value`, or `not_reached: true` with `follow_up`")
+        if (self.low is None) != (self.high is None):
+            raise ValueError("give both `low` and `high` (the range), or neither")
+        low, high = self.low, self.high
+        if low is not None and high is not None:
+            holds = self.value is None or low <= self.value <= high
+            if low > high or not holds:
+                raise ValueError(f"range {low} to {high} must hold the value {self.value}")
+        return self
+
+
+class Comparison(Data):
+    """A setting's shared outcome row and harm rows: the same measure for every option.
+
+    Figures are keyed by option code; an option with no entry shows "No comparable figure".
+    """
+
+    measure: str = Field(pattern=CODE_PATTERN)
+    outcome: dict[str, list[SharedFigure]] = Field(default_factory=dict)
+    harms: dict[HarmKey, dict[str, list[SharedFigure]]] = Field(default_factory=dict)
 
 
 class Option(Data):
@@ -215,6 +323,7 @@ class Setting(Data):
     about: CitedText | None = Field(None, description="What the options in this setting aim at")
     notes: list[CitedText] = Field(default_factory=list)
     options: list[Option] = Field(min_length=1)
+    comparison: Comparison | None = None
 
 
 class Header(Data):
@@ -253,14 +362,23 @@ class Catalogue(Data):
     units: dict[Unit, Text]
     phrases: dict[str, Text]
     templates: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    column_order: list[OptionKind] = Field(
+        description="The one stated rule for the columns: kinds in this order, then by name"
+    )
+    measures: dict[str, Measure] = Field(default_factory=dict)
+    harms: dict[HarmKey, Measure]
 
     @model_validator(mode="after")
     def _complete(self) -> Catalogue:
+        kinds: tuple[str, ...] = get_args(OptionKind)
+        if sorted(self.column_order) != sorted(kinds):
+            raise ValueError(f"column_order must name every kind once: {', '.join(kinds)}")
         for what, have, need in (
             ("goals", self.goals, GOALS),
             ("attributes", self.attributes, ATTRIBUTES),
             ("levels", self.levels, FIT_LEVELS),
             ("importance", self.importance, (0, 1, 2, 3)),
+            ("harms", self.harms, HARMS),
         ):
             absent = [str(k) for k in need if k not in have]
             if absent:
@@ -299,6 +417,19 @@ class Alternatives:
 
     def setting(self, setting_id: str) -> CompiledSetting:
         return entry(self._by_id, setting_id, "alternatives", "setting")
+
+    def column_key(self, option: Option) -> tuple[int, str]:
+        """Where an option's column goes, by the stated rule: kind order, then English name.
+
+        The same rule in every setting and language, so the order carries no judgement and a
+        bilingual family sees the same columns in both reports.
+        """
+        name = option.name.get("en").casefold()
+        for article in ("a ", "an ", "the "):
+            if name.startswith(article):
+                name = name[len(article) :]
+                break
+        return self.catalogue.column_order.index(option.kind), name
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -369,10 +500,58 @@ def _cited(alternatives: Alternatives) -> Iterator[tuple[str, Cited]]:
         for option in setting.options:
             for name, fact in option.cited():
                 yield f"{where}: {option.code}.{name}", fact
+        comparison = setting.comparison
+        if comparison is not None:
+            for code, figures in comparison.outcome.items():
+                for i, figure in enumerate(figures):
+                    yield f"{where}: comparison.outcome.{code}[{i}]", figure
+            for harm, per_option in comparison.harms.items():
+                for code, figures in per_option.items():
+                    for i, figure in enumerate(figures):
+                        yield f"{where}: comparison.harms.{harm}.{code}[{i}]", figure
+
+
+def _figure_findings(kind: MeasureKind, figures: list[SharedFigure], where: str) -> list[Finding]:
+    found = []
+    for i, figure in enumerate(figures):
+        top = max(v for v in (figure.value, figure.high, 0.0) if v is not None)
+        if kind == "share" and top > 100:
+            found.append(Finding("error", f"{where}[{i}]", "a share is out of 100: 100 at most"))
+        if kind != "median" and figure.not_reached:
+            found.append(Finding("error", f"{where}[{i}]", "`not_reached` is for a median only"))
+    return found
+
+
+def _comparison_findings(catalogue: Catalogue, compiled: CompiledSetting) -> list[Finding]:
+    """The shared rows must name a known measure and only this setting's options."""
+    setting, where = compiled.setting, f"alternatives/{compiled.file}"
+    comparison = setting.comparison
+    if comparison is None:
+        return [Finding("error", where, "no `comparison`: every setting needs its shared rows")]
+    found: list[Finding] = []
+    codes = {o.code for o in setting.options}
+    measure = catalogue.measures.get(comparison.measure)
+    if measure is None:
+        known = ", ".join(sorted(catalogue.measures)) or "none"
+        found.append(
+            Finding("error", where, f"comparison.measure {comparison.measure!r} unknown ({known})")
+        )
+    groups: list[tuple[str, MeasureKind | None, dict[str, list[SharedFigure]]]] = [
+        ("outcome", measure.kind if measure else None, comparison.outcome)
+    ]
+    groups += [(f"harms.{h}", catalogue.harms[h].kind, f) for h, f in comparison.harms.items()]
+    for name, kind, per_option in groups:
+        for code, figures in per_option.items():
+            here = f"{where}: comparison.{name}.{code}"
+            if code not in codes:
+                found.append(Finding("error", here, f"no option {code!r} in this setting"))
+            if kind is not None:
+                found += _figure_findings(kind, figures, here)
+    return found
 
 
 def _setting_findings(
-    kb: KnowledgeBase, compiled: CompiledSetting, kinds: Mapping[str, str]
+    kb: KnowledgeBase, compiled: CompiledSetting, kinds: Mapping[str, str], catalogue: Catalogue
 ) -> list[Finding]:
     setting = compiled.setting
     where = f"alternatives/{compiled.file}"
@@ -389,6 +568,7 @@ def _setting_findings(
             found.append(Finding("error", where, f"no option of kind {needed!r}"))
     if not any(leaf.fact == "disease" for leaf in leaves(compiled.applies)):
         found.append(Finding("error", where, "applies must name the disease"))
+    found += _comparison_findings(catalogue, compiled)
     found += _check_codes(kb, compiled.applies, f"{where}: applies", None)
     if not satisfiable(compiled.applies, kinds, {}):
         found.append(Finding("error", where, "applies: no case could ever be in this setting"))
@@ -417,7 +597,7 @@ def findings(
             where = f"alternatives/{compiled.file}"
             found.append(Finding("error", where, f"setting id {ident!r} is also in {seen[ident]}"))
         seen[ident] = compiled.file
-        found += _setting_findings(kb, compiled, kinds)
+        found += _setting_findings(kb, compiled, kinds, catalogue)
     for where, fact in _cited(alternatives):
         found += cited_findings(where, fact, today, kb.release.date)
     found.sort(key=lambda f: (f.level != "error", f.where))
@@ -428,15 +608,23 @@ __all__ = [
     "ATTRIBUTES",
     "FIT_LEVELS",
     "GOALS",
+    "HARMS",
+    "MEASURE_KINDS",
     "Alternatives",
     "Availability",
     "Catalogue",
     "CitedText",
+    "Comparison",
     "CompiledSetting",
     "FitLevel",
     "GoalFit",
+    "HarmKey",
+    "Measure",
+    "MeasureKind",
     "Option",
+    "Population",
     "Setting",
+    "SharedFigure",
     "findings",
     "load_alternatives",
 ]

@@ -1,7 +1,9 @@
 """The Option Grid (from :func:`crossroads.steps.compare.grid_data`) as Markdown and as Rich tables.
 
 Options are columns and attributes are rows, in the order the data gives: rows by what matters to
-the person, columns in the knowledge base's order, which is not a ranking (the grid says so).
+the person, columns by the one stated rule (kind of treatment, then name), which is not a ranking
+(the grid says so). The shared outcome row and the harm rows come first, each figure read both
+ways with its trial and people, or "No comparable figure".
 Sources are numbered footnotes so that cells stay short; every cell keeps its reference numbers.
 The "different trials, not head-to-head" note sits above every grid that shows figures.
 """
@@ -17,6 +19,7 @@ from rich.text import Text
 
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.alternatives import load_alternatives
+from crossroads.render.svg import icon_array_svg
 
 Phrase = Callable[..., str]
 _LABEL_WIDTH = 22
@@ -53,10 +56,60 @@ def _cell_lines(cell: dict[str, Any], lang: str) -> list[str]:
 
 
 def _goal_lines(cell: dict[str, Any], lang: str) -> list[str]:
-    text = f"{cell['level_label']}{_colon(lang)}{cell['reason']}"
+    """The reason, with the rule it rests on beside it (no ranking-like fit label)."""
+    text = cell["reason"]
     if cell["basis"]:
         text += _bracket(cell["basis"]["text"], lang)
     return [_with_refs(text, cell["refs"])]
+
+
+def _shared_lines(cell: dict[str, Any], lang: str) -> list[str]:
+    """A shared-row cell: each figure's trial and sentence (both ways), its people, any mark;
+    or "No comparable figure", said plainly."""
+    if cell["none"]:
+        return [cell["none"]]
+    lines = []
+    for figure in cell["figures"]:
+        head = f"{figure['trial']}{_colon(lang)}{figure['text']}"
+        if figure["range"]:
+            head += _bracket(figure["range"], lang)
+        lines.append(_with_refs(head, figure["refs"]))
+        lines.append(figure["population"])
+        if figure["mark"]:
+            lines.append(f"⚠ {figure['mark']}")
+        if figure["uncertain"]:
+            lines.append(figure["uncertain"])
+    return lines
+
+
+def _shared_rows(setting: dict[str, Any]) -> list[dict[str, Any]]:
+    """The shared outcome row (if the setting has one), then the harm rows, as label and cells."""
+    rows = []
+    if setting.get("outcome_row"):
+        outcome = setting["outcome_row"]
+        rows.append({"key": "outcome", "label": outcome["label"], "cells": outcome["cells"]})
+    rows += [
+        {"key": r["harm"], "label": r["label"], "cells": r["cells"]}
+        for r in setting.get("harm_rows", [])
+    ]
+    return rows
+
+
+def add_icon_svgs(data: dict[str, Any]) -> dict[str, Any]:
+    """Give every "out of 100" figure of the grid its icon array as SVG text (``icon.svg``).
+
+    Done in the render layer, after any plain-words pass over the data, so the SVG stays as
+    built; the report and the web page show the same pictures.
+    """
+    for setting in data.get("settings", []):
+        for row in _shared_rows(setting):
+            for cell in row["cells"]:
+                for i, figure in enumerate(cell["figures"]):
+                    icon = figure.get("icon")
+                    if icon:
+                        ident = f"icons-{setting['id']}-{row['key']}-{cell['code']}-{i}"
+                        icon["svg"] = icon_array_svg(icon["n"], icon["title"], icon["desc"], ident)
+    return data
 
 
 def _availability_lines(places: list[dict[str, Any]], lang: str) -> list[str]:
@@ -146,7 +199,9 @@ def _md_setting(setting: dict[str, Any], data: dict[str, Any], p: Phrase) -> lis
         out += [_with_refs(setting["about"]["text"], setting["about"]["refs"]), ""]
     if setting["head_to_head_note"]:
         out += [f"> {setting['head_to_head_note']}", ""]
-    out += [data["order_note"], ""]
+    if setting.get("outcome_row"):
+        out += [setting["outcome_row"]["about"], ""]
+    out += [setting["harms_about"], "", data["order_note"], ""]
     options = setting["options"]
     out.append(f"| {p('grid.option')} | " + " | ".join(_md(o["name"]) for o in options) + " |")
     out.append("|---" * (len(options) + 1) + "|")
@@ -155,6 +210,9 @@ def _md_setting(setting: dict[str, Any], data: dict[str, Any], p: Phrase) -> lis
         goal = setting["goal_row"]
         cells = [_md_cell(_goal_lines(c, lang)) for c in goal["cells"]]
         out.append(f"| **{_md(goal['label'])}** | " + " | ".join(cells) + " |")
+    for shared in _shared_rows(setting):
+        cells = [_md_cell(_shared_lines(c, lang)) for c in shared["cells"]]
+        out.append(f"| {_md(shared['label'])} | " + " | ".join(cells) + " |")
     for row in setting["rows"]:
         label = f"**{_md(row['heading'])}**" if row["top"] else _md(row["heading"])
         cells = [_md_cell(_cell_lines(c, lang)) for c in row["cells"]]
@@ -196,6 +254,9 @@ def _rich_table(setting: dict[str, Any], lang: str, p: Phrase, start: int, end: 
         goal = setting["goal_row"]
         cells = [Text("\n".join(_goal_lines(c, lang))) for c in goal["cells"][start:end]]
         table.add_row(Text(goal["label"], style="bold"), *cells)
+    for shared in _shared_rows(setting):
+        cells = [Text("\n".join(_shared_lines(c, lang))) for c in shared["cells"][start:end]]
+        table.add_row(Text(shared["label"]), *cells)
     for row in setting["rows"]:
         label = Text(row["heading"], style="bold" if row["top"] else "")
         cells = [Text("\n".join(_cell_lines(c, lang))) for c in row["cells"][start:end]]
@@ -221,6 +282,9 @@ def _rich_setting(
         console.print(Text(_with_refs(setting["about"]["text"], setting["about"]["refs"])))
     if setting["head_to_head_note"]:
         console.print(Text(setting["head_to_head_note"], style="bold yellow"))
+    if setting.get("outcome_row"):
+        console.print(Text(setting["outcome_row"]["about"]))
+    console.print(Text(setting["harms_about"]))
     console.print(Text(data["order_note"], style="italic"))
     count = len(setting["options"])
     per_table = _columns_per_table(console.width)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crossroads.render.grid import add_icon_svgs
 from crossroads.render.sections import ReportInput, SourceKey, cited, source_key
 from crossroads.steps.compare import compare, grid_data
 from crossroads.steps.review import proposed_questions
@@ -85,7 +86,7 @@ def options_section(src: ReportInput) -> dict[str, Any]:
     setting's sources join the report's list and :func:`renumber_refs` points the grid's
     reference numbers at that list.
     """
-    data = grid_data(compare(src.case, src.kb, src.classification), src.kb, src.lang)
+    data = add_icon_svgs(grid_data(compare(src.case, src.kb, src.classification), src.kb, src.lang))
     sources = []
     for setting in data["settings"]:
         setting["chunks"] = column_chunks(len(setting["options"]))

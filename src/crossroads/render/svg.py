@@ -1,4 +1,11 @@
-"""The timeline as a small hand-written SVG chart (Gantt style), readable by screen readers.
+"""Small hand-written SVG charts, readable by screen readers: the timeline and icon arrays.
+
+Icon array (:func:`icon_array_svg`): 100 small people in a 10 x 10 block, the first N dark and
+the rest light, for one "about N out of 100" figure of the Option Grid. It carries the figure's
+sentence (both ways) as ``title``/``desc`` in the reader's language, so the picture and its text
+say the same thing; the colours differ in lightness as well as hue, for colour-blind readers.
+
+The timeline:
 
 Each dated milestone is a row. A light bar covers every day on which the step could fall; a dark
 bar inside it covers the days it is sure to cover (from its latest possible start to its earliest
@@ -118,4 +125,41 @@ def timeline_svg(data: dict[str, Any], kb: KnowledgeBase) -> str:
     return "\n".join(out) + "\n"
 
 
-__all__ = ["timeline_svg"]
+ICON_CELL = 14  # px per person in the icon array
+ICON_DARK = "#2b6ca3"
+ICON_LIGHT = "#c6dbef"
+
+
+def _person(x: float, y: float, fill: str) -> str:
+    """One person (a head and shoulders) in a cell whose top-left corner is (x, y)."""
+    return (
+        f'<circle cx="{x + 7}" cy="{y + 4}" r="2.6" fill="{fill}"/>'
+        f'<path d="M{x + 2.5} {y + 13}v-3.2a4.5 4.5 0 0 1 9 0v3.2z" fill="{fill}"/>'
+    )
+
+
+def icon_array_svg(n: int, title: str, desc: str, ident: str) -> str:
+    """100 people, ``n`` of them dark, as an accessible SVG (``role="img"`` with title and desc).
+
+    ``ident`` makes the ``title``/``desc`` ids unique on a page that shows many arrays. People
+    fill row by row from the top left, so the dark part reads as one block.
+    """
+    if not 0 <= n <= 100:
+        raise ValueError(f"an icon array shows 0 to 100 people, not {n}")
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in ident)
+    size = ICON_CELL * 10
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+        f'viewBox="0 0 {size} {size}" role="img" class="icon-array" '
+        f'aria-labelledby="{safe}-title {safe}-desc">',
+        f'<title id="{safe}-title">{escape(title)}</title>',
+        f'<desc id="{safe}-desc">{escape(desc)}</desc>',
+    ]
+    for i in range(100):
+        row, col = divmod(i, 10)
+        out.append(_person(col * ICON_CELL, row * ICON_CELL, ICON_DARK if i < n else ICON_LIGHT))
+    out.append("</svg>")
+    return "".join(out)
+
+
+__all__ = ["icon_array_svg", "timeline_svg"]

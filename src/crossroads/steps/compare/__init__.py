@@ -3,9 +3,10 @@
 The case's derived facts decide which disease settings of the alternatives knowledge base apply
 (each setting's ``applies`` criterion). When none holds because facts are missing, the grid says
 which facts would decide it, never a guess. Every option of a setting is shown on the same rows,
-in the knowledge base's order: the grid never ranks options, and it says so. The person's stated
-preferences order the rows (what matters most first) and add a row on how each option meets their
-main goal; missing preferences become a "needs information" line, not an error.
+including one shared outcome measure and the same harm rows, with "no comparable figure" where a
+trial gives none; columns follow one stated rule (kind of treatment, then name), never a ranking.
+The person's stated preferences order the rows (what matters most first) and add a row on how
+each option meets their main goal; missing preferences become a "needs information" line.
 
 CAR-T availability per jurisdiction is not alternatives data: it comes from the case's
 classification (step 2), so the grid and ``crossroads assess`` can never disagree.

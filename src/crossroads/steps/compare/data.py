@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from crossroads.common.dates import Interval
 from crossroads.engine.explain import ask_for, leaf_sentence
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.alternatives import ATTRIBUTES, Alternatives, CitedText
@@ -21,6 +22,7 @@ from crossroads.steps.compare.match import (
     SettingGrid,
     SettingMatch,
 )
+from crossroads.steps.compare.outcomes import Reader, shared_rows
 
 
 class _Sources:
@@ -187,18 +189,23 @@ class _Builder:
             goal_cells = []
             for column in sgrid.columns:
                 fit = column.option.goal_fit[grid.goal]
-                basis = None
+                basis: dict[str, str | None]
+                # No "fits / partly fits" label is shown (it reads as a ranking): the reason,
+                # and the rule it rests on (which row, which source), stand in its place.
                 if fit.source in ATTRIBUTES:
                     index = sgrid.columns.index(column)
                     refs = list(cells[fit.source][index]["refs"])
                     row_label = self.alt.catalogue.attributes[fit.source].label.get(self.lang)
-                    basis = {"attribute": fit.source, "text": self.p("grid.see_row", row=row_label)}
+                    basis = {
+                        "attribute": fit.source,
+                        "text": self.p("grid.fit_basis", row=row_label),
+                    }
                 else:
                     refs = [sources.add(fit.source)]
+                    basis = {"attribute": None, "text": self.p("grid.fit_source")}
                 goal_cells.append(
                     {
                         "level": fit.level,
-                        "level_label": self.alt.catalogue.levels[fit.level].label.get(self.lang),
                         "reason": fit.reason.get(self.lang),
                         "basis": basis,
                         "refs": refs,
@@ -234,10 +241,26 @@ class _Builder:
                     "cells": cells[row.attribute],
                 }
             )
+        age = grid.classification.facts.values.get("age_years")
+        reader = Reader(
+            self.alt,
+            self.lang,
+            age if isinstance(age, Interval) else None,
+            sources.cite,
+            lambda fact: _uncertain(self.alt, fact, self.lang),
+        )
+        columns = [(c.option.code, c.option.name.get(self.lang)) for c in sgrid.columns]
+        shared = shared_rows(reader, setting.comparison, columns)
         availability = [self.availability(column, sources) for column in sgrid.columns]
         notes = [self.cited_text(note, sources) for note in setting.notes]
-        has_figures = any(cell["figures"] for cells_ in cells.values() for cell in cells_) or any(
-            part["figures"] for part in [*([about] if about else []), *notes]
+        has_figures = (
+            any(cell["figures"] for cells_ in cells.values() for cell in cells_)
+            or any(part["figures"] for part in [*([about] if about else []), *notes])
+            or any(
+                cell["figures"]
+                for row in [*([shared["outcome"]] if shared["outcome"] else []), *shared["harms"]]
+                for cell in row["cells"]
+            )
         )
         return {
             "id": setting.id,
@@ -255,6 +278,9 @@ class _Builder:
                 for c in sgrid.columns
             ],
             "goal_row": goal_row,
+            "outcome_row": shared["outcome"],
+            "harm_rows": shared["harms"],
+            "harms_about": shared["harms_about"],
             "rows": rows,
             "availability": availability,
             "notes": notes,
@@ -311,6 +337,15 @@ class _Builder:
             "needs": needs,
         }
 
+    def order_note(self) -> str:
+        """The stated rule for the column order, then that the order is not a ranking."""
+        separator = "、" if self.lang.startswith("zh") else ", "
+        kinds = separator.join(
+            self.alt.catalogue.kinds[k].get(self.lang) for k in self.alt.catalogue.column_order
+        )
+        space = "" if self.lang.startswith("zh") else " "
+        return self.p("grid.order_rule", kinds=kinds) + space + self.p("grid.no_ranking")
+
     def status_text(self) -> str | None:
         grid = self.grid
         if grid.status == "needs_information":
@@ -363,7 +398,7 @@ def grid_data(grid: OptionGrid, kb: KnowledgeBase, lang: str = "en") -> dict[str
         ]
         if grid.status == "not_covered"
         else [],
-        "order_note": build.p("grid.no_ranking"),
+        "order_note": build.order_note(),
         "urgent": kb.phrase("urgent", lang),
         "notice": kb.phrase("not_replace", lang),
     }

@@ -1,8 +1,9 @@
 """Which disease settings apply to a case, and the Option Grid's columns and rows for it.
 
 The case's derived facts decide the settings (each setting's ``applies`` criterion): true, false
-or unknown, and an unknown one names the facts that would decide it. Columns keep the knowledge
-base's order, whatever the goal; rows follow what matters to the person.
+or unknown, and an unknown one names the facts that would decide it. Columns follow one stated
+rule (kind of treatment in the catalogue's ``column_order``, then English name), the same in every
+setting and whatever the goal; rows follow what matters to the person.
 """
 
 from __future__ import annotations
@@ -219,10 +220,10 @@ def compare(
     places = _car_t_places(classification)
     grids = []
     for match in held:
+        chosen = [o for o in match.compiled.setting.options if only is None or o.code in only]
         columns = tuple(
             Column(option, places if option.availability_from == "classification" else ())
-            for option in match.compiled.setting.options
-            if only is None or option.code in only
+            for option in sorted(chosen, key=alternatives.column_key)
         )
         if columns:
             grids.append(SettingGrid(match, columns))
