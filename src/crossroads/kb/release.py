@@ -15,6 +15,7 @@ from crossroads.kb import (
     planning,
     regimens,
     review_data,
+    scope,
     terms,
     trial_terms,
 )
@@ -34,5 +35,6 @@ def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Findi
     found += regimens.findings(kb, today)
     found += terms.findings(kb, today)
     found += lines.findings(kb, today)
+    found += scope.findings(kb, today)
     found.sort(key=lambda f: (f.level != "error", f.where))
     return found

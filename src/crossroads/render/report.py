@@ -45,7 +45,12 @@ from crossroads.render.sections_decide import (
     sentences_section,
 )
 from crossroads.render.sections_noted import decision_section, specialist_section
-from crossroads.render.sections_plan import actions_section, checklist_section, timeline_section
+from crossroads.render.sections_plan import (
+    actions_section,
+    ask_instead_section,
+    checklist_section,
+    timeline_section,
+)
 
 Kind = Literal["patient", "handover"]
 KINDS: tuple[Kind, ...] = ("patient", "handover")
@@ -61,6 +66,7 @@ PATIENT_SECTIONS: list[tuple[str, Section]] = [
     ("history", history_section),
     ("options", options_section),
     ("timeline", timeline_section),
+    ("ask_instead", ask_instead_section),
     ("checklist", checklist_section),
     ("actions", actions_section),
     ("questions", questions_section),
