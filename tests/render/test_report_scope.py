@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crossroads.kb import KnowledgeBase
+from crossroads.kb.about import load_about
 from crossroads.kb.planning import planning_for
 from crossroads.kb.scope import load_scope
 from crossroads.render.report import report_context, report_html
@@ -47,3 +48,22 @@ def test_a_dlbcl_report_keeps_its_timeline(kb: KnowledgeBase, lang: str) -> None
     assert "checklist" in context["order"]
     assert "ask_instead" not in context["order"]
     assert load_scope().title.get(lang) not in report_html(case, kb, lang, today=TODAY)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("stem", ["out_of_scope_aml", "lbcl_primary_refractory_second_line"])
+def test_every_report_says_who_made_and_paid_for_the_aid(
+    kb: KnowledgeBase, stem: str, lang: str
+) -> None:
+    about = load_about()
+    case = prepare_case(EXAMPLES / f"{stem}.yaml", kb)
+    context = report_context(case, kb, lang, today=TODAY)
+    assert context["order"][-2:] == ["about", "urgent"]
+    section = context["sections"]["about"]
+    assert section["title"] == about.title.get(lang)
+    assert section["funding"] == about.funding.get(lang)
+    assert section["conflicts"] == about.conflicts.get(lang)
+    assert [g["code"] for g in section["grades"]] == ["L", "P", "N", "U"]
+    assert "{" not in section["update_policy"]
+    html = report_html(case, kb, lang, today=TODAY)
+    assert about.made_by.get(lang) in html

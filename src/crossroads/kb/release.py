@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from crossroads.kb import (
+    about,
     alternatives,
     fhir_maps,
     lines,
@@ -36,5 +37,6 @@ def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Findi
     found += terms.findings(kb, today)
     found += lines.findings(kb, today)
     found += scope.findings(kb, today)
+    found += about.findings(kb, today)
     found.sort(key=lambda f: (f.level != "error", f.where))
     return found

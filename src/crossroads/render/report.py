@@ -37,6 +37,7 @@ from crossroads.render.sections import (
     missing_section,
     urgent_section,
 )
+from crossroads.render.sections_about import about_section
 from crossroads.render.sections_care import supportive_section
 from crossroads.render.sections_decide import (
     options_section,
@@ -71,6 +72,7 @@ PATIENT_SECTIONS: list[tuple[str, Section]] = [
     ("actions", actions_section),
     ("questions", questions_section),
     ("supportive", supportive_section),
+    ("about", about_section),
     ("urgent", urgent_section),
 ]
 """The patient report's sections in reading order; each name is a template part."""
