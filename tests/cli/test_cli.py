@@ -274,8 +274,15 @@ def test_kb_check_passes() -> None:
     assert "0 errors" in result.stdout
 
 
-def test_knowledge_base_docs_are_current(golden: Golden) -> None:
-    golden.check(ROOT / "docs" / "knowledge-base.md", run("kb", "docs").stdout)
+@pytest.mark.parametrize("page", ["knowledge-base.md", "ipdas-self-audit.md", "pemat-p.md"])
+def test_generated_docs_are_current(golden: Golden, page: str) -> None:
+    golden.check(ROOT / "docs" / page, run("kb", "docs", "--page", page).stdout)
+
+
+def test_docs_refuse_an_unknown_page() -> None:
+    result = run("kb", "docs", "--page", "nothing.md")
+    assert result.returncode == 2
+    assert "--page: 'nothing.md' is not a generated page" in result.stderr
 
 
 def test_tour_runs_over_examples() -> None:

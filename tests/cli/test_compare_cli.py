@@ -17,7 +17,7 @@ from .test_cli import no_traceback, run
 pytestmark = pytest.mark.integration
 
 # Answers in the order the questionnaire asks: goal (1-5), seven importances (0-3), a fear.
-ANSWERS = "2\n3\n1\n0\n2\n3\n2\n1\nNot seeing my grandchildren grow up\n"
+ANSWERS = "2\n3\n1\n0\n2\n3\n2\n1\n2\n3\n1\nNot seeing my grandchildren grow up\n"
 
 
 def test_compare_markdown_shows_the_grid_for_the_case_goal() -> None:
@@ -129,6 +129,9 @@ def test_values_prints_the_preferences_block() -> None:
                 "serious_risks": 3,
                 "family_burden": 2,
                 "evidence": 1,
+                "psychological": 2,
+                "travel": 3,
+                "cost": 1,
             },
             "fears": ["Not seeing my grandchildren grow up"],
         }

@@ -39,6 +39,9 @@ ROW_ORDER = (
     "serious_risks",
     "family_burden",
     "evidence",
+    "psychological",
+    "travel",
+    "cost",
 )
 # Words that rank or prescribe; none may appear in any grid text, in either language.
 # "Best response" (最佳疗效) is the clinical name of a fact the grid may ask for, not a ranking.
@@ -215,6 +218,9 @@ def test_rows_follow_importance_with_unstated_between_one_and_zero() -> None:
         Row("start_time", None, False),
         Row("time_in_hospital", None, False),
         Row("serious_risks", None, False),
+        Row("psychological", None, False),
+        Row("travel", None, False),
+        Row("cost", None, False),
         Row("aim", 0, False),
     )
 
@@ -223,7 +229,7 @@ def test_rows_follow_importance_with_unstated_between_one_and_zero() -> None:
 def test_top_rows_need_importance_two_or_more(highest: int, top: bool) -> None:
     rows = order_rows({"aim": highest, "evidence": 0})
     assert rows[0] == Row("aim", highest, top)
-    assert [r.top for r in rows[1:]] == [False] * 6
+    assert [r.top for r in rows[1:]] == [False] * (len(ROW_ORDER) - 1)
 
 
 def test_missing_preferences_are_needs_information_lines(kb: KnowledgeBase) -> None:
@@ -254,6 +260,9 @@ def test_case_preferences_order_rows_and_add_the_goal_row(kb: KnowledgeBase) -> 
         ("start_time", None, False),
         ("how_given", None, False),
         ("evidence", None, False),
+        ("psychological", None, False),
+        ("travel", None, False),
+        ("cost", None, False),
     ]
     assert setting["rows"][0]["heading"] == (
         "★ What it aims for (matters to you: very much; matters most to you)"

@@ -143,6 +143,9 @@ ATTRIBUTES: tuple[tuple[str, Label], ...] = (
     ("serious_risks", _("the main serious risks")),
     ("family_burden", _("what it asks of the family")),
     ("evidence", _("how strong the evidence is")),
+    ("psychological", _("how it may affect your mood and worries")),
+    ("travel", _("how far and how often you travel for it")),
+    ("cost", _("what it may cost you and your family")),
 )
 SUPPORT_KINDS: Choices = (
     ("tcm", _("traditional Chinese medicine")),

@@ -23,6 +23,7 @@ from crossroads.steps.actions import action_plan as core_action_plan
 from crossroads.steps.actions import actions_data
 from crossroads.steps.compare import compare, grid_data
 from crossroads.steps.review import review_data
+from crossroads.steps.scope import ask_instead_data
 from crossroads.steps.summary import summary_data
 from crossroads.steps.timeline import build_timeline, timeline_data
 
@@ -83,6 +84,16 @@ def timeline(case: CaseRecord, lang: str, place: str) -> dict[str, Any] | None:
     return results.cached(case, f"timeline-{place}", lang, lambda: _safely("timeline", case, make))  # type: ignore[no-any-return]
 
 
+def ask_instead(case: CaseRecord, lang: str) -> dict[str, Any] | None:
+    """For a disease outside CAR-T, the questions to ask instead of a CAR-T timeline; else None."""
+
+    def make() -> dict[str, Any] | None:
+        data = ask_instead_data(results.classification(case), results.kb(), lang)
+        return None if data is None else plain_tree(data, lang)
+
+    return results.cached(case, "ask_instead", lang, lambda: _safely("scope", case, make))  # type: ignore[no-any-return]
+
+
 def review(case: CaseRecord, lang: str) -> dict[str, Any] | None:
     def make() -> dict[str, Any]:
         data = review_data(
@@ -131,6 +142,10 @@ def step_context(
     elif number == 3:
         context["grid"] = option_grid(case, lang)
     elif number == 4:
+        ask = ask_instead(case, lang)
+        if ask is not None:  # a disease outside CAR-T: no CAR-T timeline, logistics or bridging
+            context["ask_instead"] = ask
+            return context
         shown = timeline_place(case, place)
         context["timeline"] = timeline(case, lang, shown)
         context["timeline_places"] = results.jurisdictions(case)

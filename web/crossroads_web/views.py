@@ -1,15 +1,32 @@
-"""The front page, the benchmark floor, and friendly error pages."""
+"""The front page, About this aid, the benchmark floor, and friendly error pages."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+
+from cases import results
+from crossroads.kb.about import about_data
+from crossroads.render.sections import format_day
+from crossroads_web.context import core_lang
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("cases:dashboard")
     return render(request, "home.html")
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    """Who made Crossroads, who paid, conflicts, evidence grades, updates, testing and limits.
+
+    Public (linked from every page's footer): a person should be able to judge the aid before
+    giving it any of their details. The words come from the knowledge base, in the page language.
+    """
+    lang = core_lang(translation.get_language())
+    data = about_data(results.kb(), lang, lambda day: format_day(day, lang))
+    return render(request, "about.html", {"about": data})
 
 
 def floor(request: HttpRequest) -> HttpResponse:

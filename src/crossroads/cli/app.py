@@ -28,7 +28,7 @@ from crossroads.cli.commands.options import (
     case_for,
     parse_today,
 )
-from crossroads.common.errors import CrossroadsError, UserError
+from crossroads.common.errors import BadOptionError, CrossroadsError, UserError
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from rich.console import Console
@@ -276,21 +276,32 @@ def kb_check(
 @kb_app.command("docs")
 def kb_docs(
     write: Annotated[
-        bool, typer.Option(help="Write docs/knowledge-base.md instead of printing")
+        bool,
+        typer.Option(
+            help="Write every generated page to docs/ (knowledge base, IPDASi self-audit, "
+            "PEMAT-P self-score) instead of printing one"
+        ),
     ] = False,
+    page: Annotated[
+        str,
+        typer.Option(help="The page to print: knowledge-base.md, ipdas-self-audit.md, pemat-p.md"),
+    ] = "knowledge-base.md",
 ) -> None:
-    """Generate the knowledge-base page from the data."""
+    """Generate the docs pages from the knowledge base and the product."""
     from crossroads.kb import load_kb
-    from crossroads.kb.docs import knowledge_base_markdown
+    from crossroads.kb.docs import generated_docs
 
-    text = knowledge_base_markdown(load_kb())
+    pages = generated_docs(load_kb())
     if write:
-        target = Path("docs/knowledge-base.md")
-        target.parent.mkdir(exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        out().print(f"Wrote {target}")
+        target = Path("docs")
+        target.mkdir(exist_ok=True)
+        for name, text in pages.items():
+            (target / name).write_text(text, encoding="utf-8")
+            out().print(f"Wrote {target / name}")
+    elif page not in pages:
+        raise BadOptionError(f"--page: '{page}' is not a generated page; use {', '.join(pages)}.")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(pages[page])
 
 
 @app.command()

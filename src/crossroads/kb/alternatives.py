@@ -2,10 +2,11 @@
 
 Each file under ``kb/data/alternatives/`` holds one disease setting from the alternatives dossier:
 when it applies (a criterion in the rules language over derived facts), and its options, each
-described on the same seven attributes (aim, start time, how it is given, time in hospital, serious
-risks, what it asks of the family, evidence) as cited facts, with availability per jurisdiction and
-how well it fits each goal a person may state. The same rows for every option is the Option-Grid
-idea (Elwyn et al.): benefits and harms in equal detail, so no option gets a softer description.
+described on the same attributes (aim, start time, how it is given, time in hospital, serious
+risks, what it asks of the family, evidence, how it may feel, travel, cost) as cited facts, with
+availability per jurisdiction and how well it fits each goal a person may state. The same rows for
+every option is the Option-Grid idea (Elwyn et al.): benefits and harms in equal detail, so no
+option gets a softer description.
 
 ``_catalogue.yaml`` holds the words shared by every setting (goals, attributes, fit levels, the
 "not head-to-head" note) and option templates, which a setting pulls in with ``use:`` and may
@@ -282,6 +283,9 @@ class Option(Data):
     serious_risks: CitedText
     family_burden: CitedText
     evidence: CitedText
+    psychological: CitedText
+    travel: CitedText
+    cost: CitedText
     availability: dict[Jurisdiction, Availability] | None = None
     availability_from: Literal["classification"] | None = None
     goal_fit: dict[Goal, GoalFit]
@@ -367,6 +371,10 @@ class Catalogue(Data):
     )
     measures: dict[str, Measure] = Field(default_factory=dict)
     harms: dict[HarmKey, Measure]
+    by_kind: dict[OptionKind, dict[Attribute, dict[str, Any]]] = Field(
+        default_factory=dict,
+        description="Attribute values every option of a kind gets unless it gives its own",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Catalogue:
@@ -433,8 +441,14 @@ class Alternatives:
 
 
 # -- loading ----------------------------------------------------------------------------------
-def _expand(raw: Any, templates: Mapping[str, dict[str, Any]], where: str) -> Any:
-    """Resolve ``use: TEMPLATE`` in each option: the template's keys, then the option's own."""
+def _expand(
+    raw: Any,
+    templates: Mapping[str, dict[str, Any]],
+    where: str,
+    by_kind: Mapping[Any, Mapping[Any, Any]] | None = None,
+) -> Any:
+    """Resolve ``use: TEMPLATE`` in each option: the template's keys, then the option's own;
+    then fill each attribute the option still lacks from its kind's value (``by_kind``)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("setting"), dict):
         return raw
     options = raw["setting"].get("options")
@@ -452,10 +466,40 @@ def _expand(raw: Any, templates: Mapping[str, dict[str, Any]], where: str) -> An
             merged = copy.deepcopy(templates[name])
             merged.update({k: v for k, v in option.items() if k != "use"})
             option = merged
+        if isinstance(option, dict) and by_kind and option.get("kind") in by_kind:
+            defaults = {
+                attribute: _borrow_sources(value, option)
+                for attribute, value in by_kind[option["kind"]].items()
+                if attribute not in option
+            }
+            option = {**defaults, **option}
         expanded.append(option)
     out = dict(raw)
     out["setting"] = {**raw["setting"], "options": expanded}
     return out
+
+
+def _borrow_sources(value: Any, option: Mapping[str, Any]) -> Any:
+    """A kind's shared value filled into one option, citing that option's own sources.
+
+    Why: a shared value such as "regular trips to the clinic" restates, in plain words, what
+    each option's own ``how_given`` or ``time_in_hospital`` fact says; ``refs_from`` names those
+    facts, and their source line and references are added to the shared value's, so a patient
+    sees the public works behind this option, not a pointer into the research notes (issue 14).
+    """
+    value = copy.deepcopy(value)
+    if not isinstance(value, dict) or "refs_from" not in value:
+        return value
+    sources, refs = [str(value.get("source", ""))], list(value.get("refs", []))
+    for attribute in value.pop("refs_from"):
+        fact = option.get(attribute)
+        if isinstance(fact, dict) and fact.get("source"):
+            sources.append(str(fact["source"]))
+            refs += [ref for ref in fact.get("refs", []) if ref not in refs]
+    value["source"] = "; ".join(part for part in sources if part)
+    if refs:
+        value["refs"] = refs
+    return value
 
 
 def _build(kb: KnowledgeBase, data_dir: Path) -> Alternatives:
@@ -466,7 +510,7 @@ def _build(kb: KnowledgeBase, data_dir: Path) -> Alternatives:
         if path.name == CATALOGUE_FILE:
             continue
         where = f"alternatives/{path.name}"
-        raw = _expand(read_yaml(path, where), catalogue.templates, where)
+        raw = _expand(read_yaml(path, where), catalogue.templates, where, catalogue.by_kind)
         loaded = validate_as(SettingFile, raw, where)
         applies = compile_data_criterion(loaded.setting.applies, kinds, f"{where}: applies")
         settings.append(CompiledSetting(loaded.setting, applies, path.name, loaded.header))

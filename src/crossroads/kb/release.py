@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 from crossroads.kb import (
+    about,
     alternatives,
     fhir_maps,
     lines,
     planning,
     regimens,
     review_data,
+    scope,
     terms,
     trial_terms,
 )
@@ -36,5 +38,7 @@ def check_release(kb: KnowledgeBase, today: dt.date | None = None) -> list[Findi
     found += terms.findings(kb, today)
     found += lines.findings(kb, today)
     found += public_reference_findings(patient_facing(kb), load_bibliography())
+    found += scope.findings(kb, today)
+    found += about.findings(kb, today)
     found.sort(key=lambda f: (f.level != "error", f.where))
     return found

@@ -406,6 +406,9 @@ Attribute = Literal[
     "serious_risks",
     "family_burden",
     "evidence",
+    "psychological",
+    "travel",
+    "cost",
 ]
 
 

@@ -38,6 +38,7 @@ from crossroads.render.sections import (
     source_key,
     urgent_section,
 )
+from crossroads.render.sections_about import about_section
 from crossroads.render.sections_care import supportive_section
 from crossroads.render.sections_decide import (
     options_section,
@@ -46,7 +47,12 @@ from crossroads.render.sections_decide import (
     sentences_section,
 )
 from crossroads.render.sections_noted import decision_section, specialist_section
-from crossroads.render.sections_plan import actions_section, checklist_section, timeline_section
+from crossroads.render.sections_plan import (
+    actions_section,
+    ask_instead_section,
+    checklist_section,
+    timeline_section,
+)
 
 Kind = Literal["patient", "handover"]
 KINDS: tuple[Kind, ...] = ("patient", "handover")
@@ -62,10 +68,12 @@ PATIENT_SECTIONS: list[tuple[str, Section]] = [
     ("history", history_section),
     ("options", options_section),
     ("timeline", timeline_section),
+    ("ask_instead", ask_instead_section),
     ("checklist", checklist_section),
     ("actions", actions_section),
     ("questions", questions_section),
     ("supportive", supportive_section),
+    ("about", about_section),
     ("urgent", urgent_section),
 ]
 """The patient report's sections in reading order; each name is a template part."""

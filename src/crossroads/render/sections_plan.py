@@ -20,6 +20,7 @@ from crossroads.render.sections import ReportInput, format_day
 from crossroads.render.svg import timeline_svg
 from crossroads.steps.actions import action_plan, actions_data
 from crossroads.steps.readiness import readiness, readiness_data, treatment_place
+from crossroads.steps.scope import ask_instead_data, out_of_scope
 from crossroads.steps.timeline import build_timeline, timeline_data
 
 
@@ -49,8 +50,13 @@ def _source(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def timeline_section(src: ReportInput) -> dict[str, Any]:
-    """Step 4: the chart from referral to recovery, each step's dates, and the tempo flags."""
+def timeline_section(src: ReportInput) -> dict[str, Any] | None:
+    """Step 4: the chart from referral to recovery, each step's dates, and the tempo flags.
+
+    Left out for a disease outside CAR-T: the report then shows what to ask instead.
+    """
+    if out_of_scope(src.classification, src.kb):
+        return None
     place = planning_place(src)
     tl = build_timeline(src.case, src.kb, place, start=src.today, today=src.today)
     data = timeline_data(tl, src.kb, src.lang)
@@ -107,8 +113,36 @@ def _step_counts(
     return rows
 
 
-def checklist_section(src: ReportInput) -> dict[str, Any]:
-    """The records to gather and the practical arrangements, each known, missing or not known."""
+def ask_instead_section(src: ReportInput) -> dict[str, Any] | None:
+    """For a disease outside CAR-T: the questions to take to the team, in place of the timeline."""
+    data = ask_instead_data(src.classification, src.kb, src.lang)
+    if data is None:
+        return None
+    sources = [
+        {
+            "source": item["source"],
+            "as_of": item["as_of"],
+            "confidence": item["confidence"],
+            "uncertain": item["confidence"] == "U",
+            "flag": None,
+        }
+        for item in data["items"]
+    ]
+    return {
+        "title": data["title"],
+        "intro": data["intro"],
+        "questions": [item["text"] for item in data["items"]],
+        "sources": sources,
+    }
+
+
+def checklist_section(src: ReportInput) -> dict[str, Any] | None:
+    """The records to gather and the practical arrangements, each known, missing or not known.
+
+    Left out for a disease outside CAR-T: its steps and arrangements are those of CAR-T.
+    """
+    if out_of_scope(src.classification, src.kb):
+        return None
     data = readiness_data(readiness(src.case, src.kb, src.today), src.kb, src.lang)
     groups: dict[str, list[dict[str, Any]]] = {"records": [], "practical": []}
     for item in data["items"]:

@@ -23,6 +23,7 @@ from crossroads.kb.models import Text
 from crossroads.kb.planning import ActionTemplate, Owner, Planning, planning_for
 from crossroads.record.case import Case
 from crossroads.steps.readiness import readiness
+from crossroads.steps.scope import out_of_scope
 from crossroads.steps.timeline import build_timeline, flag_needs
 
 ACTIONS_SCHEMA_ID = "crossroads.actions/v1"
@@ -105,10 +106,12 @@ def derived_actions(
     """The actions the case's gaps call for, before merging with the person's own."""
     planning = planning_for(kb)
     first = classification.jurisdictions[0].jurisdiction if classification.jurisdictions else "US"
-    tl = build_timeline(case, kb, first, start=today, today=today)
-    flags = {f.rule.id: f for f in tl.flags}
+    # A disease outside CAR-T has no CAR-T timeline: no tempo flags, no practical arrangements
+    outside = out_of_scope(classification, kb)
+    tl = None if outside else build_timeline(case, kb, first, start=today, today=today)
+    flags = {f.rule.id: f for f in tl.flags} if tl else {}
     urgent = flags[URGENT_RULE].result is True if URGENT_RULE in flags else False
-    flag_facts = [code for f in tl.flags for code in flag_needs(kb, f)]
+    flag_facts = [code for f in tl.flags for code in flag_needs(kb, f)] if tl else []
     ready = readiness(case, kb, today)
     out: list[PlannedAction] = []
 
@@ -140,6 +143,8 @@ def derived_actions(
             for key in _missing_facts(kb, classification, flag_facts):
                 ident, title = _fact_action(kb, planning, template, key)
                 add(ident, title, template)
+        elif outside and template.kind in ("per_practical", "practical_check"):
+            continue
         elif template.kind == "per_practical":
             for status in ready.items:
                 if status.item.group == "practical" and status.state == "missing":

@@ -1,0 +1,133 @@
+"""About this aid: the file, the next review date, the measured reading level, the audit checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crossroads.kb import KnowledgeBase
+from crossroads.kb.about import (
+    CHECKS,
+    ReadingLevel,
+    about_data,
+    checks_failed,
+    findings,
+    load_about,
+    next_review,
+    parse_reading_level,
+    reading_level,
+)
+from crossroads.kb.docs import ipdas_markdown, pemat_markdown
+
+TODAY = dt.date(2026, 12, 6)
+TABLE = """# Readability
+
+| section | examples | sentences | SMOG | FK | goal met |
+|---|---|---|---|---|---|
+| intro | 39 | 248 | 8.7 | 4.5 | **no** |
+| **all** | 39 | 16554 | {smog} | {fk} | **no** |
+"""
+
+
+def test_the_shipped_file_has_no_errors(kb: KnowledgeBase) -> None:
+    assert [f for f in findings(kb, TODAY) if f.level == "error"] == []
+
+
+def test_next_review_is_the_release_date_plus_the_interval(kb: KnowledgeBase) -> None:
+    about = load_about()
+    assert about.update_policy.interval_months == 6
+    assert next_review(kb, about) == dt.date(2027, 6, 6)  # release 2026-12-06 + 6 months
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_about_data_fills_in_the_release_and_the_next_review(kb: KnowledgeBase, lang: str) -> None:
+    data = about_data(kb, lang, lambda day: day.isoformat())
+    assert data["next_review"] == "2027-06-06"
+    assert "2027-06-06" in data["update_policy"] and kb.release.version in data["update_policy"]
+    assert "{" not in data["update_policy"]
+    assert [g["code"] for g in data["grades"]] == ["L", "P", "N", "U"]
+    assert data["funding"] == load_about().funding.get(lang)
+
+
+def test_the_reading_level_is_read_from_the_all_row() -> None:
+    assert parse_reading_level(TABLE.format(smog="9.0", fk="5.4")) == ReadingLevel(9.0, 5.4)
+    assert parse_reading_level("# nothing measured\n") is None
+    assert parse_reading_level(TABLE.format(smog="n/a", fk="5.4")) is None
+
+
+def test_a_missing_readability_page_gives_no_figure(tmp_path: Path) -> None:
+    assert reading_level((tmp_path / "readability.md",)) is None
+    page = tmp_path / "readability.md"
+    page.write_text(TABLE.format(smog="7.9", fk="5.0"), encoding="utf-8")
+    assert reading_level((tmp_path / "absent.md", page)) == ReadingLevel(7.9, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("smog", "fk", "met"),
+    [(8.0, 6.0, True), (8.1, 6.0, False), (8.0, 6.1, False), (7.9, 5.9, True)],
+)
+def test_the_reading_goal_is_smog_8_and_grade_6_or_lower(smog: float, fk: float, met: bool) -> None:
+    assert ReadingLevel(smog, fk).goal_met is met
+
+
+@given(st.floats(0, 20), st.floats(0, 20))
+def test_the_goal_is_met_exactly_when_both_are_at_or_under(smog: float, fk: float) -> None:
+    assert ReadingLevel(smog, fk).goal_met is (smog <= 8.0 and fk <= 6.0)
+
+
+def test_an_unknown_check_fails(kb: KnowledgeBase) -> None:
+    about = load_about()
+    assert checks_failed(kb, about, ["funding", "update_policy", "release_dated"]) == []
+    assert checks_failed(kb, about, ["no_such_check"]) == ["no_such_check"]
+    assert set(CHECKS) >= {"funding", "update_policy", "psychological_row", "reading_goal_met"}
+
+
+def _edited(data_copy: Path, old: str, new: str) -> Path:
+    path = data_copy / "about.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_a_wrong_placeholder_is_refused(kb: KnowledgeBase, data_copy: Path) -> None:
+    path = _edited(data_copy, "Next review due by {next}.", "Next review due by {nxt}.")
+    errors = [str(f) for f in findings(kb, TODAY, path) if f.level == "error"]
+    assert errors == [
+        "error: about: update_policy.text.en: placeholders ['date', 'months', 'nxt', 'release'] "
+        "must be ['date', 'months', 'next', 'release']"
+    ]
+
+
+def test_an_unknown_audit_check_is_refused(kb: KnowledgeBase, data_copy: Path) -> None:
+    path = _edited(data_copy, "requires: [funding]", "requires: [fundng]")
+    errors = [str(f) for f in findings(kb, TODAY, path) if f.level == "error"]
+    assert errors == ["error: about: self_audit C6: unknown check 'fundng'"]
+
+
+def test_the_audit_counts_every_item(kb: KnowledgeBase) -> None:
+    ipdas = ipdas_markdown(kb)
+    audit = load_about().self_audit
+    assert [i.id for i in audit.ipdasi.items] == [f"Q{n}" for n in range(1, 7)] + [
+        f"C{n}" for n in range(1, 7)
+    ]
+    assert "## Qualifying criteria:" in ipdas and "## Certification criteria:" in ipdas
+    # PEMAT-P: 17 understandability and 7 actionability items (13 and 14 are audiovisual only)
+    scales = [i.scale for i in audit.pemat.items]
+    assert scales.count("understandability") == 17 and scales.count("actionability") == 7
+    assert 13 not in [i.number for i in audit.pemat.items]
+    pemat = pemat_markdown(kb)
+    assert "## Understandability: " in pemat and "## Actionability: " in pemat
+
+
+def test_an_item_whose_check_fails_is_not_met(kb: KnowledgeBase) -> None:
+    """C4 (update policy) is met; C2 is not met as the file says, whatever its check says."""
+    lines = {line.split(" | ")[0]: line for line in ipdas_markdown(kb).splitlines()}
+    assert "| met |" in lines["| C4"]
+    assert "**not met**" in lines["| C2"]
+    psychological = CHECKS["psychological_row"](kb, load_about())
+    assert ("**not met**" in lines["| Q6"]) is (not psychological)
