@@ -393,7 +393,7 @@ def test_car_t_cell_names_products_on_label_with_sources(kb: KnowledgeBase) -> N
     us, eu, cn = setting["availability"][[o["code"] for o in setting["options"]].index("car_t")]
     assert us["text"] == "on label here: axi-cel (Yescarta), liso-cel (Breyanzi)"
     assert eu["text"] == "on label here: axi-cel (Yescarta), liso-cel (Breyanzi)"
-    assert cn["text"] == "on label here: axi-cel (奕凯达 (Yikaida))"
+    assert cn["text"] == "on label here: axi-cel · 奕凯达 (Yikaida)"
     sources = {s["ref"]: s["source"] for s in setting["sources"]}
     assert all("label" in sources[r].lower() or "approv" in sources[r].lower() for r in us["refs"])
 

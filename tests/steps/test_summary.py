@@ -220,7 +220,7 @@ def test_sure_three_of_four_keeps_it_open(kb: KnowledgeBase) -> None:
     assert check.open_items == (OpenItem("sure_no", "enough_support"),)
     assert readiness_text(check, kb, "zh-Hans") == [
         "还没有准备好。尚待解决：",
-        "SURE 测试：你对“你是否有足够的支持和建议来做选择？”的回答是“否”。请和治疗团队好好谈一谈。",
+        "SURE 测试：您对“您是否有足够的支持和建议来做选择？”的回答是“否”。请和治疗团队好好谈一谈。",
     ]
 
 

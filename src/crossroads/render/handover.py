@@ -28,6 +28,7 @@ from crossroads.common.errors import CaseFileError
 from crossroads.common.messages import problem_from_error
 from crossroads.kb import Jurisdiction, KnowledgeBase, normalise_name
 from crossroads.kb.models import Product
+from crossroads.kb.names import brand_name
 from crossroads.kb.planning import planning_for
 from crossroads.record.case import DateField
 from crossroads.record.load import fields_at
@@ -163,9 +164,11 @@ def given_section(src: ReportInput) -> dict[str, Any]:
         name = None
         if product is not None:
             place = treated_in(src, handover)
-            brand = product.brand.get(place) if place else None
-            local = product.name_zh if src.lang != "en" and product.name_zh else product.code
-            name = f"{local} ({brand})" if brand else local
+            brand = brand_name(product.brand.get(place) if place else None, src.lang)
+            zh = src.lang.startswith("zh")
+            # the letter names the generic in full: the official Chinese name, else the INN
+            local = product.name_zh if zh and product.name_zh else product.code
+            name = local if not brand else (f"{local}（{brand}）" if zh else f"{local} ({brand})")
         entries.append(
             {
                 "what": given.what,

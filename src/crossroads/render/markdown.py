@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from crossroads.kb import KnowledgeBase
+from crossroads.kb.names import product_name
 
 
 def render_markdown(data: dict[str, Any], kb: KnowledgeBase) -> str:
     lang = data["lang"]
+    colon = "：" if lang.startswith("zh") else ": "  # full-width next to Chinese
 
     def p(key: str, **values: object) -> str:
         return kb.phrase(key, lang, **values)
@@ -24,15 +26,15 @@ def render_markdown(data: dict[str, Any], kb: KnowledgeBase) -> str:
     for code, jr in data["jurisdictions"].items():
         out += [
             "",
-            f"## {p(f'ui.jurisdiction.{code}')}: {jr['category_label']}",
+            f"## {p(f'ui.jurisdiction.{code}')}{colon}{jr['category_label']}",
             "",
             jr["category_text"],
         ]
         for row in jr["products"]:
-            brand = f" ({row['brand']})" if row["brand"] else ""
+            name = product_name(kb.products[row["product"]], lang, code)
             out += [
                 "",
-                f"### {row['short']}{brand}: {p('status.' + row['status'])}",
+                f"### {name}{colon}{p('status.' + row['status'])}",
                 "",
                 row["indication_text"],
                 "",
@@ -40,7 +42,9 @@ def render_markdown(data: dict[str, Any], kb: KnowledgeBase) -> str:
             out += [f"- {reason}" for reason in row["reasons"]]
             if row["flag"]:
                 out.append(f"- ⚠ {row['flag']}")
-            out.append(f"- {p('ui.source')}: {row['source']} [{row['confidence']}, {row['as_of']}]")
+            out.append(
+                f"- {p('ui.source')}{colon}{row['source']} [{row['confidence']}, {row['as_of']}]"
+            )
     if data["expanded_regimens"]:
         out += ["", f"## {p('ui.regimens')}", ""]
         out += [f"- {note['text']}" for note in data["expanded_regimens"]]

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from crossroads.kb import KnowledgeBase
+from crossroads.kb.citations import plain_source
 from crossroads.kb.review_data import load_review_data
 from crossroads.render.pdf import CJK_FONT_STACK, html_to_pdf
 
@@ -37,6 +38,12 @@ def packet_html(packet: Mapping[str, Any], kb: KnowledgeBase) -> str:
     """The packet as one self-contained HTML page in the packet's language."""
     labels = load_review_data(kb).packet
     lang = str(packet["lang"])
+    zh = lang.startswith("zh")
+    # Chinese takes full-width marks, which carry their own spacing (house style, common.zh_style)
+    colon, sep = ("：", "；") if zh else (": ", "; ")
+
+    def paren(text: object) -> str:
+        return f"（{text}）" if zh else f" ({text})"
 
     def label(key: str, **values: object) -> str:
         return labels.label(key, lang, **values)
@@ -50,14 +57,13 @@ def packet_html(packet: Mapping[str, Any], kb: KnowledgeBase) -> str:
         if isinstance(value, Mapping) and "text" in value:
             text = str(value["text"])
             if value.get("shifted"):
-                text += f" ({value['shifted']}*)"
+                text += paren(f"{value['shifted']}*")
             return text
         if isinstance(value, (list, tuple)):
-            sep = "、" if lang.startswith("zh") else ", "
-            return sep.join(show(v) for v in value) if value else label("value_none")
+            listed = "、" if zh else ", "
+            return listed.join(show(v) for v in value) if value else label("value_none")
         if isinstance(value, Mapping):
-            sep = "；" if lang.startswith("zh") else "; "
-            return sep.join(f"{k}: {show(v)}" for k, v in value.items())
+            return sep.join(f"{k}{colon}{show(v)}" for k, v in value.items())
         return str(value)
 
     template = _environment().get_template("packet.html")
@@ -65,6 +71,11 @@ def packet_html(packet: Mapping[str, Any], kb: KnowledgeBase) -> str:
         p=packet,
         t=label,
         show=show,
+        paren=paren,
+        # research-note pointers mean nothing to a reviewer outside the project
+        plain_source=lambda source: plain_source(str(source), lang),
+        colon=colon,
+        sep=sep,
         html_lang="zh-Hans" if lang.startswith("zh") else "en",
         font_stack=CJK_FONT_STACK,
     )

@@ -14,7 +14,7 @@ from crossroads.kb.planning import Planning, planning_for
 
 
 def _product_name(row: dict[str, Any]) -> str:
-    return str(row["short"]) + (f" ({row['brand']})" if row.get("brand") else "")
+    return str(row["name"])
 
 
 def _colon(lang: str) -> str:
@@ -48,7 +48,9 @@ def timeline_text(data: dict[str, Any], kb: KnowledgeBase) -> str:
         out.append(label("product_chosen", name=_product_name(data["product"])))
         out.append(data["product"]["status_text"])
     elif data["products_used"]:
-        names = ", ".join(_product_name(p) for p in data["products_used"])
+        names = ("、" if lang.startswith("zh") else ", ").join(
+            _product_name(p) for p in data["products_used"]
+        )
         out.append(label("product_none", names=names))
     else:
         out.append(label("product_none_class"))

@@ -24,6 +24,7 @@ from crossroads.common.i18n import LANGS, translations, translator
 from crossroads.engine.classify import classify
 from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase
 from crossroads.kb.citations import plain_flag, plain_tree
+from crossroads.kb.names import plain_names
 from crossroads.record.case import Case
 from crossroads.render.handover import HANDOVER_SECTIONS
 from crossroads.render.notes import NO_NOTES, ReportNotes
@@ -99,6 +100,9 @@ def environment(lang: str) -> Environment:
     # Chinese runs sentences together and lists with a full-width semicolon
     env.globals["sp"] = "" if lang.startswith("zh") else " "
     env.globals["sep"] = "；" if lang.startswith("zh") else "; "
+    # ... and takes full-width brackets and question marks (house style, common.zh_style)
+    env.globals["lp"], env.globals["rp"] = ("（", "）") if lang.startswith("zh") else (" (", ")")
+    env.globals["unsure"] = "？" if lang.startswith("zh") else "?"
     return env
 
 
@@ -154,7 +158,8 @@ def report_context(
         "lang": lang,
         "kind": kind,
         "order": list(sections),
-        "sections": plain_tree(sections, lang),
+        # one name per product, its short name glossed where the page first names it (kb.names)
+        "sections": plain_names(plain_tree(sections, lang), kb.products.values(), lang),
         "sources": plain_tree(sources, lang),
         "meta": {
             "person": case.patient.name,

@@ -21,6 +21,7 @@ from crossroads.engine.explain import expansion_notes, medicine_name
 from crossroads.kb import Jurisdiction, KnowledgeBase
 from crossroads.kb.citations import plain_flag
 from crossroads.kb.models import Cited
+from crossroads.kb.names import product_name
 from crossroads.record.case import Case
 from crossroads.render.data import assessment_data
 from crossroads.render.notes import NO_NOTES, ReportNotes
@@ -120,7 +121,7 @@ def classification_section(src: ReportInput) -> dict[str, Any]:
             sources.append(cited(fact, src.lang, src.kb))
             products.append(
                 {
-                    "name": _product_name(row, product.name_zh, src.lang),
+                    "name": product_name(product, src.lang, code),
                     "indication": row["indication_text"],
                     "status": row["status"],
                     "status_label": src.kb.phrase(f"status.{row['status']}", src.lang),
@@ -143,15 +144,6 @@ def classification_section(src: ReportInput) -> dict[str, Any]:
             }
         )
     return {"places": places, "sources": sources}
-
-
-def _product_name(row: dict[str, Any], name_zh: str | None, lang: str) -> str:
-    """Short name and local brand; a brand that carries its own brackets is not nested in more."""
-    name = name_zh if lang != "en" and name_zh else row["short"]
-    brand = row["brand"]
-    if not brand:
-        return str(name)
-    return f"{name} · {brand}" if "(" in brand else f"{name} ({brand})"
 
 
 def missing_section(src: ReportInput) -> dict[str, Any] | None:

@@ -76,9 +76,7 @@ def timeline_section(src: ReportInput) -> dict[str, Any] | None:
                 "needs": [n["ask"] for n in flag["needs"]],
             }
         )
-    products = [
-        p["short"] + (f" ({p['brand']})" if p["brand"] else "") for p in data["products_used"]
-    ]
+    products = [p["name"] for p in data["products_used"]]
     return {
         "place": data["jurisdiction_label"],
         "start": format_day(tl.start, src.lang),

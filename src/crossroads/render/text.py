@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crossroads.kb import KnowledgeBase
+from crossroads.kb.names import product_name
 
 _STATUS_STYLE = {"on_label": "green", "needs_information": "yellow", "not_on_label": "red"}
 _CATEGORY_STYLE = {
@@ -45,7 +46,7 @@ def render_text(data: dict[str, Any], kb: KnowledgeBase, console: Console) -> No
             table.add_column(p("ui.status"), ratio=1, min_width=11)
             table.add_column(p("ui.why"), ratio=5)
             for row in jr["products"]:
-                name = f"{row['short']}" + (f" ({row['brand']})" if row["brand"] else "")
+                name = product_name(kb.products[row["product"]], lang, code)
                 status = Text(p(f"status.{row['status']}"), style=_STATUS_STYLE[row["status"]])
                 why = Text(row["indication_text"], style="italic")
                 for reason in row["reasons"]:

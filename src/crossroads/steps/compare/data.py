@@ -13,6 +13,7 @@ from crossroads.kb import KnowledgeBase
 from crossroads.kb.alternatives import ATTRIBUTES, Alternatives, CitedText
 from crossroads.kb.citations import plain_flag
 from crossroads.kb.models import Cited
+from crossroads.kb.names import chinese_names, product_name
 from crossroads.logic.rules import Leaf, Unsettled
 from crossroads.steps.compare.match import (
     COMPARE_SCHEMA_ID,
@@ -117,12 +118,13 @@ class _Builder:
         if place.category == "established":
             names = []
             for result in place.on_label:
-                product = result.compiled.product
-                brand = product.brand.get(place.jurisdiction)
-                name = f"{product.short} ({brand})" if brand else product.short
+                name = product_name(result.compiled.product, self.lang, place.jurisdiction)
                 if name not in names:
                     names.append(name)
-            text = self.p("grid.car_t.established", products=", ".join(names))
+            text = self.p(
+                "grid.car_t.established",
+                products=("、" if self.lang.startswith("zh") else ", ").join(names),
+            )
             available: bool | None = True
             cited = [r.compiled.indication for r in place.on_label]
         elif place.category == "cannot_tell":
@@ -363,7 +365,7 @@ def grid_data(grid: OptionGrid, kb: KnowledgeBase, lang: str = "en") -> dict[str
     The report and the web pages render this same data, so they show the same grid.
     """
     build = _Builder(grid, kb, lang)
-    return {
+    data = {
         "schema": COMPARE_SCHEMA_ID,
         "knowledge_base": {"version": kb.release.version, "date": kb.release.date.isoformat()},
         "assessment_date": str(grid.classification.facts.assessment_date),
@@ -402,6 +404,8 @@ def grid_data(grid: OptionGrid, kb: KnowledgeBase, lang: str = "en") -> dict[str
         "urgent": kb.phrase("urgent", lang),
         "notice": kb.phrase("not_replace", lang),
     }
+    # one name per product on a Chinese page (kb.names)
+    return chinese_names(data, kb.products.values(), lang)  # type: ignore[no-any-return]
 
 
 __all__ = ["grid_data"]

@@ -11,6 +11,7 @@ from typing import Any
 from crossroads.common.dates import Interval
 from crossroads.engine.explain import ask_for
 from crossroads.kb import KnowledgeBase
+from crossroads.kb.names import product_name
 from crossroads.kb.planning import Planning, planning_for
 from crossroads.steps.timeline.model import TIMELINE_SCHEMA_ID, Basis, Milestone, Timeline
 from crossroads.steps.timeline.tempo import flag_needs, flag_reasons
@@ -69,6 +70,7 @@ def timeline_data(
             "product": chosen.code,
             "short": chosen.short,
             "brand": chosen.brand.get(tl.jurisdiction),
+            "name": product_name(chosen, lang, tl.jurisdiction),
             "status": tl.chosen.status,
             "status_text": planning.label(f"status.{tl.chosen.status}", lang),
         }
@@ -125,7 +127,12 @@ def timeline_data(
         "made_on": tl.made_on.isoformat(),
         "product": product,
         "products_used": [
-            {"product": p.code, "short": p.short, "brand": p.brand.get(tl.jurisdiction)}
+            {
+                "product": p.code,
+                "short": p.short,
+                "brand": p.brand.get(tl.jurisdiction),
+                "name": product_name(p, lang, tl.jurisdiction),
+            }
             for p in tl.products_used
         ],
         "numbers": {k: [v.low, v.high] for k, v in tl.numbers.items()},
