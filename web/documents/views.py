@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -354,7 +354,7 @@ def status(request: HttpRequest, case: CaseRecord, document_id: int) -> JsonResp
 
 @case_view(Perm.VIEW)
 @require_GET
-def original(request: HttpRequest, case: CaseRecord, document_id: int) -> FileResponse:
+def original(request: HttpRequest, case: CaseRecord, document_id: int) -> HttpResponse:
     """The stored file, as a download (never shown inside the site's pages)."""
     document = _document(case, document_id)
     record(
@@ -365,12 +365,10 @@ def original(request: HttpRequest, case: CaseRecord, document_id: int) -> FileRe
     )
     suffix = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
     name = f"document-{document.pk}{suffix.get(document.media_type, '')}"
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=document.media_type,
-    )
+    with document.file.open("rb") as handle:  # at most the intake's size limit
+        data = handle.read()
+    response = HttpResponse(data, content_type=document.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Content-Security-Policy"] = "sandbox"
     return response
 

@@ -103,3 +103,13 @@ def _remove_stored_files() -> Iterator[None]:
     yield
     for path in stored_files() - before:
         path.unlink()
+
+
+def matrix_document(world: Any) -> Any:
+    """A read document on case A (for the permission matrix): a blank one-page PDF."""
+    from audit.actions import Actor
+    from crossroads.records.intake import check_document
+    from documents.actions import add_document
+
+    checked = check_document(writer_pdf(), "matrix.pdf")
+    return add_document(Actor.system(), world.case, world.users["patient"], checked, "labs")
