@@ -47,7 +47,7 @@ EXTRA_LABELS = {
     "fitness.lvef_percent": gettext_lazy("Heart pumping strength (LVEF, %)"),
     "fitness.egfr": gettext_lazy("Kidney filtration (eGFR, mL/min/1.73 m²)"),
 }
-CONTEXT_CHARS = 160  # page text shown before and after a highlighted span
+CONTEXT_CHARS = 90  # page text shown before and after a highlighted span
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -112,6 +112,7 @@ class Shown:
     span: str
     after: str
     others: list[tuple[str, str, str]]  # (value, document name, source text) that disagree
+    choices: dict[str, str]  # the field's choices: the edit is a list, not free text
     problem: str = ""
 
 
@@ -147,9 +148,17 @@ def shown(
                 row.text,
                 after,
                 disagree,
+                _with_value(info.choices, plain(value)),
             )
         )
     return out
+
+
+def _with_value(choices: dict[str, str], value: str) -> dict[str, str]:
+    """The field's choices, with the proposed value first if it is not one of them."""
+    if not choices or value in choices:
+        return choices
+    return {value: value, **choices}
 
 
 def case_proposals(case: CaseRecord) -> dict[str, list[Proposal]]:
