@@ -24,7 +24,11 @@ run: setup ## Set up, load demo data and serve the web app on http://127.0.0.1:8
 	@cd web && ../$(PY) manage.py migrate --noinput -v0
 	@cd web && ../$(PY) manage.py load_demo
 	@echo "Crossroads is at http://127.0.0.1:8000 (Ctrl-C stops it)"
-	@cd web && exec ../$(VENV)/bin/gunicorn -c gunicorn.conf.py
+	@# The task queue's worker (reads uploaded record documents) runs beside gunicorn and stops
+	@# with it: the trap ends the worker whichever way gunicorn ends.
+	@cd web && { ../$(PY) manage.py db_worker --interval 1 -v0 & WORKER=$$!; \
+	  trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  ../$(VENV)/bin/gunicorn -c gunicorn.conf.py; }
 
 tour: setup ## Walk through the example cases in the terminal
 	@$(VENV)/bin/crossroads tour

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEvent
 from tests.web.conftest import INVITE_TOKEN, PERSONAS, World
+from tests.web.documents.conftest import matrix_document, upload_file, writer_pdf
 from tests.web.review_world import queued_case, request_in, request_kwargs, token_id_of
 
 pytestmark = pytest.mark.integration
@@ -248,6 +249,29 @@ MATRIX: dict[str, Row] = {
         },
     ),
     "interop:trials": Row(kwargs=case_a, get=CASE_TEAM),
+    # Record documents (issue 15): the case team reads and uploads; only the owner deletes.
+    "documents:list": Row(kwargs=case_a, get=CASE_TEAM),
+    "documents:upload": Row(
+        kwargs=case_a, post=CASE_TEAM, data=lambda w: {"file": upload_file("a.pdf", writer_pdf())}
+    ),
+    "documents:detail": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "document_id": matrix_document(w).pk},
+        get=CASE_TEAM,
+        post=CASE_TEAM,
+        data=lambda w: {"version": str(w.case.version)},
+    ),
+    "documents:status": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "document_id": matrix_document(w).pk},
+        get=CASE_TEAM,
+    ),
+    "documents:file": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "document_id": matrix_document(w).pk},
+        get=CASE_TEAM,
+    ),
+    "documents:delete": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "document_id": matrix_document(w).pk},
+        post=OWNER,
+    ),
 }
 
 

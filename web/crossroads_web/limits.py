@@ -15,8 +15,9 @@ environment can override them (see settings and web/README.md):
 Over a limit the answer is 429 with ``Retry-After``: JSON under ``/api/`` and for CDS Hooks, a
 plain sentence for pages.
 
-File uploads are refused until a later release adds safe handling (scanning, size and type
-checks, storage outside the web root): any request that carries a file gets 415 and a plain
+File uploads are refused except by the views named in ``CROSSROADS_UPLOAD_HANDLERS`` (record
+documents: size cap, the core's intake checks, storage outside the web root), which get the
+upload handlers named there; any other request that carries a file gets 415 and a plain
 sentence, before a view sees it. CDS Hooks read their JSON body themselves and refuse any other
 body with a JSON 415 (:mod:`interop.cds`).
 """
@@ -34,7 +35,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from audit.actions import client_ip
@@ -184,8 +186,23 @@ class _RefuseFiles(FileUploadHandler):
         return None
 
 
+def _upload_view(request: HttpRequest) -> bool:
+    """Whether this request goes to a view that takes files; if so, give it its handlers."""
+    handlers = getattr(settings, "CROSSROADS_UPLOAD_HANDLERS", {})
+    try:
+        name = resolve(request.path_info).view_name
+    except Resolver404:
+        return False
+    if name not in handlers:
+        return False
+    request.upload_handlers = import_string(handlers[name])(request)
+    return True
+
+
 def _carries_file(request: HttpRequest) -> bool:
     if not (request.content_type or "").startswith("multipart/"):
+        return False
+    if _upload_view(request):
         return False
     handler = _RefuseFiles(request)
     request.upload_handlers = [handler]

@@ -49,6 +49,7 @@ urlpatterns = [
     path("invite/<str:token>/", account_views.invite, name="invite"),
     path("accounts/", include(accounts)),
     path("cases/", include("cases.urls")),
+    path("cases/", include("documents.urls")),  # record documents of a case (documents/)
     path("review/", include("review.urls")),
     path("audit/", include("audit.urls")),
     path("drafts/", include("drafts.urls")),  # unsaved typing on step pages (drafts/)

@@ -110,6 +110,32 @@ def cache_config(url: str) -> dict[str, Any]:
     }
 
 
+def documents_storage() -> dict[str, Any]:
+    """Where uploaded record documents go: a private folder outside the web root
+    (``CROSSROADS_DOCUMENTS_DIR``, default ``var/documents``), or any Django storage backend
+    named by ``CROSSROADS_DOCUMENTS_STORAGE`` with its options as JSON in
+    ``CROSSROADS_DOCUMENTS_STORAGE_OPTIONS`` (an object store such as django-storages' S3)."""
+    backend = os.environ.get("CROSSROADS_DOCUMENTS_STORAGE", "").strip()
+    if backend:
+        raw = os.environ.get("CROSSROADS_DOCUMENTS_STORAGE_OPTIONS", "").strip() or "{}"
+        try:
+            options = json.loads(raw)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"CROSSROADS_DOCUMENTS_STORAGE_OPTIONS is not JSON: {exc}"
+            ) from None
+        return {"BACKEND": backend, "OPTIONS": options}
+    location = os.environ.get("CROSSROADS_DOCUMENTS_DIR", str(VAR_DIR / "documents"))
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": location,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+
+
 DEBUG = os.environ.get("CROSSROADS_DEBUG", "") == "1"
 SECRET_KEY = local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -132,6 +158,9 @@ INSTALLED_APPS = [
     "interop",
     "api",
     "drafts",  # what a person typed on a step, kept until saved (drafts/)
+    "django_tasks",  # the task queue (Django 6's tasks, backported) ...
+    "django_tasks_db",  # ... with its queue in this database; `manage.py db_worker` runs it
+    "documents",  # record documents: upload, background reading, confirmation (documents/)
 ]
 
 MIDDLEWARE = [
@@ -239,6 +268,7 @@ with contextlib.suppress(OSError):  # WhiteNoise warns about a missing folder
 STATICFILES_DIRS = [WEB_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": documents_storage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve straight from the source folders on one machine; production collects and hashes them.
@@ -270,6 +300,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Crossroads settings.
+# The task queue (django-tasks): its queue is a table in this database (SQLite or PostgreSQL);
+# `make run` starts `manage.py db_worker` beside gunicorn. Tests run tasks at once.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Views that may receive files, and the upload handlers they get (crossroads_web.limits); every
+# other request that carries a file is refused with 415.
+CROSSROADS_UPLOAD_HANDLERS = {"documents:upload": "documents.upload.upload_handlers"}
+# OCR for scans and photos (documents.reading): the dotted path of a callable, empty for none yet.
+CROSSROADS_OCR = os.environ.get("CROSSROADS_OCR", "")
 CAREGIVER_INVITE_HOURS = 72
 # CDS Hooks service (interop app): the places its cards cover, and the address its card links use
 # (empty: this server's own address as the request saw it).

@@ -19,3 +19,5 @@ CROSSROADS_RATE_LIMITS = {
 CROSSROADS_AUDIT_ANCHOR = ""
 # The CDS tests serve FHIR pages and key sets from a thread on loopback over plain http.
 CROSSROADS_CDS_FETCH_LOOPBACK = True
+# Background tasks run at once, inside the request (tests/web/documents has one worker test).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
