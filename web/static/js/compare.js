@@ -27,7 +27,18 @@
     var ticked = list.filter(function (box) { return box.checked; }).length;
     var narrow = ticked >= 2;
     var show = {};
-    list.forEach(function (box) { show[box.getAttribute("data-col")] = !narrow || box.checked; });
+    var codes = {};
+    list.forEach(function (box) {
+      show[box.getAttribute("data-col")] = !narrow || box.checked;
+      codes[box.value] = !narrow || box.checked;
+    });
+    // The pictures of 100 people below the table follow the same choice.
+    var section = picker.closest(".option-grid");
+    if (section) {
+      section.querySelectorAll(".icon-arrays > li[data-option]").forEach(function (item) {
+        item.hidden = !codes[item.getAttribute("data-option")];
+      });
+    }
     if (table) {
       Array.prototype.forEach.call(table.rows, function (row) {
         for (var i = 1; i < row.cells.length; i += 1) { row.cells[i].hidden = !show[String(i)]; }
