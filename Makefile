@@ -66,6 +66,7 @@ bench: setup ## Print speed figures next to their floors (about 4 minutes)
 	$(PY) scripts/bench_report.py
 	$(PY) scripts/bench_api.py
 	$(PY) scripts/bench_web.py
+	$(PY) scripts/bench_journey.py
 	$(PY) scripts/bench_resilience.py
 	$(PY) scripts/bench_records.py
 	$(PY) scripts/bench_screen.py
