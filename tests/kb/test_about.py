@@ -124,10 +124,19 @@ def test_the_audit_counts_every_item(kb: KnowledgeBase) -> None:
     assert "## Understandability: " in pemat and "## Actionability: " in pemat
 
 
-def test_an_item_whose_check_fails_is_not_met(kb: KnowledgeBase) -> None:
-    """C4 (update policy) is met; C2 is not met as the file says, whatever its check says."""
+def test_an_item_whose_check_fails_is_not_met(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """C4 (update policy) is met; C5 is not met as the file says; C1 and C2 are met only while
+    their product checks pass, and turn not met when a check fails."""
     lines = {line.split(" | ")[0]: line for line in ipdas_markdown(kb).splitlines()}
     assert "| met |" in lines["| C4"]
-    assert "**not met**" in lines["| C2"]
+    assert "**not met**" in lines["| C5"]
+    assert CHECKS["every_fact_cited"](kb, load_about()) is True
+    assert CHECKS["same_rows_for_every_option"](kb, load_about()) is True
+    assert "| met |" in lines["| C1"] and "| met |" in lines["| C2"]
+    monkeypatch.setitem(CHECKS, "every_fact_cited", lambda kb, about: False)
+    lines = {line.split(" | ")[0]: line for line in ipdas_markdown(kb).splitlines()}
+    assert "**not met**" in lines["| C2"] and "| met |" in lines["| C1"]
     psychological = CHECKS["psychological_row"](kb, load_about())
     assert ("**not met**" in lines["| Q6"]) is (not psychological)

@@ -199,13 +199,31 @@ def _psychological_row(kb: KnowledgeBase) -> bool:
 
 
 def _every_fact_cited(kb: KnowledgeBase) -> bool:
-    return all(i.source for p in kb.products.values() for i in p.indications)
+    """Every fact a patient may read names a public reference (the check `kb check` runs)."""
+    from crossroads.kb.bibliography import load_bibliography
+    from crossroads.kb.check import patient_facing, public_reference_findings
+
+    found = public_reference_findings(patient_facing(kb), load_bibliography())
+    return not any(f.level == "error" for f in found)
+
+
+def _same_rows_for_every_option(kb: KnowledgeBase) -> bool:
+    """Every setting has its shared outcome and harm rows, complete for every option (each
+    cell a figure or a plain "no comparable figure"), and no finding about them."""
+    from crossroads.kb.alternatives import _comparison_findings, load_alternatives
+
+    loaded = load_alternatives(kb)
+    return bool(loaded.settings) and all(
+        s.setting.comparison is not None and not _comparison_findings(loaded.catalogue, s)
+        for s in loaded.settings
+    )
 
 
 CHECKS: dict[str, Callable[[KnowledgeBase, AboutFile], bool]] = {
     "palliative_option": lambda kb, about: _palliative_option(kb),
     "psychological_row": lambda kb, about: _psychological_row(kb),
     "every_fact_cited": lambda kb, about: _every_fact_cited(kb),
+    "same_rows_for_every_option": lambda kb, about: _same_rows_for_every_option(kb),
     "release_dated": lambda kb, about: kb.release.date is not None,
     "update_policy": lambda kb, about: about.update_policy.interval_months > 0,
     "funding": lambda kb, about: bool(about.funding.en and about.funding.zh),
