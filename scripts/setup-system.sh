@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the project needs: CJK fonts and Pango for PDF reports, poppler for PDF tests,
 # Chromium for browser tests, PostgreSQL for the web app's second database, nginx for the
-# production reverse proxy (deploy/nginx/, tested in tests/deploy/). Idempotent: installs
+# production reverse proxy (deploy/nginx/, tested in tests/deploy/), a headless Java runtime for
+# Apache Spark (`crossroads screen --engine spark`, local[*] in tests). Idempotent: installs
 # only what is missing, and runs `apt-get update` only then.
 set -euo pipefail
 PACKAGES=(fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-          poppler-utils chromium postgresql nginx)
+          poppler-utils chromium postgresql nginx default-jre-headless)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -29,8 +29,11 @@ def sql_evaluate(
     return [(result, list(missing)) for _, result, missing in found]
 
 
-def first_difference(sql: ScreenRow, python: ScreenRow) -> str:
+def first_difference(
+    sql: ScreenRow, python: ScreenRow, names: tuple[str, str] = ("DuckDB", "Python")
+) -> str:
     """The patient and the first field (and fact or product) where the two engines differ."""
+    one, two = names
     for name in ("disease", "category", "on_label", "missing"):
         a, b = getattr(sql, name), getattr(python, name)
         if a != b:
@@ -38,22 +41,26 @@ def first_difference(sql: ScreenRow, python: ScreenRow) -> str:
                 first = sorted(set(a) ^ set(b))[0] if set(a) != set(b) else "order"
                 return (
                     f"patient {sql.patient_id} in {sql.jurisdiction}: {name} differs first at "
-                    f"{first!r} (DuckDB {a}, Python {b})"
+                    f"{first!r} ({one} {a}, {two} {b})"
                 )
             return (
-                f"patient {sql.patient_id} in {sql.jurisdiction}: {name} DuckDB {a!r}, Python {b!r}"
+                f"patient {sql.patient_id} in {sql.jurisdiction}: {name} {one} {a!r}, {two} {b!r}"
             )
     return ""
 
 
-def assert_same(sql_rows: Sequence[ScreenRow], python_rows: Sequence[ScreenRow]) -> None:
+def assert_same(
+    sql_rows: Sequence[ScreenRow],
+    python_rows: Sequence[ScreenRow],
+    names: tuple[str, str] = ("DuckDB", "Python"),
+) -> None:
     """Identical rows per patient and jurisdiction, or a message naming the first difference."""
     key = lambda r: (r.patient_id, r.jurisdiction)  # noqa: E731
     by_sql = {key(r): r for r in sql_rows}
     by_python = {key(r): r for r in python_rows}
     assert by_sql.keys() == by_python.keys(), "the engines screened different patients"
     differences = [
-        first_difference(by_sql[k], by_python[k])
+        first_difference(by_sql[k], by_python[k], names)
         for k in sorted(by_sql)
         if by_sql[k] != by_python[k]
     ]

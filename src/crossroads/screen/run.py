@@ -1,6 +1,8 @@
-"""Run a screening: input -> derived-facts table -> compiled query on DuckDB -> results file.
+"""Run a screening: input -> derived-facts table -> compiled query on an engine -> results file.
 
-DuckDB runs embedded (no server) and reads and writes Parquet itself. The results are
+DuckDB runs embedded (no server) and reads and writes Parquet itself; it is the default. Spark
+(:mod:`crossroads.screen.spark`, ``--engine spark``) runs the same compiled query, printed in
+Spark SQL, for a registry that has outgrown one machine. The results are
 identifiable data (patient ids with their categories), so every file written here is created
 owner-only (0600) inside a private folder and moved into place; nothing about a patient is logged.
 """
@@ -12,7 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -30,7 +32,10 @@ from crossroads.screen.sources import (
     read_bulk,
 )
 
-ENGINES = ("duckdb",)
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from pyspark.sql import SparkSession
+
+ENGINES = ("duckdb", "spark")
 _ARROW = {
     "BOOLEAN": pa.bool_(),
     "VARCHAR": pa.string(),
@@ -52,6 +57,16 @@ def arrow_schema(schema: FactsSchema) -> pa.Schema:
 def facts_table(schema: FactsSchema, rows: Iterable[list[Any]]) -> pa.Table:
     """Derived-facts rows as an Arrow table (what DuckDB scans without copying)."""
     return pa.Table.from_pydict(schema.as_columns(rows), schema=arrow_schema(schema))
+
+
+class Engine(Protocol):
+    """What a screening needs of an engine: load the facts, run the plan, let go."""
+
+    def load(self, facts: pa.Table | Path) -> None: ...
+
+    def results(self) -> pa.Table: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -162,18 +177,26 @@ def screen(
     progress: Callable[[int], None] | None = None,
     total: Callable[[int], None] | None = None,
     threads: int | None = None,
+    engine: str = "duckdb",
+    spark: SparkSession | None = None,
 ) -> ScreenRun:
-    """Screen every patient of ``source`` (Bulk folder, case folder or facts Parquet)."""
+    """Screen every patient of ``source`` (Bulk folder, case folder or facts Parquet).
+
+    ``engine`` is ``duckdb`` (embedded, the default) or ``spark`` (``spark``: a running session
+    to use and leave running; without one the engine starts its own and stops it).
+    """
+    if engine not in ENGINES:
+        raise BadOptionError(f"--engine: '{engine}' is not available; use {', '.join(ENGINES)}.")
     kind = detect(source)
     schema = schema_for(kb)
     plan = compile_plan(kb, schema, jurisdictions)
     report = InputReport()
-    engine = DuckDBEngine(plan, threads)
+    runner = _engine(engine, plan, threads, spark)
     facts: pa.Table | None = None
     try:
         if kind == "parquet":
             check_facts_parquet(source, schema)
-            engine.load(source)
+            runner.load(source)
         else:
             items: list[tuple[str, Any]]
             if kind == "bulk":
@@ -187,10 +210,18 @@ def screen(
                 kind, items, kb, schema, on, report, workers=workers, progress=progress
             )
             facts = facts_table(schema, rows)
-            engine.load(facts)
-        results = engine.results()
+            runner.load(facts)
+        results = runner.results()
     finally:
-        engine.close()
+        runner.close()
     if kind == "parquet":
         report.patients = results.num_rows // max(1, len(jurisdictions))
     return ScreenRun(kind, report, results, plan, facts)
+
+
+def _engine(name: str, plan: ScreenPlan, threads: int | None, spark: SparkSession | None) -> Engine:
+    if name == "spark":
+        from crossroads.screen.spark import SparkEngine
+
+        return SparkEngine(plan, spark)
+    return DuckDBEngine(plan, threads)

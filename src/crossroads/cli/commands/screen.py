@@ -48,7 +48,12 @@ def screen_command(
         typer.Option("--out", "-o", help="Results file (Parquet, written owner-only)"),
     ] = Path("results.parquet"),
     engine: Annotated[
-        str, typer.Option("--engine", help="Where the rules run: duckdb (embedded)")
+        str,
+        typer.Option(
+            "--engine",
+            help="Where the rules run: duckdb (embedded) or spark (Apache Spark, local[*]; "
+            "needs Java)",
+        ),
     ] = "duckdb",
     jurisdiction: JurisdictionOpt = ALL_PLACES,
     aggregate: Annotated[
@@ -98,6 +103,7 @@ def screen_command(
             places,
             on,
             workers=workers,
+            engine=engine,
             progress=lambda n: bar.advance(task, n),
             total=lambda n: bar.update(task, total=n),
         )
