@@ -50,9 +50,9 @@ def test_synth_then_screen_and_bad_options(tmp_path: Path) -> None:
     out = tmp_path / "r.parquet"
     screened = run("screen", str(cohort), "-o", str(out), "--workers", "1", "--today", "2026-06-30")
     assert screened.returncode == 0 and "Patients screened: 30" in screened.stdout
-    wrong = run("screen", str(cohort), "--engine", "spark")
+    wrong = run("screen", str(cohort), "--engine", "hadoop")
     assert wrong.returncode == 2
-    assert wrong.stderr.startswith("error: --engine: 'spark' is not available; use duckdb.")
+    assert wrong.stderr.startswith("error: --engine: 'hadoop' is not available; use duckdb, spark.")
     missing = run("screen", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "no such file or folder" in missing.stderr
     no_traceback(missing)

@@ -11,6 +11,7 @@ threshold, random trees) evaluated by Spark SQL.
 from __future__ import annotations
 
 import itertools
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -19,7 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from pyspark.sql import SparkSession
 
+from crossroads.cli.commands.screen import screen_command
 from crossroads.common.dates import Interval, PartialDate, elapsed_months
+from crossroads.common.errors import BadOptionError
 from crossroads.common.values import FactValue, SetValue
 from crossroads.engine.classify import classify
 from crossroads.kb import JURISDICTIONS, KnowledgeBase
@@ -31,7 +34,7 @@ from crossroads.screen.run import DuckDBEngine, facts_table, rows_of_table, sche
 from crossroads.screen.spark import RESULT_SCHEMA, SparkEngine, start_session
 from crossroads.screen.synth import write_cohort
 from crossroads.steps.assess import prepare_case
-from tests.conftest import TODAY, example_files
+from tests.conftest import EXAMPLES, TODAY, example_files
 from tests.screen.helpers import assert_same, sql_evaluate
 from tests.screen.test_cohort import ON, _python_rows
 from tests.screen.test_compile import KLEENE, SCHEMA, _dates_around, _python, _trees
@@ -197,3 +200,35 @@ def test_random_criteria_mean_the_same_on_spark(node: Node, spark_evaluate: _Eva
         for flag, disease in itertools.product(KLEENE, (None, "a", "c"))
     ]
     assert spark_evaluate(node, SCHEMA, rows) == [_python(node, r) for r in rows]
+
+
+# -- the command line and its refusals ----------------------------------------------------------
+def test_the_screen_command_on_spark_writes_the_same_private_file(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {}
+    for engine in ("spark", "duckdb"):
+        files[engine] = tmp_path / f"{engine}.parquet"
+        screen_command(
+            EXAMPLES,
+            out=files[engine],
+            engine=engine,
+            jurisdiction="US",
+            aggregate=False,
+            facts=None,
+            workers=1,
+            today="2026-11-30",
+        )
+    assert "Patients screened: 39" in capsys.readouterr().out
+    assert stat.S_IMODE(files["spark"].stat().st_mode) == 0o600
+    assert pq.read_table(files["spark"]).equals(pq.read_table(files["duckdb"]))
+    # the test's session was reused, not stopped
+    assert SparkSession.getActiveSession() is spark
+
+
+@pytest.mark.unit
+def test_no_java_is_refused_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setattr("crossroads.screen.spark.shutil.which", lambda _: None)
+    with pytest.raises(BadOptionError, match="no Java runtime found; install one"):
+        start_session()

@@ -78,6 +78,15 @@ def start_session(master: str = "local[*]", app: str = "crossroads-screen") -> S
     return session
 
 
+def _running() -> bool:
+    """Whether this process already has an active Spark session."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return False
+    return SparkSession.getActiveSession() is not None
+
+
 @dataclass
 class SparkEngine:
     """The compiled plan on a Spark session (its own, or one that is shared and left running)."""
@@ -89,8 +98,10 @@ class SparkEngine:
 
     def __post_init__(self) -> None:
         if self.session is None:
+            # a session already running in this process (a notebook's, a test's) is reused and
+            # left running; one started here is stopped by :meth:`close`
+            self.owns_session = not _running()
             self.session = start_session()
-            self.owns_session = True
 
     def _spark(self) -> SparkSession:
         assert self.session is not None  # set in __post_init__
