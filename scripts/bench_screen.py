@@ -6,9 +6,13 @@
 2. Rule evaluation over 1,000,000 patients' derived facts (the cohort's facts repeated) from
    Parquet on DuckDB. Goal: at most 5 s. Floor: DuckDB reading the same Parquet file.
 3. Speed-up over the Python engine (``classify_facts``) on the same derived facts. Goal: 20x.
+4. Spark local (``local[*]``) on the same Parquet of derived facts: the same compiled query in
+   Spark SQL, reported beside DuckDB's time (no goal: on one machine Spark is the slower engine;
+   it is there for clusters, see docs/screening.md). Floor: Spark reading the same Parquet file.
+   Its start-up (the JVM) is reported on its own line.
 
-Run: python scripts/bench_screen.py [--patients N] [--rules-rows N] (``make bench`` runs it with
-the goals' sizes; a smaller N prints the figures at that size, marked as such).
+Run: python scripts/bench_screen.py [--patients N] [--rules-rows N] [--no-spark] (``make bench``
+runs it with the goals' sizes; a smaller N prints the figures at that size, marked as such).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--rules-rows", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-spark", action="store_true", help="leave out Spark local")
     args = parser.parse_args()
     kb = load_kb()
     print(f"screening benchmark ({args.patients:,} patients, {args.workers} workers)")
@@ -83,10 +88,10 @@ def main() -> None:
         per = seconds / args.patients * 1000
         print(f"  {'':44} {per:8.2f} ms a patient; peak memory {_peak_mb():,.0f} MB (goal 4 GB)")
         assert run.facts is not None
-        _rules(run.facts, args.rules_rows, Path(tmp), kb)
+        _rules(run.facts, args.rules_rows, Path(tmp), kb, spark=not args.no_spark)
 
 
-def _rules(facts: pa.Table, rows: int, tmp: Path, kb: object) -> None:
+def _rules(facts: pa.Table, rows: int, tmp: Path, kb: object, spark: bool = True) -> None:
     from crossroads.kb import KnowledgeBase
 
     assert isinstance(kb, KnowledgeBase)
@@ -123,6 +128,36 @@ def _rules(facts: pa.Table, rows: int, tmp: Path, kb: object) -> None:
         f"(from {len(sample):,}); DuckDB is {python / seconds:5.1f}x faster (goal >= 20x)"
     )
     con.close()
+    if spark:
+        _spark(file, plan.sql("spark"), rows, seconds, tmp)
+
+
+def _spark(file: Path, sql: str, rows: int, duckdb_seconds: float, tmp: Path) -> None:
+    """The same compiled query on Spark local[*] over the same Parquet, writing a results file."""
+    from crossroads.screen.spark import start_session
+
+    start = time.perf_counter()
+    session = start_session()
+    print(f"  Spark local session started in {time.perf_counter() - start:.1f} s (not timed below)")
+    try:
+        start = time.perf_counter()
+        session.read.parquet(str(file)).write.format("noop").mode("overwrite").save()
+        floor = time.perf_counter() - start
+        session.read.parquet(str(file)).createOrReplaceTempView(FACTS_TABLE)
+        out = tmp / "spark-results"
+        start = time.perf_counter()
+        session.sql(sql).write.mode("overwrite").parquet(str(out))
+        seconds = time.perf_counter() - start
+        written = session.read.parquet(str(out)).count()
+        assert written == rows * len(JURISDICTIONS), written
+    finally:
+        session.stop()
+    _timed(
+        f"same rules, {rows:,} patients (Spark local)",
+        seconds,
+        floor,
+        f"DuckDB {duckdb_seconds:.2f} s ({seconds / duckdb_seconds:.1f}x DuckDB's time)",
+    )
 
 
 if __name__ == "__main__":
