@@ -41,7 +41,7 @@ RESULT_SCHEMA = pa.schema(
         ("missing", pa.list_(pa.field("l", pa.string()))),
     ]
 )
-_SETTINGS = {
+_SETTINGS = {  # for local runs only
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     # one machine, small plans: a few shuffle partitions, not Spark's cluster default of 200
@@ -69,10 +69,11 @@ def start_session(master: str = "local[*]", app: str = "crossroads-screen") -> S
         )
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder: Any = SparkSession.builder.appName(app)
-    if not os.environ.get("SPARK_ENV_LOADED"):  # under spark-submit the master is given there
+    if "PYSPARK_GATEWAY_PORT" not in os.environ:
+        # started here, not by spark-submit (whose --master and --conf must hold): local
         builder = builder.master(master)
-    for key, value in _SETTINGS.items():
-        builder = builder.config(key, value)
+        for key, value in _SETTINGS.items():
+            builder = builder.config(key, value)
     session: SparkSession = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
