@@ -414,3 +414,16 @@ def test_n_below_one_is_refused(kb: KnowledgeBase, data_copy: Path, n: int) -> N
     _edit(data_copy, "lbcl_2l_early.yaml", edit)
     with pytest.raises(KnowledgeBaseError, match="n"):
         load_alternatives(kb, data_copy, use_cache=False)
+
+
+def test_the_course_without_treatment_is_said_plainly_in_every_setting(kb: KnowledgeBase) -> None:
+    """Issue 14 item 8: the dossiers hold no figure for the course without treatment, so the
+    supportive-care option says so, in both languages, in every setting."""
+    for compiled in load_alternatives(kb).settings:
+        care = [o for o in compiled.setting.options if o.kind == "supportive_care"]
+        assert len(care) == 1, compiled.setting.id
+        risks = care[0].serious_risks
+        said = "How it goes without cancer treatment: no figure in the sources read"
+        assert said in risks.text.en
+        assert "不做抗癌治疗时病情会怎样：已读资料中没有这一病情阶段的数字" in risks.text.zh
+        assert risks.source and risks.as_of and risks.confidence == "U"
