@@ -127,11 +127,12 @@ def test_the_audit_counts_every_item(kb: KnowledgeBase) -> None:
 def test_an_item_whose_check_fails_is_not_met(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """C4 (update policy) is met; C5 is not met as the file says; C1 and C2 are met only while
-    their product checks pass, and turn not met when a check fails."""
+    """C4 (update policy) is met; C1, C2 and C5 are met only while their product checks pass,
+    and turn not met when a check fails."""
     lines = {line.split(" | ")[0]: line for line in ipdas_markdown(kb).splitlines()}
     assert "| met |" in lines["| C4"]
-    assert "**not met**" in lines["| C5"]
+    assert "| met |" in lines["| C5"]
+    assert CHECKS["ranges_for_shares_with_n"](kb, load_about()) is True
     assert CHECKS["every_fact_cited"](kb, load_about()) is True
     assert CHECKS["same_rows_for_every_option"](kb, load_about()) is True
     assert "| met |" in lines["| C1"] and "| met |" in lines["| C2"]
@@ -140,3 +141,14 @@ def test_an_item_whose_check_fails_is_not_met(
     assert "**not met**" in lines["| C2"] and "| met |" in lines["| C1"]
     psychological = CHECKS["psychological_row"](kb, load_about())
     assert ("**not met**" in lines["| Q6"]) is (not psychological)
+
+
+def test_c5_turns_not_met_when_a_share_with_n_lacks_its_range(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crossroads.kb.alternatives as alternatives
+
+    monkeypatch.setattr(alternatives, "figure_range", lambda kind, figure: None)
+    assert CHECKS["ranges_for_shares_with_n"](kb, load_about()) is False
+    lines = {line.split(" | ")[0]: line for line in ipdas_markdown(kb).splitlines()}
+    assert "**not met**" in lines["| C5"]

@@ -20,6 +20,7 @@ from crossroads.kb.alternatives import (
     GOALS,
     findings,
     load_alternatives,
+    shares_with_n,
 )
 
 pytestmark = pytest.mark.unit
@@ -369,3 +370,60 @@ def test_column_order_names_every_kind_once(kb: KnowledgeBase, data_copy: Path) 
     _edit(data_copy, "_catalogue.yaml", lambda raw: raw["column_order"].pop())
     with pytest.raises(KnowledgeBaseError, match="column_order must name every kind once"):
         load_alternatives(kb, data_copy, use_cache=False)
+
+
+# -- trial sizes (n) for the worked-out ranges -------------------------------------------------
+def test_every_share_with_n_fits_its_trial_size(kb: KnowledgeBase) -> None:
+    """Each `n` was taken from the dossier; the share must be a whole count out of it."""
+    found = {w: f.n for w, f in shares_with_n(load_alternatives(kb))}
+    assert len(found) == 20
+    assert found["alternatives/lbcl_2l_early.yaml: comparison.outcome.car_t[2]"] == 61
+    for where, figure in shares_with_n(load_alternatives(kb)):
+        assert figure.n is not None and figure.value is not None
+        k = round(figure.value * figure.n / 100)
+        assert abs(100 * k / figure.n - figure.value) <= 0.5, where
+
+
+def test_a_share_that_is_no_count_of_n_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["setting"]["comparison"]["outcome"]["car_t"][2]["n"] = 60  # 54% of 60 is 32.4
+
+    _edit(data_copy, "lbcl_2l_early.yaml", edit)
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/lbcl_2l_early.yaml: comparison.outcome.car_t[2]: share 54% is not "
+        "a count out of n=60: check `n` against the source"
+    ]
+
+
+def test_n_on_a_median_is_an_error(kb: KnowledgeBase, data_copy: Path) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["setting"]["comparison"]["outcome"]["car_t"][1]["n"] = 100
+
+    _edit(data_copy, "mm_early.yaml", edit)
+    assert _errors(kb, data_copy) == [
+        "error: alternatives/mm_early.yaml: comparison.outcome.car_t[1]: `n` is for a share only "
+        "(this figure is a median)"
+    ]
+
+
+@pytest.mark.parametrize("n", [0, -1])
+def test_n_below_one_is_refused(kb: KnowledgeBase, data_copy: Path, n: int) -> None:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["setting"]["comparison"]["outcome"]["car_t"][2]["n"] = n
+
+    _edit(data_copy, "lbcl_2l_early.yaml", edit)
+    with pytest.raises(KnowledgeBaseError, match="n"):
+        load_alternatives(kb, data_copy, use_cache=False)
+
+
+def test_the_course_without_treatment_is_said_plainly_in_every_setting(kb: KnowledgeBase) -> None:
+    """Issue 14 item 8: the dossiers hold no figure for the course without treatment, so the
+    supportive-care option says so, in both languages, in every setting."""
+    for compiled in load_alternatives(kb).settings:
+        care = [o for o in compiled.setting.options if o.kind == "supportive_care"]
+        assert len(care) == 1, compiled.setting.id
+        risks = care[0].serious_risks
+        said = "How it goes without cancer treatment: no figure in the sources read"
+        assert said in risks.text.en
+        assert "不做抗癌治疗时病情会怎样：已读资料中没有这一病情阶段的数字" in risks.text.zh
+        assert risks.source and risks.as_of and risks.confidence == "U"

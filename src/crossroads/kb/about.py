@@ -219,11 +219,32 @@ def _same_rows_for_every_option(kb: KnowledgeBase) -> bool:
     )
 
 
+def _ranges_for_shares_with_n(kb: KnowledgeBase) -> bool:
+    """Every share figure whose trial size is known gets a range that holds it within 0-100,
+    and the words for a range, for "no range given" and for how ranges are worked out exist in
+    both languages (IPDASi C5). Fails when any share figure with ``n`` lacks its range."""
+    from crossroads.kb.alternatives import figure_range, load_alternatives, shares_with_n
+
+    loaded = load_alternatives(kb)
+    figures = [figure for _, figure in shares_with_n(loaded)]
+    if not figures:
+        return False
+    for figure in figures:
+        found = figure_range("share", figure)
+        value = figure.value if figure.value is not None else -1.0
+        if found is None or not 0 <= found.low <= value <= found.high <= 100:
+            return False
+    phrases = loaded.catalogue.phrases
+    keys = ("grid.range", "grid.range_wilson", "grid.no_range", "grid.ranges_about")
+    return all(k in phrases and phrases[k].en and phrases[k].zh for k in keys)
+
+
 CHECKS: dict[str, Callable[[KnowledgeBase, AboutFile], bool]] = {
     "palliative_option": lambda kb, about: _palliative_option(kb),
     "psychological_row": lambda kb, about: _psychological_row(kb),
     "every_fact_cited": lambda kb, about: _every_fact_cited(kb),
     "same_rows_for_every_option": lambda kb, about: _same_rows_for_every_option(kb),
+    "ranges_for_shares_with_n": lambda kb, about: _ranges_for_shares_with_n(kb),
     "release_dated": lambda kb, about: kb.release.date is not None,
     "update_policy": lambda kb, about: about.update_policy.interval_months > 0,
     "funding": lambda kb, about: bool(about.funding.en and about.funding.zh),

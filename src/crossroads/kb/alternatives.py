@@ -35,6 +35,7 @@ from typing import Any, Literal, get_args
 from pydantic import Field, model_validator
 
 from crossroads.common.errors import KnowledgeBaseError
+from crossroads.common.stats import wilson_interval
 from crossroads.kb.base import (
     DATA_DIR,
     KnowledgeBase,
@@ -136,6 +137,9 @@ REQUIRED_PHRASES = (
     "grid.fit_basis",
     "grid.fit_source",
     "grid.range",
+    "grid.range_wilson",
+    "grid.no_range",
+    "grid.ranges_about",
     "grid.population",
     "grid.ref_group.min",
     "grid.ref_group.max",
@@ -230,12 +234,17 @@ class SharedFigure(Cited):
     """One figure of a setting's shared measure (or of a harm) for one option, from one trial.
 
     ``value`` is a percent for a share, months for a median, days for a stay; ``low``/``high``
-    is the range (confidence interval) when the source gives one. A median not reached by the
-    last check has ``not_reached: true`` and ``follow_up`` (months) instead of a value.
+    is the range (confidence interval) when the source gives one. ``n`` is the number of people
+    the share was counted in, when the source gives it: then a range is worked out from the share
+    and ``n`` (:func:`figure_range`). A median not reached by the last check has
+    ``not_reached: true`` and ``follow_up`` (months) instead of a value.
     """
 
     trial: Text
     value: float | None = Field(None, ge=0)
+    n: int | None = Field(
+        None, ge=1, description="People the share was counted in (from the source)"
+    )
     low: float | None = Field(None, ge=0)
     high: float | None = Field(None, ge=0)
     not_reached: bool = False
@@ -257,6 +266,49 @@ class SharedFigure(Cited):
             if low > high or not holds:
                 raise ValueError(f"range {low} to {high} must hold the value {self.value}")
         return self
+
+
+@dataclass(frozen=True)
+class FigureRange:
+    """A figure's range in its own unit: as the trial reported it, or worked out (Wilson)."""
+
+    low: float
+    high: float
+    origin: Literal["reported", "wilson"]
+
+
+def figure_range(kind: MeasureKind, figure: SharedFigure) -> FigureRange | None:
+    """The range to show with a figure, or None when there is none (a best estimate only).
+
+    A range the source reports wins. Otherwise a share with a known number of people gets the
+    Wilson score range from the share and that number; medians, stays and shares without ``n``
+    get none, and the page says so plainly.
+    """
+    if figure.low is not None and figure.high is not None:
+        return FigureRange(figure.low, figure.high, "reported")
+    if kind == "share" and figure.n is not None and figure.value is not None:
+        low, high = wilson_interval(min(figure.value, 100.0), figure.n)
+        return FigureRange(low, high, "wilson")
+    return None
+
+
+def shares_with_n(alternatives: Alternatives) -> Iterator[tuple[str, SharedFigure]]:
+    """Every share figure of every setting's shared rows that names its number of people."""
+    catalogue = alternatives.catalogue
+    for compiled in alternatives.settings:
+        comparison = compiled.setting.comparison
+        if comparison is None:
+            continue
+        where = f"alternatives/{compiled.file}: comparison"
+        groups = [("outcome", catalogue.measures.get(comparison.measure), comparison.outcome)]
+        groups += [(f"harms.{h}", catalogue.harms[h], f) for h, f in comparison.harms.items()]
+        for name, measure, per_option in groups:
+            if measure is None or measure.kind != "share":
+                continue
+            for code, figures in per_option.items():
+                for i, figure in enumerate(figures):
+                    if figure.n is not None:
+                        yield f"{where}.{name}.{code}[{i}]", figure
 
 
 class Comparison(Data):
@@ -563,7 +615,29 @@ def _figure_findings(kind: MeasureKind, figures: list[SharedFigure], where: str)
             found.append(Finding("error", f"{where}[{i}]", "a share is out of 100: 100 at most"))
         if kind != "median" and figure.not_reached:
             found.append(Finding("error", f"{where}[{i}]", "`not_reached` is for a median only"))
+        if figure.n is not None:
+            found += _n_findings(kind, figure, f"{where}[{i}]")
     return found
+
+
+def _n_findings(kind: MeasureKind, figure: SharedFigure, where: str) -> list[Finding]:
+    """``n`` belongs to a share only, and the share must be a count of those people: some whole
+    number k of n must round to the stated percent (within half a point)."""
+    if kind != "share":
+        return [Finding("error", where, f"`n` is for a share only (this figure is a {kind})")]
+    if figure.value is None:
+        return []
+    n, value = figure.n or 1, figure.value
+    k = round(value * n / 100)
+    if abs(100 * k / n - value) > 0.5:
+        return [
+            Finding(
+                "error",
+                where,
+                f"share {value:g}% is not a count out of n={n}: check `n` against the source",
+            )
+        ]
+    return []
 
 
 def _comparison_findings(catalogue: Catalogue, compiled: CompiledSetting) -> list[Finding]:
@@ -660,6 +734,7 @@ __all__ = [
     "CitedText",
     "Comparison",
     "CompiledSetting",
+    "FigureRange",
     "FitLevel",
     "GoalFit",
     "HarmKey",
@@ -669,6 +744,8 @@ __all__ = [
     "Population",
     "Setting",
     "SharedFigure",
+    "figure_range",
     "findings",
     "load_alternatives",
+    "shares_with_n",
 ]

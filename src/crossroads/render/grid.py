@@ -3,7 +3,8 @@
 Options are columns and attributes are rows, in the order the data gives: rows by what matters to
 the person, columns by the one stated rule (kind of treatment, then name), which is not a ranking
 (the grid says so). The shared outcome row and the harm rows come first, each figure read both
-ways with its trial and people, or "No comparable figure".
+ways with its trial and people and its range (or "no range given"), or "No comparable figure";
+how the worked-out ranges were computed is said once per setting.
 Sources are numbered footnotes so that cells stay short; every cell keeps its reference numbers.
 The "different trials, not head-to-head" note sits above every grid that shows figures.
 """
@@ -71,9 +72,10 @@ def _shared_lines(cell: dict[str, Any], lang: str) -> list[str]:
     lines = []
     for figure in cell["figures"]:
         head = f"{figure['trial']}{_colon(lang)}{figure['text']}"
-        if figure["range"]:
-            head += _bracket(figure["range"], lang)
         lines.append(_with_refs(head, figure["refs"]))
+        spread = figure.get("range") or figure.get("no_range")
+        if spread:
+            lines.append(spread)
         lines.append(figure["population"])
         if figure["mark"]:
             lines.append(f"⚠ {figure['mark']}")
@@ -201,6 +203,8 @@ def _md_setting(setting: dict[str, Any], data: dict[str, Any], p: Phrase) -> lis
         out += [f"> {setting['head_to_head_note']}", ""]
     if setting.get("outcome_row"):
         out += [setting["outcome_row"]["about"], ""]
+    if setting.get("ranges_about"):
+        out += [setting["ranges_about"], ""]
     out += [setting["harms_about"], "", data["order_note"], ""]
     options = setting["options"]
     out.append(f"| {p('grid.option')} | " + " | ".join(_md(o["name"]) for o in options) + " |")
@@ -284,6 +288,8 @@ def _rich_setting(
         console.print(Text(setting["head_to_head_note"], style="bold yellow"))
     if setting.get("outcome_row"):
         console.print(Text(setting["outcome_row"]["about"]))
+    if setting.get("ranges_about"):
+        console.print(Text(setting["ranges_about"]))
     console.print(Text(setting["harms_about"]))
     console.print(Text(data["order_note"], style="italic"))
     count = len(setting["options"])

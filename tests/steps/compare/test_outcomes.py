@@ -14,11 +14,19 @@ from hypothesis import strategies as st
 from crossroads.common.dates import Interval
 from crossroads.engine.classify import classify
 from crossroads.kb import KnowledgeBase
-from crossroads.kb.alternatives import HARMS, Population, load_alternatives
+from crossroads.kb.alternatives import (
+    HARMS,
+    FigureRange,
+    Population,
+    SharedFigure,
+    figure_range,
+    load_alternatives,
+    shares_with_n,
+)
 from crossroads.render.grid import add_icon_svgs, render_grid_markdown
 from crossroads.steps.assess import prepare_case
 from crossroads.steps.compare import compare, grid_data
-from crossroads.steps.compare.outcomes import out_of_100, outside_group
+from crossroads.steps.compare.outcomes import Reader, out_of_100, outside_group
 from tests.builders import build_case
 from tests.conftest import EXAMPLES, TODAY, example_files
 
@@ -311,3 +319,93 @@ def test_no_fit_label_in_any_view(kb: KnowledgeBase, shown: Any) -> None:
         if setting["goal_row"]:
             for cell in setting["goal_row"]["cells"]:
                 assert "level_label" not in cell and cell["basis"]["text"], stem
+
+
+# -- ranges (IPDASi C5) ----------------------------------------------------------------------------
+def _figures(setting: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = [setting["outcome_row"], *setting["harm_rows"]]
+    return [f for row in rows for cell in row["cells"] for f in cell["figures"]]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_share_with_n_has_a_range_and_every_other_figure_says_none(
+    kb: KnowledgeBase, shown: Any, lang: str
+) -> None:
+    alternatives = load_alternatives(kb)
+    with_n = {
+        where.split(":")[0].removeprefix("alternatives/").removesuffix(".yaml")
+        for where, _ in shares_with_n(alternatives)
+    }
+    expected = {
+        c.setting.id: sum(1 for w, _ in shares_with_n(alternatives) if c.file in w)
+        for c in alternatives.settings
+    }
+    none = alternatives.phrase("grid.no_range", lang)
+    about = alternatives.phrase("grid.ranges_about", lang)
+    for stem, setting in shown[lang]:
+        figures = _figures(setting)
+        worked_out = [f for f in figures if f["range_origin"] == "wilson"]
+        assert len(worked_out) == expected[setting["id"]], stem
+        for figure in figures:
+            assert bool(figure["range"]) != bool(figure["no_range"]), (stem, figure["trial"])
+            if figure["no_range"]:
+                assert figure["no_range"] == none
+        # said once per grid, exactly when a range was worked out
+        assert setting["ranges_about"] == (about if worked_out else None), stem
+    assert len(with_n) >= 8
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Range that fits the size of the trial: about 42 to 66 out of 100."),
+        ("zh-Hans", "按试验人数推算的范围：每 100 人中约 42 至 66 人。"),
+    ],
+)
+def test_pilot_54_of_61_reads_42_to_66(kb: KnowledgeBase, lang: str, expected: str) -> None:
+    case = prepare_case(EXAMPLES / "us_axi_cel_second_line_early_relapse.yaml", kb)
+    setting = _data(case, kb, lang)["settings"][0]
+    pilot = [f for f in _figures(setting) if f["trial"].startswith("PILOT") and f["value"] == 54]
+    assert [f["range"] for f in pilot] == [expected]
+    assert pilot[0]["icon"]["band"] == (42, 66)
+    text = render_grid_markdown(_data(case, kb, lang), kb)
+    assert expected in text
+    assert text.count(load_alternatives(kb).phrase("grid.ranges_about", lang)) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "A best estimate from one trial; no range given."),
+        ("zh-Hans", "这是一项试验得出的最佳估计，没有给出范围。"),
+    ],
+)
+def test_medians_say_no_range_given(kb: KnowledgeBase, lang: str, expected: str) -> None:
+    case = prepare_case(EXAMPLES / "mm_one_line_lenalidomide_refractory.yaml", kb)
+    setting = _data(case, kb, lang)["settings"][0]
+    medians = [f for f in setting["outcome_row"]["cells"] for f in f["figures"]]
+    assert medians and {f["no_range"] for f in medians} == {expected}
+    assert {f["range"] for f in medians} == {None}
+    assert setting["ranges_about"] is None  # no share with a known trial size in this setting
+
+
+def test_a_reported_range_wins_over_a_worked_out_one(kb: KnowledgeBase) -> None:
+    measure = load_alternatives(kb).catalogue.measures["complete_response"]
+    figure = SharedFigure.model_validate(
+        {
+            "trial": {"en": "T", "zh": "T"},
+            "value": 54,
+            "n": 61,
+            "low": 40,
+            "high": 67,
+            "population": {"text": {"en": "p", "zh": "p"}},
+            "source": "A test source of enough length",
+            "as_of": "2026-11-24",
+            "confidence": "P",
+        }
+    )
+    assert figure_range("share", figure) == FigureRange(40, 67, "reported")
+    reader = Reader(load_alternatives(kb), "en", None, lambda f: 1, lambda f: None)
+    span = reader.span(measure, figure)
+    assert span["range"] == "Range the trial reported: 40 to 67."
+    assert span["band"] == (40, 67) and span["no_range"] is None

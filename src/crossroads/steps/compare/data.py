@@ -283,6 +283,7 @@ class _Builder:
             "outcome_row": shared["outcome"],
             "harm_rows": shared["harms"],
             "harms_about": shared["harms_about"],
+            "ranges_about": shared["ranges_about"],
             "rows": rows,
             "availability": availability,
             "notes": notes,

@@ -7,6 +7,11 @@ framing (IPDAS: balanced presentation). An option without a figure says "No comp
 never a blank. Each figure names the people it comes from; when the person's age is outside that
 group, the figure is marked ("from a trial of people aged 25 or under"), three-valued: an unknown
 age shows the group and no mark.
+
+Every figure also says how uncertain it is (IPDASi C5): the range the trial reported; or, for a
+share whose trial size is known, a range worked out from the share and the number of people (the
+Wilson method, :func:`crossroads.common.stats.wilson_interval`), said once per grid; or plainly
+"a best estimate from one trial; no range given".
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from crossroads.kb.alternatives import (
     Measure,
     Population,
     SharedFigure,
+    figure_range,
 )
 from crossroads.kb.models import Cited
 
@@ -113,11 +119,34 @@ class Reader:
             return self.p("grid.ref_group.max", max=high)
         return self.p("grid.ref_group.min", min=low)
 
+    def span(self, measure: Measure, figure: SharedFigure) -> dict[str, Any]:
+        """The figure's range in words (and its ends), or the plain "no range given" note.
+
+        A worked-out share range is put as whole people out of 100, rounded like the share, so
+        it reads beside "about N out of 100"; a reported range keeps the source's numbers.
+        """
+        found = figure_range(measure.kind, figure)
+        if found is None:
+            return {
+                "range": None,
+                "range_origin": None,
+                "band": None,
+                "no_range": self.p("grid.no_range"),
+            }
+        if found.origin == "wilson":
+            low, high = out_of_100(found.low)[0], out_of_100(found.high)[0]
+            text = self.p("grid.range_wilson", low=low, high=high)
+            band = (low, high)
+        else:
+            text = self.p("grid.range", low=number(found.low), high=number(found.high))
+            band = None
+            if measure.kind == "share":
+                band = (out_of_100(found.low)[0], out_of_100(found.high)[0])
+        return {"range": text, "range_origin": found.origin, "band": band, "no_range": None}
+
     def figure(self, measure: Measure, figure: SharedFigure) -> dict[str, Any]:
         text, n = self.sentence(measure, figure)
-        span = None
-        if figure.low is not None and figure.high is not None:
-            span = self.p("grid.range", low=number(figure.low), high=number(figure.high))
+        span = self.span(measure, figure)
         icon = None
         if n is not None:
             other = measure.other.get(self.lang) if measure.other else ""
@@ -129,6 +158,7 @@ class Reader:
                 "legend": self.p(
                     "grid.icon_legend", event=measure.event.get(self.lang), other=other
                 ),
+                "band": span["band"],
             }
         return {
             "trial": figure.trial.get(self.lang),
@@ -138,7 +168,7 @@ class Reader:
             "n": n,
             "rest": None if n is None else 100 - n,
             "text": text,
-            "range": span,
+            **span,
             "population": self.p(
                 "grid.population", population=figure.population.text.get(self.lang)
             ),
@@ -202,7 +232,19 @@ def shared_rows(
                 "cells": reader.cells(measure, per_option, columns),
             }
         )
-    return {"outcome": outcome, "harms": harms, "harms_about": reader.p("grid.harms_about")}
+    rows: list[dict[str, Any]] = [*([outcome] if outcome else []), *harms]
+    worked_out = any(
+        f["range_origin"] == "wilson"
+        for row in rows
+        for cell in row["cells"]
+        for f in cell["figures"]
+    )
+    return {
+        "outcome": outcome,
+        "harms": harms,
+        "harms_about": reader.p("grid.harms_about"),
+        "ranges_about": reader.p("grid.ranges_about") if worked_out else None,
+    }
 
 
 __all__ = ["Reader", "number", "out_of_100", "outside_group", "shared_rows"]
