@@ -23,6 +23,7 @@ from audit.models import AuditEvent
 from tests.web.conftest import INVITE_TOKEN, PERSONAS, World
 from tests.web.documents.conftest import matrix_document, upload_file, writer_pdf
 from tests.web.review_world import queued_case, request_in, request_kwargs, token_id_of
+from tests.web.screening.conftest import matrix_screening, tiny_results
 
 pytestmark = pytest.mark.integration
 
@@ -52,6 +53,12 @@ PATIENT_ROLE = policy(ok=("patient", "outsider_patient"), others="forbidden")
 REVIEWER_ROLE = policy(ok=("reviewer", "outsider_reviewer"), others="forbidden")
 PACKET = {**policy(ok=("reviewer",), others="forbidden"), "outsider_reviewer": "denied"}
 COORDINATOR_ROLE = policy(ok=("coordinator", "outsider_coordinator"), others="forbidden")
+WORKLIST_ROLE = policy(ok=("coordinator", "outsider_coordinator", "admin"), others="forbidden")
+OWN_RESULTS = {  # a screening results file: its uploader only; other roles never reach it
+    **policy(ok=("coordinator",), others="forbidden"),
+    "outsider_coordinator": "denied",
+    "admin": "denied",
+}
 IMPORTERS = policy(
     ok=("patient", "coordinator", "outsider_patient", "outsider_coordinator"), others="forbidden"
 )
@@ -272,6 +279,19 @@ MATRIX: dict[str, Row] = {
         kwargs=lambda w: {"case_id": w.case.pk, "document_id": matrix_document(w).pk},
         post=OWNER,
     ),
+    # Screening worklist (issue 16): coordinators and admins; a results file its uploader only.
+    "screening:list": Row(get=WORKLIST_ROLE),
+    "screening:upload": Row(
+        post=WORKLIST_ROLE,
+        data=lambda w: {"label": "Run", "file": upload_file("r.parquet", tiny_results())},
+    ),
+    "screening:worklist": Row(
+        kwargs=lambda w: {"file_id": matrix_screening(w).pk}, get=OWN_RESULTS
+    ),
+    "screening:open": Row(
+        kwargs=lambda w: {"file_id": matrix_screening(w).pk, "number": 1}, get=OWN_RESULTS
+    ),
+    "screening:delete": Row(kwargs=lambda w: {"file_id": matrix_screening(w).pk}, post=OWN_RESULTS),
 }
 
 

@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("interop.urls")),  # CDS Hooks, FHIR export and import, trials
     path("api/v1/", api.urls),  # the JSON API (api/); its own matrix: tests/web/api/
     path("api-tokens/", include("api.urls")),
+    path("screening/", include("screening.urls")),  # the coordinator worklist (screening/)
 ]
 
 handler400 = "crossroads_web.views.bad_request"

@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "django_tasks",  # the task queue (Django 6's tasks, backported) ...
     "django_tasks_db",  # ... with its queue in this database; `manage.py db_worker` runs it
     "documents",  # record documents: upload, background reading, confirmation (documents/)
+    "screening",  # the coordinator worklist from a screening results file (screening/)
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,15 @@ STATICFILES_DIRS = [WEB_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "documents": documents_storage(),
+    # screening results files (identifiable): a private folder, owner-only files
+    "screening": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("CROSSROADS_SCREENING_DIR", str(VAR_DIR / "screening")),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve straight from the source folders on one machine; production collects and hashes them.
@@ -305,7 +315,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Views that may receive files, and the upload handlers they get (crossroads_web.limits); every
 # other request that carries a file is refused with 415.
-CROSSROADS_UPLOAD_HANDLERS = {"documents:upload": "documents.upload.upload_handlers"}
+CROSSROADS_UPLOAD_HANDLERS = {
+    "documents:upload": "documents.upload.upload_handlers",
+    "screening:upload": "screening.upload.upload_handlers",
+}
 # OCR for scans and photos (documents.reading): the dotted path of a callable, empty for none yet.
 CROSSROADS_OCR = os.environ.get("CROSSROADS_OCR", "")
 CAREGIVER_INVITE_HOURS = 72

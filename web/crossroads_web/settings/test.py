@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from crossroads_web.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -21,3 +23,5 @@ CROSSROADS_AUDIT_ANCHOR = ""
 CROSSROADS_CDS_FETCH_LOOPBACK = True
 # Background tasks run at once, inside the request (tests/web/documents has one worker test).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Screening results files the tests upload go to a throw-away folder, not the app's var/.
+STORAGES["screening"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="crossroads-screening-")  # noqa: F405

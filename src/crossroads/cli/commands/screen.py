@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crossroads.cli.commands.options import ALL_PLACES, JurisdictionOpt, TodayOpt, parse_today
+from crossroads.cli.commands.options import (
+    ALL_PLACES,
+    JurisdictionOpt,
+    Lang,
+    LangOpt,
+    TodayOpt,
+    parse_today,
+)
 from crossroads.common.errors import BadOptionError
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
@@ -70,6 +77,13 @@ def screen_command(
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Processes reading the records")
     ] = max(1, min(4, os.cpu_count() or 1)),
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", help="Also write the summary as an HTML page with charts (counts only)"
+        ),
+    ] = None,
+    lang: LangOpt = Lang.en,
     today: TodayOpt = None,
 ) -> None:
     """Screen a whole registry: who is on label now, and who is one fact away."""
@@ -114,9 +128,32 @@ def screen_command(
         write_private(run.results, out)
     if facts is not None and run.facts is not None and not aggregate:
         write_private(run.facts, facts)
+    if html is not None:
+        from crossroads.render.screening import screening_html
+
+        page = screening_html(
+            cells,
+            places,
+            kb,
+            lang=lang.value,
+            aggregate=aggregate,
+            patients=run.report.patients,
+            problems=run.report.problem_count,
+            on=on,
+        )
+        _write_private_text(html, page)
     _show(_console(), kb, run.report, cells, places, aggregate)
     what = "counts" if aggregate else "results"
     err.print(f"{what} written to {out} (owner-only)")
+
+
+def _write_private_text(path: Path, text: str) -> None:
+    """Write a page owner-only (0600): counts without suppression can still point at people."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    path.chmod(0o600)
 
 
 def _show(

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ScreeningConfig(AppConfig):
+    name = "screening"
+    verbose_name = "Screening worklist"
