@@ -7,7 +7,8 @@ reload, and a worker restarted mid-way leaves a state the person can see.
 
 OCR plugs in through the setting ``CROSSROADS_OCR``: the dotted path of a callable that takes the
 core's :class:`~crossroads.records.text.DocumentText` and returns it with its pages without a
-text layer filled (source ``ocr``, with boxes in the proposals' provenance). Empty (now): such a
+text layer filled (source ``ocr``, with boxes in the proposals' provenance); by default
+:func:`crossroads.records.ocr.ocr_pages` (Tesseract). Empty, or Tesseract not installed: such a
 document ends in the state "needs OCR", which the page explains; it is not an error.
 """
 
@@ -67,7 +68,7 @@ def _read(document: Document) -> str:
         data = handle.read()
     # Checked again: the stored bytes are what passed the intake, or nothing is read.
     checked = check_document(data, document.name, IntakeLimits.from_env())
-    text = read_text(checked)
+    text = read_text(checked, ocr=False)  # OCR is the next step, with its own progress
     _step(document, State.READING, 40)
     reader = ocr_reader()
     if text.needs_ocr and reader is not None:

@@ -258,7 +258,13 @@ class _Reader:
     def source(self, page: _Page, start: int, end: int) -> Provenance:
         a, b = page.flat.span(start, end)
         return Provenance(
-            self.doc.document.id, self.doc.document.name, page.number, a, b, page.page.text[a:b]
+            self.doc.document.id,
+            self.doc.document.name,
+            page.number,
+            a,
+            b,
+            page.page.text[a:b],
+            page.page.box_of(a, b),
         )
 
     def propose(

@@ -53,10 +53,32 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class WordBox:
+    """A word of OCR text: its span in the page text and its box on the page image."""
+
+    start: int
+    end: int
+    box: Box
+
+
+@dataclass(frozen=True)
 class PageText:
     number: int  # from 1
     text: str
     source: PageSource
+    words: tuple[WordBox, ...] = ()  # OCR pages only: a box per word, in text order
+
+    def box_of(self, start: int, end: int) -> Box | None:
+        """The box around the OCR words of the span ``[start, end)``; None for a text layer."""
+        hit = [w.box for w in self.words if w.start < end and w.end > start]
+        if not hit:
+            return None
+        return Box(
+            min(b.left for b in hit),
+            min(b.top for b in hit),
+            max(b.right for b in hit),
+            max(b.bottom for b in hit),
+        )
 
 
 @dataclass(frozen=True)
@@ -75,8 +97,19 @@ class DocumentText:
         return sum(len(p.text) for p in self.pages)
 
 
-def read_text(document: CheckedDocument) -> DocumentText:
-    """The text layer of a PDF, page by page; an image (or a scanned page) has none yet."""
+def read_text(document: CheckedDocument, *, ocr: bool = True) -> DocumentText:
+    """The text of a document page by page: the text layer of a PDF, and OCR (when Tesseract is
+    installed and ``ocr`` is true) for an image or a page without one. The web app asks for the
+    text layer alone and runs OCR as a step of its own, to show progress between the two."""
+    text = _text_layer(document)
+    if ocr and text.needs_ocr:
+        from crossroads.records.ocr import ocr_pages
+
+        text = ocr_pages(text)
+    return text
+
+
+def _text_layer(document: CheckedDocument) -> DocumentText:
     if document.media_type != "application/pdf":
         return DocumentText(document, (PageText(1, "", "none"),))
     from pypdf import PdfReader
@@ -150,6 +183,7 @@ __all__ = [
     "Flat",
     "PageText",
     "Provenance",
+    "WordBox",
     "flatten",
     "read_text",
 ]

@@ -197,7 +197,10 @@ def test_an_unknown_kind_is_taken_as_detect(world: World, upload: Upload) -> Non
     assert (document.kind, document.kind_chosen) == ("pathology", False)
 
 
-def test_a_photo_needs_ocr_and_says_so_without_an_error(world: World, upload: Upload) -> None:
+def test_a_photo_needs_ocr_and_says_so_without_an_error(
+    world: World, upload: Upload, settings: Any
+) -> None:
+    settings.CROSSROADS_OCR = ""  # no OCR step configured (or Tesseract missing)
     response = upload("photo.png", png())
     document = Document.objects.get()
     assert document.state == State.NEEDS_OCR

@@ -319,8 +319,9 @@ CROSSROADS_UPLOAD_HANDLERS = {
     "documents:upload": "documents.upload.upload_handlers",
     "screening:upload": "screening.upload.upload_handlers",
 }
-# OCR for scans and photos (documents.reading): the dotted path of a callable, empty for none yet.
-CROSSROADS_OCR = os.environ.get("CROSSROADS_OCR", "")
+# OCR for scans and photos (documents.reading): the dotted path of a callable, empty for none.
+# Tesseract (scripts/setup-system.sh); without it a scan ends as "needs OCR", not as an error.
+CROSSROADS_OCR = os.environ.get("CROSSROADS_OCR", "crossroads.records.ocr.ocr_pages")
 CAREGIVER_INVITE_HOURS = 72
 # CDS Hooks service (interop app): the places its cards cover, and the address its card links use
 # (empty: this server's own address as the request saw it).

@@ -1,0 +1,260 @@
+"""OCR of scanned pages and photos (English and Simplified Chinese), with a box per word.
+
+Why Tesseract (Debian ``tesseract-ocr`` with ``eng`` + ``chi_sim``) through pytesseract: it is
+packaged by Debian (security updates, no model download at run time, no network), reads both
+languages in one pass and gives a box and a confidence per word, which the provenance of a value
+needs. An ONNX OCR from the package index was not measured against it yet (see the report of
+issue 15); the scan corpus under ``tests/fixtures/records/scans`` is the test set for doing so.
+
+Steps for each page without a text layer:
+
+1. a page image: pypdfium2 renders a PDF page (its wheels carry PDFium, no system library), an
+   image is opened with Pillow and turned upright by its EXIF orientation;
+2. orientation: Tesseract's orientation detection (``--psm 0``) on a smaller copy; a page it
+   cannot judge (too little text) is taken as upright;
+3. deskew: the small angle (up to ``MAX_SKEW`` degrees) at which the rows of ink are sharpest
+   (projection profile, computed with Pillow alone), then the page is turned by it;
+4. Tesseract reads words with their boxes; words of a line are joined with a space, except
+   between two Chinese characters (Tesseract puts a space between every Chinese word), lines
+   with a line break, blocks with a blank line, so :func:`~crossroads.records.text.flatten` and
+   the extraction treat OCR text like a text layer.
+
+Each page's text comes with the box of every word (fractions of the upright, deskewed page
+image), so a proposal read from OCR text carries the box of its span.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PIL import Image, ImageFilter, ImageOps
+
+from crossroads.common.errors import CrossroadsError
+from crossroads.records.text import Box, DocumentText, WordBox, _cjk
+
+LANGS = "eng+chi_sim"
+DPI = 300  # Tesseract reads best with capital letters about 20-30 pixels high
+MAX_SKEW = 5.0  # degrees; a page turned further is a photo to take again
+SKEW_STEP = 0.25
+MIN_CONFIDENCE = 0  # Tesseract marks non-words with -1; every real word is kept
+
+
+class OcrError(CrossroadsError):
+    """OCR could not run (Tesseract missing or failing on a page)."""
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """What OCR read on one page image."""
+
+    text: str
+    words: tuple[WordBox, ...]
+    rotation: int  # degrees the page was turned (clockwise) to be upright: 0, 90, 180, 270
+    skew: float  # degrees of deskew applied after that
+
+
+def available() -> bool:
+    """Whether Tesseract and both languages are installed (``scripts/setup-system.sh``)."""
+    if shutil.which("tesseract") is None:
+        return False
+    import pytesseract
+
+    try:
+        langs = set(pytesseract.get_languages(config=""))
+    except Exception:  # a broken install is the same as none here
+        return False
+    return {"eng", "chi_sim"} <= langs
+
+
+def page_images(
+    data: bytes, media_type: str, pages: set[int] | None = None
+) -> Iterator[tuple[int, Image.Image]]:
+    """Greyscale images of a document's pages (numbered from 1), only ``pages`` when given."""
+    if media_type == "application/pdf":
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+        try:
+            for index in range(len(pdf)):
+                if pages is not None and index + 1 not in pages:
+                    continue
+                page = pdf[index]
+                bitmap = page.render(scale=DPI / 72, grayscale=True)
+                yield index + 1, bitmap.to_pil().convert("L")
+        finally:
+            pdf.close()
+        return
+    with Image.open(io.BytesIO(data)) as image:
+        upright = ImageOps.exif_transpose(image)
+        yield 1, upright.convert("L")
+
+
+def _orientation(image: Image.Image) -> int:
+    """Degrees to turn the page clockwise to make it upright, by Tesseract's OSD."""
+    import pytesseract
+
+    small = image
+    if image.width > 1800:
+        small = image.resize((image.width // 2, image.height // 2), Image.Resampling.BILINEAR)
+    try:
+        osd = pytesseract.image_to_osd(small, config="--psm 0", output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError:
+        return 0  # too few characters to judge: upright
+    if float(osd.get("orientation_conf", 0)) < 1.0:
+        return 0
+    return int(osd.get("rotate", 0)) % 360
+
+
+def _profile_score(ink: Image.Image, angle: float) -> float:
+    turned = ink.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=0)
+    column = turned.resize((1, turned.height), Image.Resampling.BOX)
+    rows = [float(v) for v in column.tobytes()]  # mode L: one byte per row
+    mean = sum(rows) / len(rows)
+    return sum((r - mean) ** 2 for r in rows) / len(rows)
+
+
+def skew_angle(image: Image.Image) -> float:
+    """The small angle (degrees, counter-clockwise) that makes text rows horizontal.
+
+    Text rows turned level give the sharpest alternation of ink and gap along the page height,
+    so the variance of the row sums is highest there (projection profile). Measured on a copy
+    about 800 pixels wide: a few milliseconds per angle.
+    """
+    scale = min(1.0, 800 / max(image.width, 1))
+    small = image.resize(
+        (max(1, int(image.width * scale)), max(1, int(image.height * scale))),
+        Image.Resampling.BILINEAR,
+    )
+    ink = ImageOps.invert(small.filter(ImageFilter.MedianFilter(3))).point(
+        lambda v: 255 if v > 96 else 0
+    )
+    best: float = 0.0
+    best_score = _profile_score(ink, 0.0)
+    steps = int(MAX_SKEW / SKEW_STEP)
+    for i in range(-steps, steps + 1):
+        angle = i * SKEW_STEP
+        if angle == 0:
+            continue
+        value = _profile_score(ink, angle)
+        if value > best_score * 1.0001:
+            best, best_score = angle, value
+    return best
+
+
+def upright(image: Image.Image) -> tuple[Image.Image, int, float]:
+    """The page turned upright and deskewed, with the rotation and skew applied."""
+    rotation = _orientation(image)
+    if rotation:
+        image = image.rotate(-rotation, expand=True, fillcolor=255)
+    skew = skew_angle(image)
+    if skew:
+        image = image.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    return image, rotation, skew
+
+
+def _join(left: str, right: str) -> str:
+    if not left or not right:
+        return ""
+    return "" if _cjk(left[-1]) and _cjk(right[0]) else " "
+
+
+def words_to_text(
+    data: dict[str, list[Any]], width: int, height: int
+) -> tuple[str, tuple[WordBox, ...]]:
+    """Tesseract's word table (``image_to_data``) as page text and a box per word."""
+    text = ""
+    words: list[WordBox] = []
+    last_line: tuple[int, int, int] | None = None
+    last_block: int | None = None
+    for i, word in enumerate(data["text"]):
+        word = str(word).strip()
+        if not word or float(data["conf"][i]) < MIN_CONFIDENCE:
+            continue
+        block = int(data["block_num"][i])
+        line = (block, int(data["par_num"][i]), int(data["line_num"][i]))
+        if not text:
+            sep = ""
+        elif block != last_block:
+            sep = "\n\n"
+        elif line != last_line:
+            sep = "\n"
+        else:
+            sep = _join(text, word)
+        text += sep
+        start = len(text)
+        text += word
+        left, top = int(data["left"][i]), int(data["top"][i])
+        right, bottom = left + int(data["width"][i]), top + int(data["height"][i])
+        words.append(
+            WordBox(
+                start,
+                len(text),
+                Box(
+                    round(left / width, 4),
+                    round(top / height, 4),
+                    round(right / width, 4),
+                    round(bottom / height, 4),
+                ),
+            )
+        )
+        last_line, last_block = line, block
+    return text, tuple(words)
+
+
+def read_image(image: Image.Image, langs: str = LANGS) -> OcrPage:
+    """OCR of one page image: upright, deskewed, read with a box per word."""
+    import pytesseract
+
+    page, rotation, skew = upright(image)
+    try:
+        data = pytesseract.image_to_data(
+            page, lang=langs, config="--psm 3", output_type=pytesseract.Output.DICT
+        )
+    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError) as exc:
+        raise OcrError(f"OCR failed on a page: {exc}") from exc
+    text, words = words_to_text(data, page.width, page.height)
+    return OcrPage(text, words, rotation, skew)
+
+
+def ocr_pages(text: DocumentText) -> DocumentText:
+    """The document with every page that has no text layer read by OCR (source ``ocr``).
+
+    Without Tesseract the document comes back as it was (its pages still ``none``), so the
+    person is told that the document needs OCR rather than shown an error. This is the callable
+    the web app's ``CROSSROADS_OCR`` setting names.
+    """
+    missing = {p.number for p in text.pages if p.source == "none"}
+    if not missing or not available():
+        return text
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one page at a time, no thread contention
+    read: dict[int, OcrPage] = {}
+    document = text.document
+    for number, image in page_images(document.data, document.media_type, missing):
+        read[number] = read_image(image)
+    pages = tuple(
+        replace(p, text=read[p.number].text, source="ocr", words=read[p.number].words)
+        if p.number in read
+        else p
+        for p in text.pages
+    )
+    return DocumentText(document, pages)
+
+
+__all__ = [
+    "DPI",
+    "LANGS",
+    "OcrError",
+    "OcrPage",
+    "available",
+    "ocr_pages",
+    "page_images",
+    "read_image",
+    "skew_angle",
+    "upright",
+    "words_to_text",
+]
