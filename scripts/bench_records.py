@@ -64,12 +64,12 @@ def scanned_pages() -> bytes:
 
 
 def bench_ocr(kb: KnowledgeBase) -> None:
-    """OCR seconds per page next to the floor; whether the goal was met."""
+    """OCR seconds per page next to the floor."""
     import resource
 
     if not ocr.available():
         print("records OCR: skipped (Tesseract with eng and chi_sim is not installed)")
-        return True
+        return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "scanned.pdf"
         path.write_bytes(scanned_pages())
