@@ -281,7 +281,9 @@ def test_patient_view_full_record_gives_categories_with_reasons(kb: KnowledgeBas
         "  - months from the end of the first treatment to relapse: needs 12 months or less; "
         "this case: 5 to 7 months (met)" in us
     )
-    assert us[-1] == "Crossroads organises information. It does not replace your doctors."
+    assert (
+        us[-1] == "Crossroads puts the facts in order. It does not take the place of your doctors."
+    )
 
 
 def test_patient_view_patient_lacking_key_facts_gets_a_needs_information_card(

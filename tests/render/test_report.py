@@ -41,11 +41,11 @@ GOLDEN_EXAMPLES = [
 ]
 LANGS = ["en", "zh-Hans"]
 NOT_REPLACE = {
-    "en": "Crossroads organises information. It does not replace your doctors.",
+    "en": "Crossroads puts the facts in order. It does not take the place of your doctors.",
     "zh-Hans": "Crossroads 只帮助整理信息，不能代替医生。",
 }
 URGENT = {
-    "en": "contact the treating team or emergency services now",
+    "en": "call your care team or get urgent help at once",
     "zh-Hans": "请立即联系治疗团队或急救服务",
 }
 CATEGORY = {  # the knowledge base's labels, written out here so a changed label shows up

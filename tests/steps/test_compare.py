@@ -469,8 +469,8 @@ def test_every_grid_says_it_does_not_rank_and_shows_the_urgent_line(kb: Knowledg
     text = render_grid_markdown(data, kb)
     assert "Crossroads does not rank the options" in text
     assert (
-        "Fever, confusion or trouble speaking after CAR-T: contact the treating team or "
-        "emergency services now."
+        "After CAR-T, watch for a fever, feeling confused or trouble speaking. If one of these "
+        "starts, call your care team or get urgent help at once."
     ) in text
 
 

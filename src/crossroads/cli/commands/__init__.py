@@ -15,7 +15,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "compare": ("compare", "values"),
     "plan": ("timeline", "readiness", "actions"),
     "review": ("review", "packet", "summary", "sentences"),
-    "report": ("report",),
+    "report": ("report", "readability"),
     "interop": ("fhir", "trials"),
     "records": ("records",),
     "screen": ("screen", "synth"),

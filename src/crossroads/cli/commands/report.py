@@ -92,3 +92,30 @@ def report(
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
     app.command("report")(report)
+    app.command("readability")(readability)
+
+
+def readability(
+    examples: Annotated[Path, typer.Option(help="Folder of example cases")] = Path("examples"),
+    write: Annotated[
+        bool, typer.Option(help="Write docs/readability.md instead of printing")
+    ] = False,
+) -> None:
+    """Measure how plain each section of every example's report is (SMOG, Flesch-Kincaid).
+
+    The reports are dated on the knowledge base's release day, so the figures change only when
+    the words do; a test compares docs/readability.md with a fresh run.
+    """
+    from crossroads.kb import load_kb
+    from crossroads.render.readability import read_examples, readability_markdown
+
+    kb = load_kb()
+    paths = sorted(p for p in examples.glob("*.yaml") if p.name != "expected.yaml")
+    text = readability_markdown(read_examples(paths, kb, kb.release.date), kb.release.date)
+    if write:
+        target = Path("docs/readability.md")
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        typer.echo(f"Wrote {target}", err=True)
+    else:
+        sys.stdout.write(text)

@@ -1,0 +1,64 @@
+"""The readability figures in docs/readability.md are current, and the sections rewritten for
+plainness stay at SMOG 8 / Flesch-Kincaid 6 or lower in every example (issue 14)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crossroads.kb import KnowledgeBase
+from crossroads.render.readability import (
+    ExampleReading,
+    read_examples,
+    readability_markdown,
+    section_blocks,
+)
+from tests.conftest import ROOT, example_files
+
+pytestmark = pytest.mark.integration
+
+PLAIN = ("intro", "urgent")
+"""Sections rewritten to meet the goal: each must meet it in every example's report."""
+
+
+@pytest.fixture(scope="module")
+def readings(kb: KnowledgeBase) -> list[ExampleReading]:
+    return read_examples(example_files(), kb, kb.release.date)
+
+
+def test_docs_hold_the_current_figures(kb: KnowledgeBase, readings: list[ExampleReading]) -> None:
+    written = (ROOT / "docs" / "readability.md").read_text(encoding="utf-8")
+    fresh = readability_markdown(readings, kb.release.date)
+    assert written == fresh, "docs/readability.md is stale: run `crossroads readability --write`"
+
+
+@pytest.mark.parametrize("section", PLAIN)
+def test_rewritten_sections_meet_the_goal_in_every_example(
+    readings: list[ExampleReading], section: str
+) -> None:
+    missed = {
+        r.example: (round(r.english[section].smog, 1), round(r.english[section].fk, 1))
+        for r in readings
+        if section in r.english and not r.english[section].meets_goal
+    }
+    assert missed == {}
+
+
+def test_every_example_has_the_measured_sections(readings: list[ExampleReading]) -> None:
+    assert len(readings) == len(example_files())
+    for reading in readings:
+        assert {"intro", "urgent", "classification"} <= set(reading.english)
+        assert "sources" not in reading.english
+        assert set(reading.chinese) == set(reading.english)
+
+
+def test_section_blocks_split_a_page_by_section_and_block() -> None:
+    page = (
+        "<header><h1>Title here</h1><p>Made for Ann · on May 1</p></header>"
+        '<section id="a"><h2>Head</h2><p>One <sup class="ref">[3]</sup>two.</p>'
+        "<ul><li>x</li><li>y <strong>z</strong></li></ul><svg><text>chart</text></svg></section>"
+        '<section id="sources"><ol><li>A source</li></ol></section><p>after</p>'
+    )
+    assert section_blocks(page) == {
+        "intro": ["Title here", "Made for Ann · on May 1", "after"],
+        "a": ["Head", "One two.", "x", "y z"],
+    }
