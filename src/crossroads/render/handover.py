@@ -36,6 +36,7 @@ from crossroads.render.sections import (
     ReportInput,
     Section,
     cited,
+    classification_section,
     format_day,
 )
 from crossroads.render.sections_care import supportive_handover_section
@@ -220,6 +221,16 @@ def call_section(src: ReportInput) -> dict[str, Any]:
     }
 
 
+def label_section(src: ReportInput) -> dict[str, Any]:
+    """The label criteria of each CAR-T product, place by place, and how this case met them.
+
+    Why here and not in the patient's report: the lists are written in the label's own terms
+    (subtypes, drug classes, lines of therapy) and read at a doctor's level; the patient's report
+    shows each product's result and points to this letter (issue 14, item 7).
+    """
+    return classification_section(src)
+
+
 HANDOVER_SECTIONS: list[tuple[str, Section]] = [
     ("letter", letter_section),
     ("decided", decided_section),
@@ -227,6 +238,7 @@ HANDOVER_SECTIONS: list[tuple[str, Section]] = [
     ("given", given_section),
     ("watch", watch_section),
     ("supportive", supportive_handover_section),
+    ("label", label_section),
     ("call", call_section),
 ]
 """The hand-over letter's sections, in reading order (each name is a template part)."""
