@@ -439,11 +439,12 @@ def test_review_json_shape(kb: KnowledgeBase) -> None:
 
 
 # -- knowledge-base checks ----------------------------------------------------------------------
-def test_real_review_data_has_no_errors_and_four_flags(kb: KnowledgeBase) -> None:
+def test_real_review_data_has_no_errors_and_five_flags(kb: KnowledgeBase) -> None:
     found = findings(kb, today=dt.date(2026, 11, 30))
-    assert [f.level for f in found] == ["warning"] * 4
+    assert [f.level for f in found] == ["warning"] * 5
     assert [f.where for f in found] == [
-        "glossary: ihc",  # no source read expands these two: confidence U
+        "glossary: ihc",  # no source read expands these three: confidence U
+        "glossary: median",
         "glossary: pet_ct",
         "supportive: always.no_car_t_source",
         "triage: many_prior_lines",

@@ -26,6 +26,7 @@ from crossroads.kb import JURISDICTIONS, Jurisdiction, KnowledgeBase
 from crossroads.kb.citations import plain_flag, plain_tree
 from crossroads.kb.names import plain_names
 from crossroads.record.case import Case
+from crossroads.render.glossary import glossary_section
 from crossroads.render.handover import HANDOVER_SECTIONS
 from crossroads.render.notes import NO_NOTES, ReportNotes
 from crossroads.render.sections import (
@@ -148,6 +149,10 @@ def report_context(
         context = build(source)
         if context is not None:
             sections[name] = context
+    if kind == "patient":
+        glossary = glossary_section(source, sections)
+        if glossary is not None:
+            sections["glossary"] = glossary
     sources = collect_sources(sections.values())
     if "options" in sections:
         renumber_refs(sections["options"], {source_key(e): i for i, e in enumerate(sources, 1)})
