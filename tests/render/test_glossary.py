@@ -50,9 +50,9 @@ def test_only_terms_the_report_uses(kb: KnowledgeBase) -> None:
     assert re.search(r"\bmedian\b", body, re.IGNORECASE)
 
 
-def test_the_glossary_comes_last_before_the_sources(kb: KnowledgeBase) -> None:
+def test_the_glossary_comes_last_before_about_and_the_sources(kb: KnowledgeBase) -> None:
     context = report_context(prepare_case(LBCL, kb), kb, "en", today=TODAY)
-    assert context["order"][-1] == "glossary"
+    assert context["order"][-3:] == ["glossary", "about", "urgent"]
     html = report_html(prepare_case(LBCL, kb), kb, "en", today=TODAY)
     assert html.index('id="glossary"') < html.index('id="sources"')
 

@@ -151,8 +151,14 @@ def report_context(
             sections[name] = context
     if kind == "patient":
         glossary = glossary_section(source, sections)
-        if glossary is not None:
-            sections["glossary"] = glossary
+        if glossary is not None:  # the last section a reader reaches, before "about" and urgent
+            names = list(sections)
+            at = names.index("about") if "about" in names else len(names)
+            sections = {
+                **{n: sections[n] for n in names[:at]},
+                "glossary": glossary,
+                **{n: sections[n] for n in names[at:]},
+            }
     sources = collect_sources(sections.values())
     if "options" in sections:
         renumber_refs(sections["options"], {source_key(e): i for i, e in enumerate(sources, 1)})
