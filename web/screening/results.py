@@ -55,7 +55,7 @@ def _same_type(found: pa.DataType, wanted: pa.DataType) -> bool:
 
 def read_results(data: bytes) -> pa.Table:
     """The results table of an uploaded file, or :class:`NotResultsError` naming the problem."""
-    fix = _("Upload the file that “crossroads screen … --out FILE” wrote.")
+    fix = _("Upload the results file the screening run wrote (a .parquet file).")
     if len(data) < 12 or not (data.startswith(MAGIC) and data.endswith(MAGIC)):
         raise NotResultsError(_("This file is not a Parquet file.") + _gap() + fix)
     try:
@@ -65,7 +65,7 @@ def read_results(data: bytes) -> pa.Table:
     names = set(table.column_names)
     if names >= AGGREGATE_COLUMNS:
         raise NotResultsError(
-            _("This file holds counts only (it was written with --aggregate), so it names no one.")
+            _("This file holds counts only (a summary for sharing), so it names no one.")
             + _gap()
             + fix
         )

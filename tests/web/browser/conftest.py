@@ -9,6 +9,7 @@ Chromium is a failure, never a skip.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -114,6 +115,45 @@ def web_server(
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def load_demo(manage: list[str], env: dict[str, str]) -> str:
+    """``manage.py load_demo`` for :func:`web_server`'s ``prepare``: what it printed (the demo
+    accounts with their passwords, and the staff's authenticator keys)."""
+    done = subprocess.run(
+        [*manage, "load_demo"], cwd=WEB, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+def demo_passwords(printed: str | None) -> dict[str, str]:
+    """Each demo account's password, from what ``load_demo`` printed."""
+    assert printed is not None
+    return dict(re.findall(r"^\s+\w+\s+(demo-\w+)\s+(\S+)$", printed, re.MULTILINE))
+
+
+def sign_in(
+    browser: Any,
+    base: str,
+    username: str,
+    password: str,
+    lang: str,
+    viewport: dict[str, int],
+    blocked: tuple[str, ...] = (),
+) -> Any:
+    """A new browser context signed in as ``username`` (no second step: patients and
+    caregivers), with the interface switched to ``lang``; ``blocked`` routes are refused (to
+    see a page as served without one of its scripts)."""
+    context = browser.new_context(viewport=viewport)
+    for route in blocked:
+        context.route(route, lambda r: r.abort())
+    page = context.new_page()
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.click(f"button[name=language][value={lang}]")
+    return page
 
 
 @pytest.fixture(scope="session")

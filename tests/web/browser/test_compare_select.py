@@ -10,15 +10,20 @@ critical violations).
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.web.browser.conftest import ARTIFACTS, screenshot_and_axe, web_server
-from tests.web.conftest import WEB
+from tests.web.browser.conftest import (
+    ARTIFACTS,
+    demo_passwords,
+    load_demo,
+    screenshot_and_axe,
+    sign_in,
+    web_server,
+)
 
 pytestmark = pytest.mark.e2e
 DESKTOP = {"width": 1280, "height": 900}
@@ -44,19 +49,11 @@ TEXT = {
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    def load_demo(manage: list[str], env: dict[str, str]) -> str:
-        done = subprocess.run(
-            [*manage, "load_demo"], cwd=WEB, env=env, check=True, capture_output=True, text=True
-        )
-        return done.stdout
-
     with web_server(tmp_path_factory.mktemp("compare-server"), workers=1, prepare=load_demo) as (
         base,
         out,
     ):
-        assert out is not None
-        passwords = dict(re.findall(r"^\s+\w+\s+(demo-\w+)\s+(\S+)$", out, re.MULTILINE))
-        yield base, passwords["demo-patient"]
+        yield base, demo_passwords(out)["demo-patient"]
 
 
 def _axe(page: Any, name: str) -> None:
@@ -67,15 +64,9 @@ def _step3(
     browser: Any, base: str, password: str, lang: str, viewport: dict[str, int], js: bool = True
 ) -> Any:
     """Sign the demo patient in, in ``lang``, and open step 3 of the DLBCL case."""
-    context = browser.new_context(viewport=viewport)
-    if not js:  # the page as served without its script (axe itself needs JavaScript)
-        context.route("**/js/compare.js", lambda route: route.abort())
-    page = context.new_page()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "demo-patient")
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
-    page.click(f"button[name=language][value={lang}]")
+    # without js: the page as served without its script (axe itself needs JavaScript)
+    blocked = () if js else ("**/js/compare.js",)
+    page = sign_in(browser, base, "demo-patient", password, lang, viewport, blocked)
     page.goto(base + "/cases/")
     page.click(f"main a:has-text('{CASE_TITLE}')")
     page.wait_for_load_state()

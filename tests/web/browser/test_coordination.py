@@ -10,7 +10,6 @@ serious or critical violation) and kept as a screenshot in ``test-artifacts/brow
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,9 +17,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.web.browser.authenticator import Authenticator
-from tests.web.browser.conftest import ARTIFACTS, screenshot_and_axe, web_server
+from tests.web.browser.conftest import (
+    ARTIFACTS,
+    demo_passwords,
+    load_demo,
+    screenshot_and_axe,
+    web_server,
+)
 from tests.web.browser.test_journey import PASSWORD, _fill_step1
-from tests.web.conftest import WEB
 
 pytestmark = pytest.mark.e2e
 
@@ -64,16 +68,10 @@ def demo(
     """A server with the demo staff accounts: their passwords and authenticator apps (one per
     account for the whole module: the server refuses a code of a time step already used)."""
 
-    def load_demo(manage: list[str], env: dict[str, str]) -> str:
-        done = subprocess.run(
-            [*manage, "load_demo"], cwd=WEB, env=env, check=True, capture_output=True, text=True
-        )
-        return done.stdout
-
     state = tmp_path_factory.mktemp("coordination-server")
     with web_server(state, workers=1, prepare=load_demo) as (base, out):
         assert out is not None
-        passwords = dict(re.findall(r"^\s+\w+\s+(demo-\w+)\s+(\S+)$", out, re.MULTILINE))
+        passwords = demo_passwords(out)
         keys = dict(re.findall(r"^\s+(demo-\w+)\s+([A-Z2-7]{32})\s+otpauth://", out, re.MULTILINE))
         yield base, passwords, {name: Authenticator(key) for name, key in keys.items()}
 

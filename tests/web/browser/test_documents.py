@@ -17,7 +17,14 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.web.browser.conftest import ARTIFACTS, screenshot_and_axe, web_server
+from tests.web.browser.conftest import (
+    ARTIFACTS,
+    demo_passwords,
+    load_demo,
+    screenshot_and_axe,
+    sign_in,
+    web_server,
+)
 from tests.web.conftest import ROOT, WEB
 
 pytestmark = pytest.mark.e2e
@@ -31,18 +38,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     workers: list[subprocess.Popen[bytes]] = []
 
     def load_demo_and_start_worker(manage: list[str], env: dict[str, str]) -> str:
-        done = subprocess.run(
-            [*manage, "load_demo"], cwd=WEB, env=env, check=True, capture_output=True, text=True
-        )
+        printed = load_demo(manage, env)
         worker = [*manage, "db_worker", "--interval", "0.2", "--no-startup-delay", "-v0"]
         workers.append(subprocess.Popen(worker, cwd=WEB, env=env))
-        return done.stdout
+        return printed
 
     state = tmp_path_factory.mktemp("documents-server")
     try:
         with web_server(state, workers=1, prepare=load_demo_and_start_worker) as (base, out):
             assert out is not None
-            passwords = dict(re.findall(r"^\s+\w+\s+(demo-\w+)\s+(\S+)$", out, re.MULTILINE))
+            passwords = demo_passwords(out)
             yield base, passwords["demo-patient"]
     finally:
         for worker in workers:
@@ -55,13 +60,7 @@ def _axe(page: Any, name: str) -> None:
 
 
 def _new_case(browser: Any, base: str, password: str, lang: str, viewport: dict[str, int]) -> Any:
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "demo-patient")
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
-    page.click(f"button[name=language][value={lang}]")
+    page = sign_in(browser, base, "demo-patient", password, lang, viewport)
     page.goto(base + "/cases/new/")
     page.fill("#id_title", f"Records {uuid.uuid4().hex[:6]}")
     page.click("main button[type=submit]")

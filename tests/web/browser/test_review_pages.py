@@ -10,7 +10,6 @@ Every page has no serious or critical axe violation, and is kept as a screenshot
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,8 +17,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.web.browser.authenticator import Authenticator
-from tests.web.browser.conftest import ARTIFACTS, screenshot_and_axe, web_server
-from tests.web.conftest import WEB
+from tests.web.browser.conftest import (
+    ARTIFACTS,
+    demo_passwords,
+    load_demo,
+    screenshot_and_axe,
+    web_server,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,16 +34,10 @@ def demo(
 ) -> Iterator[tuple[str, dict[str, str], dict[str, str]]]:
     """A server with the demo accounts and cases; the demo passwords and staff's keys."""
 
-    def load_demo(manage: list[str], env: dict[str, str]) -> str:
-        done = subprocess.run(
-            [*manage, "load_demo"], cwd=WEB, env=env, check=True, capture_output=True, text=True
-        )
-        return done.stdout
-
     state = tmp_path_factory.mktemp("review-server")
     with web_server(state, workers=1, prepare=load_demo) as (base, out):
         assert out is not None
-        passwords = dict(re.findall(r"^\s+\w+\s+(demo-\w+)\s+(\S+)$", out, re.MULTILINE))
+        passwords = demo_passwords(out)
         # Staff also pass the code step: load_demo prints each one's authenticator key.
         keys = dict(re.findall(r"^\s+(demo-\w+)\s+([A-Z2-7]{32})\s+otpauth://", out, re.MULTILINE))
         yield base, passwords, keys

@@ -8,15 +8,20 @@ vertical list. Every page is checked with axe (no serious or critical violations
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.web.browser.conftest import ARTIFACTS, screenshot_and_axe, web_server
-from tests.web.conftest import WEB
+from tests.web.browser.conftest import (
+    ARTIFACTS,
+    demo_passwords,
+    load_demo,
+    screenshot_and_axe,
+    sign_in,
+    web_server,
+)
 
 pytestmark = pytest.mark.e2e
 DESKTOP = {"width": 1280, "height": 900}
@@ -26,19 +31,11 @@ CASE_TITLE = "DLBCL, second relapse"  # load_demo: an example with a main goal, 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    def load_demo(manage: list[str], env: dict[str, str]) -> str:
-        done = subprocess.run(
-            [*manage, "load_demo"], cwd=WEB, env=env, check=True, capture_output=True, text=True
-        )
-        return done.stdout
-
     with web_server(tmp_path_factory.mktemp("steps-server"), workers=1, prepare=load_demo) as (
         base,
         out,
     ):
-        assert out is not None
-        passwords = dict(re.findall(r"^\s+\w+\s+(demo-\w+)\s+(\S+)$", out, re.MULTILINE))
-        yield base, passwords["demo-patient"]
+        yield base, demo_passwords(out)["demo-patient"]
 
 
 def _axe(page: Any, name: str) -> None:
@@ -46,13 +43,7 @@ def _axe(page: Any, name: str) -> None:
 
 
 def _open_case(browser: Any, base: str, password: str, lang: str, viewport: dict[str, int]) -> Any:
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "demo-patient")
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
-    page.click(f"button[name=language][value={lang}]")
+    page = sign_in(browser, base, "demo-patient", password, lang, viewport)
     page.goto(base + "/cases/")
     page.click(f"main a:has-text('{CASE_TITLE}')")
     page.wait_for_load_state()

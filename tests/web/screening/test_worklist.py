@@ -227,5 +227,5 @@ def test_refusals_in_chinese_run_sentences_together() -> None:
     with translation.override("zh-hans"), pytest.raises(NotResultsError) as caught:
         read_results(b"not parquet at all")
     assert str(caught.value) == (
-        "这个文件不是 Parquet 文件。请上传“crossroads screen … --out FILE”写出的文件。"
+        "这个文件不是 Parquet 文件。请上传筛查运行后写出的结果文件（.parquet 文件）。"
     )

@@ -136,12 +136,12 @@ class Reader:
         if found.origin == "wilson":
             low, high = out_of_100(found.low)[0], out_of_100(found.high)[0]
             text = self.p("grid.range_wilson", low=low, high=high)
-            band = (low, high)
+            band = [low, high]  # a list, as the JSON output reads back
         else:
             text = self.p("grid.range", low=number(found.low), high=number(found.high))
             band = None
             if measure.kind == "share":
-                band = (out_of_100(found.low)[0], out_of_100(found.high)[0])
+                band = [out_of_100(found.low)[0], out_of_100(found.high)[0]]
         return {"range": text, "range_origin": found.origin, "band": band, "no_range": None}
 
     def figure(self, measure: Measure, figure: SharedFigure) -> dict[str, Any]:
