@@ -58,7 +58,7 @@ format: setup ## Reformat the code
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: setup ## Print speed figures next to their floors (about 4 minutes)
+bench: setup ## Print speed figures next to their floors (about 20 minutes)
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_deid.py
 	$(PY) scripts/bench_interop.py
