@@ -367,7 +367,7 @@ def test_pilot_54_of_61_reads_42_to_66(kb: KnowledgeBase, lang: str, expected: s
     setting = _data(case, kb, lang)["settings"][0]
     pilot = [f for f in _figures(setting) if f["trial"].startswith("PILOT") and f["value"] == 54]
     assert [f["range"] for f in pilot] == [expected]
-    assert pilot[0]["icon"]["band"] == (42, 66)
+    assert pilot[0]["icon"]["band"] == [42, 66]
     text = render_grid_markdown(_data(case, kb, lang), kb)
     assert expected in text
     assert text.count(load_alternatives(kb).phrase("grid.ranges_about", lang)) == 1
@@ -376,8 +376,8 @@ def test_pilot_54_of_61_reads_42_to_66(kb: KnowledgeBase, lang: str, expected: s
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "A best estimate from one trial; no range given."),
-        ("zh-Hans", "这是一项试验得出的最佳估计，没有给出范围。"),
+        ("en", "A figure from one trial; the trial gave no range."),
+        ("zh-Hans", "这是一项试验得出的数字，该试验没有给出范围。"),
     ],
 )
 def test_medians_say_no_range_given(kb: KnowledgeBase, lang: str, expected: str) -> None:
@@ -408,4 +408,4 @@ def test_a_reported_range_wins_over_a_worked_out_one(kb: KnowledgeBase) -> None:
     reader = Reader(load_alternatives(kb), "en", None, lambda f: 1, lambda f: None)
     span = reader.span(measure, figure)
     assert span["range"] == "Range the trial reported: 40 to 67."
-    assert span["band"] == (40, 67) and span["no_range"] is None
+    assert span["band"] == [40, 67] and span["no_range"] is None
