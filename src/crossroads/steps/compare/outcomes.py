@@ -11,7 +11,7 @@ age shows the group and no mark.
 Every figure also says how uncertain it is (IPDASi C5): the range the trial reported; or, for a
 share whose trial size is known, a range worked out from the share and the number of people (the
 Wilson method, :func:`crossroads.common.stats.wilson_interval`), said once per grid; or plainly
-"a best estimate from one trial; no range given".
+"a figure from one trial; the trial gave no range".
 """
 
 from __future__ import annotations
