@@ -39,7 +39,6 @@ RESOURCE_TYPES = (
 )
 LOCAL_DRUG_SYSTEM = "http://hospital.example.org/fhir/CodeSystem/local-drug"
 """A code system no table maps: the importer reports such a medicine as not understood."""
-_CAR_T_TARGET_BY_DISEASE = {"mm": "BCMA"}  # every other disease with a prior CAR-T: CD19
 
 Json = dict[str, Any]
 
@@ -68,6 +67,8 @@ class _Codes:
     disease_codes: dict[str, dict[str, list[tuple[str, str, str]]]] = field(default_factory=dict)
     regimens: dict[str, list[list[str]]] = field(default_factory=dict)
     procedures: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # CAR-T products by the disease of their indications, so a prior CAR-T is one the knowledge
+    # base lists for that disease (its target follows from the product)
     products: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -92,7 +93,8 @@ class _Codes:
             key = proc.transplant or proc.cellular or ""
             self.procedures[key] = (systems[proc.system], proc.code, proc.display)
         for product in sorted(self.kb.products.values(), key=lambda p: p.code):
-            self.products.setdefault(product.target, []).append(product.code)
+            for disease in dict.fromkeys(i.disease for i in product.indications):
+                self.products.setdefault(disease, []).append(product.code)
 
 
 class _Writer:
@@ -258,8 +260,7 @@ class _Patient:
                 if day < self.today:
                     yield self.procedure(self.codes.procedures[kind], day)
         if self.chance(self.settings.raw["prior_car_t"].get(disease, 0)) and len(starts) > 1:
-            target = _CAR_T_TARGET_BY_DISEASE.get(disease, "CD19")
-            product = self.rng.choice(self.codes.products[target])
+            product = self.rng.choice(self.codes.products[disease])
             day = starts[-1] - dt.timedelta(days=self.rng.randint(30, 90))
             res = self.procedure(self.codes.procedures["car_t"], day)
             res["usedCode"] = [{"text": product}]
