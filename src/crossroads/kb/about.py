@@ -210,11 +210,11 @@ def _every_fact_cited(kb: KnowledgeBase) -> bool:
 def _same_rows_for_every_option(kb: KnowledgeBase) -> bool:
     """Every setting has its shared outcome and harm rows, complete for every option (each
     cell a figure or a plain "no comparable figure"), and no finding about them."""
-    from crossroads.kb.alternatives import _comparison_findings, load_alternatives
+    from crossroads.kb.alternatives import comparison_findings, load_alternatives
 
     loaded = load_alternatives(kb)
     return bool(loaded.settings) and all(
-        s.setting.comparison is not None and not _comparison_findings(loaded.catalogue, s)
+        s.setting.comparison is not None and not comparison_findings(loaded.catalogue, s)
         for s in loaded.settings
     )
 

@@ -640,7 +640,7 @@ def _n_findings(kind: MeasureKind, figure: SharedFigure, where: str) -> list[Fin
     return []
 
 
-def _comparison_findings(catalogue: Catalogue, compiled: CompiledSetting) -> list[Finding]:
+def comparison_findings(catalogue: Catalogue, compiled: CompiledSetting) -> list[Finding]:
     """The shared rows must name a known measure and only this setting's options."""
     setting, where = compiled.setting, f"alternatives/{compiled.file}"
     comparison = setting.comparison
@@ -686,7 +686,7 @@ def _setting_findings(
             found.append(Finding("error", where, f"no option of kind {needed!r}"))
     if not any(leaf.fact == "disease" for leaf in leaves(compiled.applies)):
         found.append(Finding("error", where, "applies must name the disease"))
-    found += _comparison_findings(catalogue, compiled)
+    found += comparison_findings(catalogue, compiled)
     found += _check_codes(kb, compiled.applies, f"{where}: applies", None)
     if not satisfiable(compiled.applies, kinds, {}):
         found.append(Finding("error", where, "applies: no case could ever be in this setting"))
