@@ -59,6 +59,10 @@ OWN_RESULTS = {  # a screening results file: its uploader only; other roles neve
     "outsider_coordinator": "denied",
     "admin": "denied",
 }
+OWN_RESULTS_CASE = {  # a case from a row: its uploader, a coordinator (admins look after no one)
+    **policy(ok=("coordinator",), others="forbidden"),
+    "outsider_coordinator": "denied",
+}
 IMPORTERS = policy(
     ok=("patient", "coordinator", "outsider_patient", "outsider_coordinator"), others="forbidden"
 )
@@ -290,6 +294,9 @@ MATRIX: dict[str, Row] = {
     ),
     "screening:open": Row(
         kwargs=lambda w: {"file_id": matrix_screening(w).pk, "number": 1}, get=OWN_RESULTS
+    ),
+    "screening:case": Row(
+        kwargs=lambda w: {"file_id": matrix_screening(w).pk, "number": 1}, post=OWN_RESULTS_CASE
     ),
     "screening:delete": Row(kwargs=lambda w: {"file_id": matrix_screening(w).pk}, post=OWN_RESULTS),
 }

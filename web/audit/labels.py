@@ -53,6 +53,7 @@ LABELS: dict[str, Promise] = {
     "review.send": _("sent the case for specialist review"),
     "review.view": _("read a review packet"),
     "review.withdraw": _("withdrew a review request"),
+    "screening.case": _("opened a case from a screening worklist row"),
     "screening.delete": _("deleted a screening results file"),
     "screening.open": _("opened a case form from a screening worklist"),
     "screening.refused": _("had a screening results file refused"),

@@ -42,7 +42,7 @@ class NotResultsError(ValueError):
     """The file is not a screening results file; the message says why and what to do."""
 
 
-def _gap() -> str:
+def gap() -> str:
     """Between two sentences: a space in English, nothing in Chinese."""
     return "" if (translation.get_language() or "en").startswith("zh") else " "
 
@@ -57,16 +57,16 @@ def read_results(data: bytes) -> pa.Table:
     """The results table of an uploaded file, or :class:`NotResultsError` naming the problem."""
     fix = _("Upload the results file the screening run wrote (a .parquet file).")
     if len(data) < 12 or not (data.startswith(MAGIC) and data.endswith(MAGIC)):
-        raise NotResultsError(_("This file is not a Parquet file.") + _gap() + fix)
+        raise NotResultsError(_("This file is not a Parquet file.") + gap() + fix)
     try:
         table = pq.read_table(io.BytesIO(data))
     except (pa.ArrowException, OSError, ValueError):
-        raise NotResultsError(_("This Parquet file could not be read.") + _gap() + fix) from None
+        raise NotResultsError(_("This Parquet file could not be read.") + gap() + fix) from None
     names = set(table.column_names)
     if names >= AGGREGATE_COLUMNS:
         raise NotResultsError(
             _("This file holds counts only (a summary for sharing), so it names no one.")
-            + _gap()
+            + gap()
             + fix
         )
     missing = [c for c in RESULT_COLUMNS if c not in names]
@@ -74,7 +74,7 @@ def read_results(data: bytes) -> pa.Table:
         raise NotResultsError(
             _("This file is not a screening results file: it lacks the columns %(columns)s.")
             % {"columns": ", ".join(missing)}
-            + _gap()
+            + gap()
             + fix
         )
     wrong = [c for c, t in TYPES.items() if not _same_type(table.schema.field(c).type, t)]
@@ -82,22 +82,20 @@ def read_results(data: bytes) -> pa.Table:
         raise NotResultsError(
             _("These columns do not hold what a results file holds: %(columns)s.")
             % {"columns": ", ".join(wrong)}
-            + _gap()
+            + gap()
             + fix
         )
     table = table.select(list(RESULT_COLUMNS))
     if table.num_rows == 0:
-        raise NotResultsError(_("This results file has no rows.") + _gap() + fix)
+        raise NotResultsError(_("This results file has no rows.") + gap() + fix)
     places = set(table.column("jurisdiction").to_pylist())
     categories = set(table.column("category").to_pylist())
     if not places <= set(PLACES) or not categories <= CATEGORIES:
         raise NotResultsError(
-            _("This file has places or categories that a results file does not have.")
-            + _gap()
-            + fix
+            _("This file has places or categories that a results file does not have.") + gap() + fix
         )
     if None in set(table.column("patient_id").to_pylist()):
-        raise NotResultsError(_("Some rows of this file have no patient id.") + _gap() + fix)
+        raise NotResultsError(_("Some rows of this file have no patient id.") + gap() + fix)
     return table
 
 
@@ -117,6 +115,8 @@ class Person:
     patient_id: str
     disease: str
     products: list[str] = field(default_factory=list)
+    has_records: bool = False  # the person's source records were uploaded with the file
+    case_id: int | None = None  # the case opened from this row, if any
 
 
 @dataclass
@@ -137,9 +137,15 @@ class Worklist:
 
 
 def fact_texts(kb: KnowledgeBase, key: str, lang: str) -> tuple[str, str]:
-    """The fact's plain name and what to ask for; ``kb:`` keys are open knowledge-base points."""
+    """The fact's plain name and what to ask for; ``kb:`` keys are open knowledge-base points.
+
+    The screening names an open point by its English text (``kb:<text>``, the core's missing
+    key); the knowledge base holds each point in both languages, so the page shows the reader's.
+    """
     if key.startswith("kb:"):
-        text = kb.phrase("reason.unsettled", lang, text=key.removeprefix("kb:"))
+        english = key.removeprefix("kb:")
+        point = kb.unsettled.get(english)
+        text = kb.phrase("reason.unsettled", lang, text=point.get(lang) if point else english)
         return text, ""
     fact = kb.facts.get(key)
     if fact is None:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("<id:file_id>/", views.worklist_page, name="worklist"),
     path("<id:file_id>/people/<id:number>/", views.open_case, name="open"),
+    path("<id:file_id>/people/<id:number>/case/", views.case_from_row, name="case"),
     path("<id:file_id>/delete/", views.delete, name="delete"),
 ]

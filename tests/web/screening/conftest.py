@@ -1,10 +1,12 @@
-"""Screening results files for the worklist tests: a real screening of a synthetic cohort, a
-tiny hand-made one, and a stored file for the permission matrix."""
+"""Screening results files for the worklist tests: a real screening of a synthetic cohort (with
+the Bulk NDJSON it read), a tiny hand-made one (with records for some of its people), and a
+stored file for the permission matrix."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -26,8 +28,9 @@ ON = dt.date(2026, 12, 1)
 
 
 @cache
-def cohort_results(patients: int = 60, seed: int = 3) -> bytes:
-    """``crossroads synth`` then ``crossroads screen`` (in process) of a small cohort."""
+def cohort(patients: int = 60, seed: int = 3) -> tuple[bytes, dict[str, bytes]]:
+    """``crossroads synth`` then ``crossroads screen`` (in process) of a small cohort: the
+    results file and the Bulk NDJSON files it was screened from (by name)."""
     kb = load_kb()
     with TemporaryDirectory() as tmp:
         folder = Path(tmp) / "cohort"
@@ -35,7 +38,16 @@ def cohort_results(patients: int = 60, seed: int = 3) -> bytes:
         run = screen(folder, kb, ["US", "EU", "CN"], ON, workers=1)  # type: ignore[list-item]
         out = Path(tmp) / "results.parquet"
         write_private(run.results, out)
-        return out.read_bytes()
+        bulk = {p.name: p.read_bytes() for p in sorted(folder.glob("*.ndjson"))}
+        return out.read_bytes(), bulk
+
+
+def cohort_results(patients: int = 60, seed: int = 3) -> bytes:
+    return cohort(patients, seed)[0]
+
+
+def cohort_bulk(patients: int = 60, seed: int = 3) -> dict[str, bytes]:
+    return cohort(patients, seed)[1]
 
 
 def parquet(rows: list[dict[str, object]], schema: pa.Schema | None = None) -> bytes:
@@ -69,9 +81,41 @@ def tiny_results() -> bytes:
     )
 
 
-def stored(world: World, persona: str = "coordinator", data: bytes | None = None) -> ScreeningFile:
-    """A results file stored for ``persona`` the way an upload stores it."""
+SNOMED = "http://snomed.info/sct"
+LBCL_SNOMED = "109969005"  # the code fhir_maps.yaml reads as large B-cell lymphoma
+
+
+def tiny_bulk(people: tuple[str, ...] = ("p-age", "p-on")) -> dict[str, bytes]:
+    """Bulk NDJSON for some of :func:`tiny_results`' people (a Patient and a Condition each),
+    plus one line of someone who was not screened and one broken line."""
+    patients = [{"resourceType": "Patient", "id": pid, "birthDate": "1960-05"} for pid in people]
+    patients.append({"resourceType": "Patient", "id": "not-screened", "birthDate": "1970"})
+    conditions = [
+        {
+            "resourceType": "Condition",
+            "id": f"{pid}-c",
+            "code": {"coding": [{"system": SNOMED, "code": LBCL_SNOMED}]},
+            "subject": {"reference": f"Patient/{pid}"},
+            "onsetDateTime": "2023-02",
+        }
+        for pid in people
+    ]
+
+    def ndjson(items: list[dict[str, object]]) -> bytes:
+        return "".join(json.dumps(i) + "\n" for i in items).encode()
+
+    return {"Patient.ndjson": ndjson(patients), "Condition.ndjson": ndjson(conditions) + b"{oops\n"}
+
+
+def stored(
+    world: World,
+    persona: str = "coordinator",
+    data: bytes | None = None,
+    bulk: dict[str, bytes] | None = None,
+) -> ScreeningFile:
+    """A results file (and records, if ``bulk``) stored for ``persona`` as an upload stores them."""
     from django.core.files.base import ContentFile
+    from screening.sources import keep_records
 
     data = data or tiny_results()
     table = read_results(data)
@@ -80,6 +124,10 @@ def stored(world: World, persona: str = "coordinator", data: bytes | None = None
         places="US",
     )  # fmt: skip
     item.file.save("results.parquet", ContentFile(data), save=False)
+    if bulk is not None:
+        records = keep_records([io.BytesIO(b) for b in bulk.values()], set(patient_ids(table)))
+        item.records.save("records.parquet", ContentFile(records.data), save=False)
+        item.with_records = records.people
     item.save()
     return item
 
@@ -98,5 +146,6 @@ def _remove_screening_files() -> Iterator[None]:
 
 
 def matrix_screening(world: World) -> ScreeningFile:
-    """The permission matrix's results file: the world's coordinator uploaded it."""
-    return stored(world)
+    """The permission matrix's results file: the world's coordinator uploaded it, with records
+    for row 1 (``p-age``), so a case can be opened from that row in one click."""
+    return stored(world, bulk=tiny_bulk())
