@@ -1,6 +1,8 @@
 """The coordinator worklist in a real browser (issue 16): a coordinator uploads the results file
-of ``crossroads synth`` + ``crossroads screen`` (60 patients), sees who is on label now and who
-is one fact away, switches place, opens a case form from a row; a wrong file gets a clear 400.
+of ``crossroads synth`` + ``crossroads screen`` (60 patients) with the Bulk NDJSON it read, sees
+who is on label now and who is one fact away, switches place, opens a case from a row in one
+click and lands on it with the person's disease filled in; the row then links to that case, and
+a second click opens it again (no copy); a wrong file gets a clear 400.
 
 English and Chinese, desktop and a 390×844 phone; every page visited is checked with axe (no
 serious or critical violation) and kept as a screenshot in ``test-artifacts/browser/worklist/``.
@@ -19,7 +21,7 @@ from tests.web.browser.authenticator import Authenticator
 from tests.web.browser.conftest import ARTIFACTS
 from tests.web.browser.test_coordination import VIEWPORTS, Visit
 from tests.web.browser.test_coordination import demo as demo
-from tests.web.screening.conftest import cohort_results
+from tests.web.screening.conftest import cohort_bulk, cohort_results
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +32,8 @@ TEXT = {
         "one_away": "One fact away",
         "ask": "Ask for",
         "open": "Open a case",
-        "bundle": "The FHIR Bundle (JSON text)",
+        "go": "Go to the case",
+        "created": "The case was created from this person's records",
         "refused": "This file is not a Parquet file.",
     },
     "zh-hans": {
@@ -39,20 +42,25 @@ TEXT = {
         "one_away": "只差一项信息",
         "ask": "询问",
         "open": "建立病例",
-        "bundle": "FHIR Bundle",
+        "go": "前往病例",
+        "created": "已根据筛查所用导出文件中此人的记录建立病例。",
         "refused": "这个文件不是 Parquet 文件。",
     },
 }
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, list[Path]]]:
     folder = tmp_path_factory.mktemp("worklist-files")
     results = folder / "results.parquet"
     results.write_bytes(cohort_results())
     wrong = folder / "notes.parquet"
     wrong.write_bytes(b"%PDF-1.7 this is not a results file")
-    yield results, wrong
+    bulk = []
+    for name, data in cohort_bulk().items():
+        (folder / name).write_bytes(data)
+        bulk.append(folder / name)
+    yield results, wrong, bulk
 
 
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
@@ -60,12 +68,12 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
 def test_coordinator_uploads_results_and_works_the_list(
     demo: tuple[str, dict[str, str], dict[str, Authenticator]],
     browser: Any,
-    files: tuple[Path, Path],
+    files: tuple[Path, Path, list[Path]],
     lang: str,
     screen: str,
 ) -> None:
     base, passwords, apps = demo
-    results, wrong = files
+    results, wrong, bulk = files
     t = TEXT[lang]
     context = browser.new_context(viewport=VIEWPORTS[screen])
     page = context.new_page()
@@ -89,6 +97,7 @@ def test_coordinator_uploads_results_and_works_the_list(
 
         page.fill("#id_label", f"Registry {lang} {screen}")
         page.set_input_files("#id_file", str(results))
+        page.set_input_files("#id_records", [str(p) for p in bulk])
         page.click("main form.upload button[type=submit]")
         page.wait_for_url(re.compile(r"/screening/\d+/$"))
         text = visit.main()
@@ -99,12 +108,25 @@ def test_coordinator_uploads_results_and_works_the_list(
         page.wait_for_url(re.compile(r"\?place=EU$"))
         visit.check("worklist-eu")
 
-        page.locator("main table a", has_text=t["open"]).first.click()
-        page.wait_for_url(re.compile(r"/screening/\d+/people/\d+/$"))
-        assert t["bundle"] in visit.main()
-        assert page.input_value("#id_title").startswith(
-            "From screening: " if lang == "en" else "来自筛查："
-        )
-        visit.check("open-case")
+        # one click on a row: the case is made from the person's screened records
+        worklist_url = page.url
+        row = page.locator("main table tbody tr").filter(has=page.locator("form.row-case")).first
+        disease = row.locator("td").first.inner_text().strip()
+        row.locator("form.row-case button").click()
+        page.wait_for_url(re.compile(r"/cases/\d+/$"))
+        case_url = page.url
+        assert t["created"] in visit.main()
+        visit.check("case-created")
+        page.goto(case_url + "step/1/")
+        chosen = page.locator("#f-diagnosis-disease option:checked").inner_text().strip()
+        assert chosen == disease  # the disease the worklist showed is filled in
+        visit.check("case-step-1")
+
+        # back on the worklist the row links to that case; no second case is made
+        page.goto(worklist_url)
+        link = page.locator("main table a", has_text=t["go"]).first
+        link.click()
+        page.wait_for_url(case_url)
+        visit.check("case-again")
     finally:
         context.close()

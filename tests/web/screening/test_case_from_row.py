@@ -134,6 +134,8 @@ def test_one_click_creates_the_case_through_the_import_path(world: World) -> Non
     assert ScreeningCase.objects.get().case == case
     landed = client.get(response["Location"]).content.decode()
     assert "The case was created from this person&#x27;s records" in landed
+    step = client.get(reverse("cases:step", kwargs={"case_id": case.pk, "number": 1}))
+    assert '<option value="lbcl" selected>' in step.content.decode()  # the disease is filled
 
 
 def test_a_second_click_opens_the_same_case(world: World) -> None:
@@ -182,7 +184,9 @@ def test_a_row_without_records_goes_to_the_paste_form(world: World) -> None:
     assert response.redirect_chain[-1][0] == reverse(
         "screening:open", kwargs={"file_id": item.pk, "number": 2}
     )
-    assert "were not uploaded: paste them here" in response.content.decode()
+    text = response.content.decode()
+    assert "were not uploaded: paste them here" in text
+    assert "upload the screened records (the NDJSON files of the export)" in text
     assert CaseRecord.objects.count() == 2
     page = world.client("coordinator").get(reverse("screening:worklist", args=[item.pk]))
     text = page.content.decode()
