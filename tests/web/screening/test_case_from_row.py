@@ -112,6 +112,45 @@ def test_records_of_other_people_are_a_400_and_nothing_is_kept(world: World) -> 
     assert AuditEvent.objects.get(action="screening.refused").detail == {"why": "records"}
 
 
+@pytest.mark.parametrize(("files", "refused"), [(2, False), (3, True)])
+def test_the_number_of_record_files_is_capped(
+    world: World, monkeypatch: pytest.MonkeyPatch, files: int, refused: bool
+) -> None:
+    monkeypatch.setattr(screening_views, "MAX_RECORD_FILES", 2)
+    bulk = tiny_bulk()
+    bulk.update({f"extra-{i}.ndjson": b"" for i in range(files - 2)})
+    response = _upload(world, tiny_results(), bulk)
+    assert response.status_code == (400 if refused else 302)
+    if refused:
+        assert "Choose at most 2 files" in response.content.decode()
+
+
+@pytest.mark.parametrize(("extra", "refused"), [(0, False), (1, True)])
+def test_the_size_of_the_records_is_capped(
+    world: World, monkeypatch: pytest.MonkeyPatch, extra: int, refused: bool
+) -> None:
+    bulk = tiny_bulk()
+    monkeypatch.setattr(
+        screening_views, "MAX_RECORDS_BYTES", sum(len(b) for b in bulk.values()) - extra
+    )
+    response = _upload(world, tiny_results(), bulk)
+    assert response.status_code == (400 if refused else 302)
+    assert ScreeningFile.objects.exists() is not refused
+
+
+def test_a_refusal_of_records_in_chinese(world: World) -> None:
+    client = world.client("coordinator")
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    files = [_file(name, data) for name, data in cohort_bulk().items()]
+    response = client.post(
+        reverse("screening:upload"),
+        {"label": "Run", "file": _file("r.parquet", tiny_results()), "records": files},
+    )
+    assert response.status_code == 400
+    said = "结果文件中的人都不在这些记录里。请上传筛查所读取的 FHIR 批量导出的 NDJSON 文件，"
+    assert said + "或者不填此项。" in response.content.decode()
+
+
 def test_upload_without_records_still_works(world: World) -> None:
     response = _upload(world, tiny_results(), {})
     assert response.status_code == 302
