@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -18,6 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from crossroads.kb import KnowledgeBase
+from crossroads.kb.models import Jurisdiction
+from crossroads.kb.names import product_name
 from crossroads.screen.compile import RESULT_COLUMNS
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -159,10 +161,16 @@ def worklist(table: pa.Table, kb: KnowledgeBase, lang: str, place: str) -> Workl
     numbers = {pid: i for i, pid in enumerate(patient_ids(table), start=1)}
     rows: list[dict[str, Any]] = [r for r in table.to_pylist() if r["jurisdiction"] == place]
 
+    def product(key: str) -> str:
+        """The product as this place names it, in the reader's language (the key if unknown)."""
+        found = kb.products.get(key)
+        return product_name(found, lang, cast(Jurisdiction, place)) if found else key
+
     def person(r: dict[str, Any]) -> Person:
         code = r["disease"]
         disease = kb.code_name(code, lang) if code else _("not known")
-        return Person(numbers[r["patient_id"]], r["patient_id"], disease, list(r["on_label"] or []))
+        products = [product(key) for key in r["on_label"] or []]
+        return Person(numbers[r["patient_id"]], r["patient_id"], disease, products)
 
     on_label = [person(r) for r in rows if r["category"] == "established"]
     by_fact: dict[str, list[Person]] = {}

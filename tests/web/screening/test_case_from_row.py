@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from interop.models import FhirPatientLink
 from screening.models import ScreeningCase, ScreeningFile
-from screening.results import fact_texts, read_results
+from screening.results import fact_texts, read_results, worklist
 from screening.sources import NotRecordsError, bundle_of, keep_records, people_with_records
 
 from audit.models import AuditEvent
@@ -354,3 +354,15 @@ def test_the_chinese_worklist_names_open_points_in_chinese(world: World) -> None
     text = client.get(url).content.decode()
     assert "Not yet confirmed" not in text and english not in text
     assert f"询问知识库尚未确认：{point.zh}（人数：1）" in text
+
+
+def test_products_are_named_as_the_place_and_the_language_name_them() -> None:
+    row = {"patient_id": "p-cn", "jurisdiction": "CN", "disease": "ball",
+           "category": "established", "on_label": ["inaticabtagene autoleucel", "no-such"],
+           "missing": []}  # fmt: skip
+    table = read_results(parquet([row]))
+    kb = load_kb()
+    zh = worklist(table, kb, "zh-Hans", "CN").on_label[0].products
+    en = worklist(table, kb, "en", "CN").on_label[0].products
+    assert zh == ["纳基奥仑赛（源瑞达）", "no-such"]
+    assert en == ["inati-cel (源瑞达)", "no-such"]

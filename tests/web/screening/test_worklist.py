@@ -112,7 +112,7 @@ def test_worklist_groups_one_fact_away_by_the_fact() -> None:
     with translation.override("en"):
         work = worklist(read_results(tiny_results()), kb, "en", "US")
     assert [p.patient_id for p in work.on_label] == ["p-on"]
-    assert work.on_label[0].products == ["tisagenlecleucel"]
+    assert work.on_label[0].products == ["tisa-cel (Kymriah)"]  # as the US names it
     assert [(g.key, [p.patient_id for p in g.people]) for g in work.groups] == [
         ("age_years", ["p-age", "p-age2"])
     ]  # p-two lacks two facts: not one fact away
