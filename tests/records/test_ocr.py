@@ -4,6 +4,7 @@ recall >= 0.75)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,93 @@ def test_a_page_upside_down_is_turned_upright() -> None:
     page = ocr.read_image(first_image("zh_med_01.jpg", "image/jpeg"))
     assert page.rotation == 180
     assert "用药清单" in page.text.replace(" ", "")
+
+
+# -- pages in parallel, the hand-off to Tesseract -----------------------------------------------
+def numbered_pages(count: int) -> list[tuple[int, Image.Image]]:
+    """Page images told apart by their width (page n is 10 + n pixels wide)."""
+    return [(n, Image.new("L", (10 + n, 8), 255)) for n in range(1, count + 1)]
+
+
+def read_by_width(image: Image.Image, langs: str = ocr.LANGS) -> ocr.OcrPage:
+    return ocr.OcrPage(f"width {image.width}", (), 0, 0.0)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("max_workers", [1, 2, 3])
+def test_pages_read_in_parallel_keep_their_numbers(
+    monkeypatch: pytest.MonkeyPatch, max_workers: int
+) -> None:
+    monkeypatch.setattr(ocr, "read_image", read_by_width)
+    read = ocr.read_pages(numbered_pages(9), max_workers=max_workers)
+    assert sorted(read) == list(range(1, 10))
+    texts = {n: page.text for n, page in read.items()}
+    assert texts == {n: f"width {10 + n}" for n in range(1, 10)}
+
+
+@pytest.mark.unit
+def test_no_pages_read_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "read_image", read_by_width)
+    assert ocr.read_pages([], max_workers=2) == {}
+
+
+@pytest.mark.unit
+def test_only_a_few_page_images_wait_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long document is not rendered whole before reading starts: with 2 workers at most 4
+    pages are handed over and not yet read when the next is made."""
+    made: list[int] = []
+    done: list[int] = []
+
+    def images() -> Iterator[tuple[int, Image.Image]]:
+        for number, image in numbered_pages(12):
+            assert len(made) - len(done) <= 4, (made, done)
+            made.append(number)
+            yield number, image
+
+    def read(image: Image.Image, langs: str = ocr.LANGS) -> ocr.OcrPage:
+        done.append(image.width - 10)
+        return read_by_width(image)
+
+    monkeypatch.setattr(ocr, "read_image", read)
+    assert len(ocr.read_pages(images(), max_workers=2)) == 12
+
+
+@pytest.mark.unit
+def test_a_page_that_fails_fails_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(image: Image.Image, langs: str = ocr.LANGS) -> ocr.OcrPage:
+        raise ocr.OcrError("OCR failed on a page: broken")
+
+    monkeypatch.setattr(ocr, "read_image", fail)
+    with pytest.raises(ocr.OcrError, match="OCR failed on a page"):
+        ocr.read_pages(numbered_pages(3), max_workers=2)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("cores", "expected"),
+    [(1, 1), (2, 2), (ocr.MAX_WORKERS, ocr.MAX_WORKERS), (ocr.MAX_WORKERS + 1, ocr.MAX_WORKERS)],
+)
+def test_one_page_at_a_time_per_core_up_to_the_limit(
+    monkeypatch: pytest.MonkeyPatch, cores: int, expected: int
+) -> None:
+    monkeypatch.setattr(ocr.os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    assert ocr.workers() == expected
+
+
+@pytest.mark.unit
+def test_without_affinity_the_core_count_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(ocr.os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(ocr.os, "cpu_count", lambda: None)
+    assert ocr.workers() == 1  # an unknown count: one at a time
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("mode", ["L", "RGB"])
+def test_tesseract_is_handed_an_uncompressed_greyscale_copy(mode: str) -> None:
+    image = Image.new(mode, (30, 20), "white")
+    handed = ocr._handoff(image)
+    assert (handed.mode, handed.format, handed.size) == ("L", "PPM", (30, 20))
+    assert handed is not image and image.format is None  # the caller's image is unchanged
 
 
 # -- the hook in the text step -------------------------------------------------------------------

@@ -3,8 +3,48 @@
 Why Tesseract (Debian ``tesseract-ocr`` with ``eng`` + ``chi_sim``) through pytesseract: it is
 packaged by Debian (security updates, no model download at run time, no network), reads both
 languages in one pass and gives a box and a confidence per word, which the provenance of a value
-needs. An ONNX OCR from the package index was not measured against it yet (see the report of
-issue 15); the scan corpus under ``tests/fixtures/records/scans`` is the test set for doing so.
+needs, and it won the measured comparison below.
+
+Tesseract against an ONNX OCR (measured 2026-12-07, ``scripts/compare_ocr.py``): RapidOCR
+(``rapidocr-onnxruntime`` 1.4.4, the PP-OCRv4 Chinese and English models shipped in its wheel,
+onnxruntime on the CPU) read the same page images of the 13 scans of
+``tests/fixtures/records/scans`` (7 English, 6 Chinese), through the same extraction, scored
+field by field as ``crossroads records evaluate`` does:
+
+======================  =========  ======  =========  ======  ==================
+engine                  en P       en R    zh P       zh R    CPU s a page (all)
+======================  =========  ======  =========  ======  ==================
+Tesseract eng+chi_sim   1.00       0.95    0.98       0.84    1.0
+RapidOCR (ONNX)         0.88       0.48    1.00       0.94    3.0
+======================  =========  ======  =========  ======  ==================
+
+Over all 13: Tesseract precision 0.99, recall 0.90 (102 of 113 fields); RapidOCR 0.95 and 0.68
+(77 of 113). RapidOCR reads Chinese better (it finds the regimens and dates of a Chinese
+treatment table that Tesseract misses), but its model drops most spaces between English
+words ("Stemcellcollectionon2023-07-28"), so the English rules find half the fields, and it
+costs three times the CPU time (on the same loaded machine 10.3 s a page on the clock against
+3.5), which leaves no room under the 3 s goal on 2 cores. So Tesseract stays and no package is
+added; RapidOCR for the pages Tesseract reads as Chinese is the option to measure next if
+Chinese recall must rise (it would add onnxruntime, OpenCV and numpy, about 130 MB of wheels).
+
+Speed (issue 15: at most 3 s a page on 2 cores; ``scripts/bench_records.py``). Measured where
+the time of a page goes: Tesseract's reading is about 80 % of it (0.6 to 1.2 s of CPU a page),
+rendering, deskew and the hand-off the rest. What changed, and what was measured and not done:
+
+- the pages of a document are read in parallel, one Tesseract per core, each on one thread
+  (``OMP_THREAD_LIMIT=1``: two threads on 2 shared cores were many times slower);
+- the page goes to Tesseract as an uncompressed greyscale file instead of a PNG (0.15 s of
+  Python a 300 dpi page saved; Tesseract's word table is the same);
+- deskew scores each angle with Pillow's ``ImageStat`` instead of a Python loop;
+- orientation detection still runs only when a reading is poor: one OSD pass on every page
+  would cost about 1 s a page, and on reduced copies it turned upright pages wrongly;
+- the render DPI stays 300: at 250 and 200 dpi precision on the corpus fell to 0.94 and 0.95
+  (recall the same), as small Chinese characters are misread;
+- both languages on every page: reading with ``eng`` alone saves about a third of Tesseract's
+  time on an English page, but no cheap check tells the script before reading. Tesseract's
+  script detection misjudged Chinese pages, and reading with ``eng`` first and again with
+  both when the reading is poor (confidence 75 to 94 on English pages, 21 to 53 on Chinese)
+  doubles the cost of every Chinese page.
 
 Steps for each page without a text layer:
 
