@@ -22,14 +22,18 @@ Over all 13: Tesseract precision 0.99, recall 0.90 (102 of 113 fields); RapidOCR
 (77 of 113). RapidOCR reads Chinese better (it finds the regimens and dates of a Chinese
 treatment table that Tesseract misses), but its model drops most spaces between English
 words ("Stemcellcollectionon2023-07-28"), so the English rules find half the fields, and it
-costs three times the CPU time (on the same loaded machine 10.3 s a page on the clock against
-3.5), which leaves no room under the 3 s goal on 2 cores. So Tesseract stays and no package is
-added; RapidOCR for the pages Tesseract reads as Chinese is the option to measure next if
-Chinese recall must rise (it would add onnxruntime, OpenCV and numpy, about 130 MB of wheels).
+costs three times the CPU time: 3.0 s a page, the goal's whole budget on one core (on the
+same loaded machine, in two runs, 9 to 10 s a page on the clock against 3 to 3.5). So Tesseract
+stays and no package is added; RapidOCR for the pages Tesseract reads as Chinese is the option
+to measure next if Chinese recall must rise (it would add onnxruntime, OpenCV and numpy, about
+130 MB of wheels).
 
 Speed (issue 15: at most 3 s a page on 2 cores; ``scripts/bench_records.py``). Measured where
 the time of a page goes: Tesseract's reading is about 80 % of it (0.6 to 1.2 s of CPU a page),
-rendering, deskew and the hand-off the rest. What changed, and what was measured and not done:
+rendering, deskew and the hand-off the rest. The bench's three scanned pages took 1.6 to 1.9 s
+of CPU a page before the changes below and 1.3 s after; with two pages read at once, a page
+takes about half that on the clock when the 2 cores are free. What changed, and what was
+measured and not done:
 
 - the pages of a document are read in parallel, one Tesseract per core, each on one thread
   (``OMP_THREAD_LIMIT=1``: two threads on 2 shared cores were many times slower);
@@ -42,9 +46,9 @@ rendering, deskew and the hand-off the rest. What changed, and what was measured
   (recall the same), as small Chinese characters are misread;
 - both languages on every page: reading with ``eng`` alone saves about a third of Tesseract's
   time on an English page, but no cheap check tells the script before reading. Tesseract's
-  script detection misjudged Chinese pages, and reading with ``eng`` first and again with
-  both when the reading is poor (confidence 75 to 94 on English pages, 21 to 53 on Chinese)
-  doubles the cost of every Chinese page.
+  script detection (about 1 s a page) misjudged 3 of the 6 Chinese scans, and reading with
+  ``eng`` first and again with both when the reading is poor (confidence 75 to 94 on English
+  pages, 21 to 53 on Chinese) doubles the cost of every Chinese page.
 
 Steps for each page without a text layer:
 
