@@ -215,9 +215,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if importlib.util.find_spec(RAPIDOCR) is not None:
             engines.append((f"RapidOCR ONNX ({ocr.DPI} dpi)", rapidocr_engine))
         else:
+            alone = "Tesseract is measured alone." if engines else ""
             print(
-                "RapidOCR is not installed, so only Tesseract is measured. It is not a "
-                f"requirement of the project; to compare, install it first:\n    {INSTALL}"
+                "RapidOCR is not installed: it is not a requirement of the project; to compare, "
+                f"install it beside the project first:\n    {INSTALL}\n{alone}".rstrip()
             )
     if not engines:
         return 0

@@ -74,3 +74,15 @@ def test_without_either_engine_the_script_says_how_to_install(
     assert "RapidOCR is not installed" in out
     assert "uv pip install --python .venv/bin/python rapidocr-onnxruntime==1.4.4" in out
     assert "Tesseract with eng and chi_sim is not installed" in out
+
+
+@pytest.mark.unit
+def test_asking_for_rapidocr_alone_without_it_measures_nothing(
+    compare: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(compare.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(compare, "load_kb", lambda: pytest.fail("nothing should be measured"))
+    assert compare.main(["--engine", "rapidocr"]) == 0
+    out = capsys.readouterr().out
+    assert "RapidOCR is not installed" in out
+    assert "measured alone" not in out and "Tesseract with" not in out
