@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from crossroads.record.case import Case
 from crossroads.records import ocr
 from crossroads.records.intake import CheckedDocument, check_document, read_document
 from crossroads.records.redact import (
@@ -26,7 +27,9 @@ from crossroads.records.redact import (
     is_exact_date,
     redact,
     to_black,
+    word_part,
 )
+from crossroads.records.text import Box
 from crossroads.steps.deid.document import DocumentFinder, redact_document
 from tests.records.conftest import CORPUS, blank_pdf
 
@@ -338,3 +341,24 @@ def test_finder_keeps_clinical_words(text: str) -> None:
     for word in ("生发中心型", "造血干细胞移植", "Transplant Summary", "Imaging Report"):
         if word in text:
             assert word in kept
+
+
+@pytest.mark.unit
+def test_part_of_an_ocr_word_is_blacked_out_with_a_character_to_spare() -> None:
+    word = "BEAM。2024年4月16日行"  # OCR read the regimen, the date and 行 as one word
+    box = Box(0.0, 0.0, 1.0, 1.0)
+    start = word.index("2024")
+    end = word.index("行")
+    # widths in half-width units: BEAM 4, 。2, 2024 4, 年 2, 4 1, 月 2, 16 2, 日 2, 行 2 = 21
+    assert word_part(word, 0, len(word), box, start, end) == Box(4 / 21, 0.0, 1.0, 1.0)
+    assert word_part(word, 0, len(word), box, 0, len(word)) == box
+    assert word_part(word, 0, len(word), box, 0, 4) == Box(0.0, 0.0, 6 / 21, 1.0)
+
+
+@pytest.mark.unit
+def test_the_case_teaches_the_finder_its_own_identifiers() -> None:
+    case = Case.model_validate({"patient": {"name": "Orsolya Vosk"}})
+    text = "Seen with Orsolya today; Vosk family history noted."
+    found = [text[s:e] for s, e, _ in DocumentFinder(case)(text)]
+    assert found == ["Orsolya", "Vosk"]
+    assert DocumentFinder()(text) == []

@@ -216,7 +216,7 @@ def _page_boxes(page: _Page, find: Finder) -> tuple[list[Box], Counter[str]]:
             boxes += _line_boxes(page.boxes[start:end])
         else:
             boxes += [
-                _part(page.text, s, e, box, start, end)
+                word_part(page.text, s, e, box, start, end)
                 for s, e, box in page.words
                 if s < end and e > start
             ]
@@ -228,7 +228,7 @@ def _width(text: str) -> int:
     return sum(2 if _cjk(c) else 1 for c in text)
 
 
-def _part(text: str, start: int, end: int, box: Box, cut_start: int, cut_end: int) -> Box:
+def word_part(text: str, start: int, end: int, box: Box, cut_start: int, cut_end: int) -> Box:
     """The part of an OCR word's box that holds ``[cut_start, cut_end)`` of the page text.
 
     OCR may read "BEAM。2024年4月16日行" as one word; blacking out all of it would hide the
@@ -301,4 +301,5 @@ __all__ = [
     "page_chars",
     "redact",
     "to_black",
+    "word_part",
 ]
