@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from audit.models import AuditEvent
 from tests.web.conftest import INVITE_TOKEN, PERSONAS, World
 from tests.web.documents.conftest import matrix_document, upload_file, writer_pdf
+from tests.web.documents.redaction_world import matrix_redaction
 from tests.web.review_world import queued_case, request_in, request_kwargs, token_id_of
 from tests.web.screening.conftest import matrix_screening, tiny_results
 
@@ -282,6 +283,24 @@ MATRIX: dict[str, Row] = {
     "documents:delete": Row(
         kwargs=lambda w: {"case_id": w.case.pk, "document_id": matrix_document(w).pk},
         post=OWNER,
+    ),
+    # Redacted copies for the specialist packet: the case's coordinator makes, reads and
+    # approves them; the reviewers of a request sent after the approval download them.
+    "documents:redact": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "document_id": matrix_document(w).pk},
+        post=COORDINATOR_ON_CASE,
+    ),
+    "documents:redacted": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "document_id": matrix_redaction(w).document_id},
+        get=COORDINATOR_ON_CASE,
+    ),
+    "documents:redaction_approve": Row(
+        kwargs=lambda w: {"case_id": w.case.pk, "document_id": matrix_redaction(w).document_id},
+        post=COORDINATOR_ON_CASE,
+    ),
+    "reviews:packet_attachment": Row(
+        kwargs=lambda w: {"request_id": w.review.pk, "copy_id": matrix_redaction(w).pk},
+        get=PACKET,
     ),
     # Screening worklist (issue 16): coordinators and admins; a results file its uploader only.
     "screening:list": Row(get=WORKLIST_ROLE),

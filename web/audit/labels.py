@@ -48,6 +48,7 @@ LABELS: dict[str, Promise] = {
     "review.close": _("closed a review request"),
     "review.consensus": _("recorded the reviewers' shared view"),
     "review.create": _("prepared a review request"),
+    "review.document": _("opened a record document with personal details hidden"),
     "review.edit": _("changed a draft review request"),
     "review.inbox": _("looked at the review inbox"),
     "review.send": _("sent the case for specialist review"),

@@ -104,7 +104,10 @@ def add_document(
 def delete_document(actor: Actor, document: Document) -> None:
     """Remove the file, its text and its proposals; values already accepted stay in the record
     (they are the person's now, and their provenance names the document)."""
+    from documents.redaction import remove_file
+
     name, storage = str(document.file.name), document.file.storage
+    remove_file(document)  # its redacted copy, if any
     with transaction.atomic():
         pk, case_id = document.pk, document.case_id
         document.delete()  # pages and proposals go with it (CASCADE)

@@ -12,4 +12,8 @@ DOCUMENT_LABELS: dict[str, Promise] = {
     "document.delete": _("deleted a record document"),
     "document.accept": _("accepted values read from a record document"),
     "document.reject": _("turned down values read from a record document"),
+    "document.redact": _("asked for a copy of a record document with personal details hidden"),
+    "document.redaction_approve": _(
+        "approved the copy with personal details hidden for the specialist reviewers"
+    ),
 }

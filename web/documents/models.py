@@ -130,3 +130,55 @@ class Proposal(models.Model):
 
     def shown_value(self) -> Any:
         return self.final_value if self.decision == Decision.ACCEPTED else self.value
+
+
+class RedactionState(models.TextChoices):
+    QUEUED = "queued", "queued"  # asked for, waiting for the worker
+    WORKING = "working", "working"  # the worker renders the pages and blacks out identifiers
+    READY = "ready", "ready"  # the copy is stored, for the coordinator to check and approve
+    FAILED = "failed", "failed"  # the redaction stopped with an error (logged, never shown)
+
+
+def redacted_name(instance: Redaction, filename: str) -> str:
+    """A random path, like the original's: nothing about the person in the file system."""
+    return f"cases/{instance.document.case_id}/redacted-{uuid.uuid4().hex}"
+
+
+class Redaction(models.Model):
+    """The redacted copy of a document for the specialist packet (the core's
+    :func:`crossroads.steps.deid.document.redact_document`: page images with the identifiers
+    blacked out, no text layer, nothing of the original file).
+
+    A coordinator asks for it, reads it, and approves it; reviewers of a request see the copies
+    approved before that request was sent (its packet is frozen then). Asking again replaces the
+    copy and withdraws the approval. Deleting the document deletes its copy.
+    """
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="redaction")
+    file = models.FileField(
+        storage=documents_storage, upload_to=redacted_name, max_length=200, blank=True
+    )
+    state = models.CharField(
+        max_length=10, choices=RedactionState.choices, default=RedactionState.QUEUED
+    )
+    pages = models.PositiveIntegerField(default=0)
+    boxes = models.PositiveIntegerField(default=0)  # black boxes drawn
+    kinds = models.JSONField(default=dict)  # what was blacked out: kind -> count, never the text
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"redacted copy of document {self.document_id}"
+
+    @property
+    def ready(self) -> bool:
+        return self.state == RedactionState.READY and bool(self.file)

@@ -13,10 +13,17 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from documents import reading
+from documents import reading, redaction
 
 
 @task()
 def read_document(document_id: int) -> str:
     """Read a stored document's text and propose values (:func:`documents.reading.read`)."""
     return reading.read(document_id)
+
+
+@task()
+def redact_document(document_id: int) -> str:
+    """Make the redacted copy of a confirmed document (:func:`documents.redaction.run`): a
+    scan needs OCR, which takes seconds a page."""
+    return redaction.run(document_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 import crossroads_web.converters  # noqa: F401  (registers <id:...>, the bounded record number)
-from documents import views
+from documents import redaction_views, views
 
 app_name = "documents"
 urlpatterns = [
@@ -15,4 +15,19 @@ urlpatterns = [
     path("<id:case_id>/documents/<id:document_id>/status/", views.status, name="status"),
     path("<id:case_id>/documents/<id:document_id>/file/", views.original, name="file"),
     path("<id:case_id>/documents/<id:document_id>/delete/", views.delete, name="delete"),
+    path(
+        "<id:case_id>/documents/<id:document_id>/redact/",
+        redaction_views.redact,
+        name="redact",
+    ),
+    path(
+        "<id:case_id>/documents/<id:document_id>/redacted/",
+        redaction_views.redacted_file,
+        name="redacted",
+    ),
+    path(
+        "<id:case_id>/documents/<id:document_id>/redacted/approve/",
+        redaction_views.approve,
+        name="redaction_approve",
+    ),
 ]

@@ -30,7 +30,7 @@ from crossroads.common.errors import DocumentRefusedError
 from crossroads.records.intake import IntakeLimits
 from crossroads.records.words import load_words
 from documents import actions
-from documents.models import Decision, Document, Proposal
+from documents.models import Decision, Document, Proposal, Redaction
 from documents.upload import checked_upload, refusal_message
 
 KIND_NAMES = {
@@ -312,6 +312,7 @@ def detail(request: HttpRequest, case: CaseRecord, document_id: int) -> HttpResp
         has_problems=bool(problems),
         item_field=actions.checklist_field(document.kind),
         pages_without_text=[p for p in document.text_pages.all() if p.source == "none"],
+        redaction=Redaction.objects.filter(document=document).first(),
     )
     return render(request, "documents/detail.html", context, status=status)
 

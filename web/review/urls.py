@@ -15,6 +15,11 @@ urlpatterns = [
     path("<id:request_id>/", views.packet, name="packet"),
     path("<id:request_id>/consensus/", views.consensus, name="consensus"),
     path("<id:request_id>/packet/", views.packet_document, name="packet_document"),
+    path(
+        "<id:request_id>/documents/<id:copy_id>/",
+        views.packet_attachment,
+        name="packet_attachment",
+    ),
 ]
 
 case_patterns: list[URLPattern] = [

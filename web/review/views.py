@@ -14,12 +14,15 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role, User
 from audit.actions import Actor, record
 from cases import results
 from cases.access import deny, role_view
+from documents.redaction import attached
+from documents.redaction_views import pdf_download
+from documents.views import kind_name
 from review import actions as review_actions
 from review.forms import AnswerForm, ConsensusForm
 from review.models import ReviewAnswer, ReviewRequest
@@ -67,8 +70,23 @@ def _page(
         "moves": review_moves(request.user, review),  # type: ignore[arg-type]
         "reviewers": list(review.reviewers.all()),
         "overdue": review.overdue(results.today()),
+        "attachments": attachments(review),
     }
     return render(request, "reviews/packet.html", context, status=status)
+
+
+def attachments(review: ReviewRequest) -> list[dict[str, Any]]:
+    """The redacted record documents this request carries, named by kind and page count only:
+    the original file name may hold the person's name, so reviewers never see it."""
+    return [
+        {
+            "pk": copy.pk,
+            "number": n,
+            "kind": kind_name(copy.document.kind),
+            "pages": copy.pages,
+        }
+        for n, copy in enumerate(attached(review.case_id, review.sent_at), start=1)
+    ]
 
 
 def _answer_initial(review: ReviewRequest, user: User) -> dict[str, Any]:
@@ -162,3 +180,21 @@ def packet_document(request: HttpRequest, request_id: int) -> HttpResponse:
     if page is None:
         return render(request, "reviews/packet_fallback.html", {"packet": review.packet})
     return HttpResponse(page, content_type="text/html; charset=utf-8")
+
+
+@role_view(Role.REVIEWER)
+@require_GET
+def packet_attachment(request: HttpRequest, request_id: int, copy_id: int) -> HttpResponse:
+    """A redacted record document the request carries, as a PDF download for its reviewers."""
+    review = _sent_to_me(request, request_id)
+    copy = attached(review.case_id, review.sent_at).filter(pk=copy_id).first()
+    if copy is None:
+        deny(request, review.case_id, "packet_attachment")
+        raise Http404("no such document")
+    record(
+        Actor.from_request(request),
+        "review.document",
+        case_id=review.case_id,
+        detail={"request": review.pk, "copy": copy.pk},
+    )
+    return pdf_download(copy, f"request-{review.pk}-document-{copy.pk}.pdf")

@@ -2,7 +2,8 @@
 proposals, and see step 1 and the checklist filled, in English and Chinese, on a desktop and a
 390×844 phone. The server is gunicorn with the task queue's worker beside it, as `make run`
 starts them, so the page's progress polling and the worker are exercised too. A discharge
-summary ticks no checklist item of its own (the core's words), so a pathology report follows it.
+summary ticks the treatment summary (the core's words); a pathology report follows it and ticks
+its own item.
 Every page is checked with axe (no serious or critical violations).
 """
 
@@ -109,6 +110,7 @@ def test_upload_review_and_accept_fill_step_1_and_the_checklist(
     page.click("main a[href$='/checklist/']")
     page.wait_for_url(re.compile(r"/checklist/$"))
     assert page.locator("input[name=done][value='records.pathology']").is_checked()
+    assert page.locator("input[name=done][value='records.treatment_summary']").is_checked()
     _axe(page, f"{shot}-checklist")
     if viewport == "phone":
         width = page.evaluate("document.documentElement.scrollWidth")

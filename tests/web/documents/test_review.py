@@ -184,17 +184,37 @@ def test_turning_down_the_kind_leaves_the_checklist_alone(world: World, upload: 
     assert fresh(world).data["records"].get("pathology") is None
 
 
-def test_a_discharge_summary_ticks_no_checklist_item(world: World, upload: Upload) -> None:
-    """The core's words give a discharge summary no checklist item of its own."""
-    upload("出院小结.pdf", corpus("zh_dis_01.pdf"))
+@pytest.mark.parametrize("name", ["zh_dis_01", "en_dis_01"])
+def test_a_confirmed_discharge_summary_ticks_the_treatment_summary(
+    world: World, upload: Upload, name: str
+) -> None:
+    """Its course of illness gives each treatment with dates and response (the core's words)."""
+    upload(f"{name}.pdf", corpus(f"{name}.pdf"))
     document = Document.objects.get()
+    assert document.kind == "discharge_summary"
     world.client("patient").post(
         detail_url(world, document), {"version": fresh(world).version, "all": "accept"}
     )
     case = fresh(world)
-    assert case.data["records"] == {}
-    assert [line["regimen"] for line in case.data["lines"]] == ["R-CHOP", "R-GemOx"]
-    assert case.data["fitness"] == {"ecog": 1, "lvef_percent": 62.0, "egfr": 88.0}
+    assert case.data["records"] == {"treatment_summary": True}
+    if name == "zh_dis_01":
+        assert [line["regimen"] for line in case.data["lines"]] == ["R-CHOP", "R-GemOx"]
+        assert case.data["fitness"] == {"ecog": 1, "lvef_percent": 62.0, "egfr": 88.0}
+    page = world.client("patient").get(reverse("cases:checklist", args=[world.case.pk]))
+    assert 'value="records.treatment_summary" checked' in page.content.decode()
+
+
+def test_a_discharge_summary_whose_tick_is_turned_down_ticks_nothing(
+    world: World, upload: Upload
+) -> None:
+    upload("出院小结.pdf", corpus("zh_dis_01.pdf"))
+    document = Document.objects.get()
+    tick = proposal(document, "records.treatment_summary")
+    world.client("patient").post(
+        detail_url(world, document),
+        {"version": fresh(world).version, "all": "accept", f"choice-{tick.pk}": "reject"},
+    )
+    assert fresh(world).data["records"] == {}
 
 
 def test_two_values_for_one_field_in_one_save_are_refused(world: World, upload: Upload) -> None:

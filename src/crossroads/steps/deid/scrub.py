@@ -39,15 +39,21 @@ class Scrubber:
         self._marks.setdefault("facility", self._marks.get("address", "[place]"))
 
     def __call__(self, text: str) -> str:
-        view = normalise(text)
-        spans = self._spans(view.text)
         out: list[str] = []
         pos = 0
-        for start, end, kind in _merged((*view.original_span(s, e), k) for s, e, k in spans):
+        for start, end, kind in self.spans(text):
             out += [text[pos:start], self._marks[kind]]
             pos = end
         out.append(text[pos:])
         return strip_invisible("".join(out))
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Where the identifiers are in ``text`` (original offsets, in order, overlaps joined)
+        and what kind each is: for a caller that removes them itself, such as the redaction of a
+        page image, which blacks out the boxes of these characters."""
+        view = normalise(text)
+        found = self._spans(view.text)
+        return _merged((*view.original_span(s, e), k) for s, e, k in found)
 
     def _spans(self, view: str) -> list[Span]:
         """Where each rule matched in the view, and what kind of identifier it found."""
