@@ -147,6 +147,12 @@ def generic_rules(extra_surnames: str) -> tuple[Rule, ...]:
             re.compile(rf"[{HAN}]{{2,12}}(?:路|街|道|巷|弄)\s{{0,3}}\d{{1,6}}\s{{0,3}}号"),
             "address",
         ),
+        # A UK-style postcode ("BF2 7QT"): the outward code, one space, a digit and two letters.
+        # The space is required, so antigen names and stages ("CD19", "IIIA") never match.
+        Rule(
+            re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}(?![A-Za-z0-9])"),
+            "address",
+        ),
         Rule(re.compile(EN_FACILITY), "facility"),
         Rule(re.compile(ZH_FACILITY), "facility"),
         Rule(re.compile(_known_facilities(), re.IGNORECASE), "facility"),
