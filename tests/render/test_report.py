@@ -323,7 +323,7 @@ def test_report_option_grid_shows_every_option_unranked(kb: KnowledgeBase) -> No
     for option in grid["settings"][0]["options"]:
         assert option["name"] in section
     assert "Crossroads does not rank the options" in section
-    assert "Different trials, different people, not head-to-head" in section
+    assert "Most options were never tested against each other in one trial" in section
     raw = html.split('<section id="options">')[1].split("</section>")[0]
     assert raw.count("<th>What it aims for<br>") == 3  # the same rows in each of the three tables
 
