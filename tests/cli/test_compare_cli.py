@@ -28,7 +28,7 @@ def test_compare_markdown_shows_the_grid_for_the_case_goal() -> None:
     assert "Your main goal: a chance of cure" in result.stdout
     assert "| **How it meets your goal (a chance of cure)** | Not given as a cure" in result.stdout
     assert "| Shared measure: Complete response" in result.stdout
-    assert "Different trials, different people, not head-to-head" in result.stdout
+    assert "Most options were never tested against each other in one trial" in result.stdout
 
 
 def test_compare_json_follows_its_schema_id() -> None:
@@ -97,7 +97,7 @@ def test_setting_not_decidable_names_the_facts_and_guesses_nothing() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (
-        "needs information: Crossroads cannot yet tell which situation this case is in. "
+        "needs information: Crossroads cannot yet tell where this case fits. "
         "These facts would settle it:\n\n"
         "- needs information: the month the first treatment ended and the month the disease "
         "came back\n"

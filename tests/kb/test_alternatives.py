@@ -423,7 +423,7 @@ def test_the_course_without_treatment_is_said_plainly_in_every_setting(kb: Knowl
         care = [o for o in compiled.setting.options if o.kind == "supportive_care"]
         assert len(care) == 1, compiled.setting.id
         risks = care[0].serious_risks
-        said = "How it goes without cancer treatment: no figure in the sources read"
+        said = "How it goes without cancer treatment: the sources read give no figure"
         assert said in risks.text.en
         assert "不做抗癌治疗时病情会怎样：已读资料中没有这一病情阶段的数字" in risks.text.zh
         assert risks.source and risks.as_of and risks.confidence == "U"

@@ -62,4 +62,4 @@ def test_grid_text_fits_the_terminal_and_keeps_every_option(kb: KnowledgeBase, w
     assert max(len(line) for line in text.splitlines()) <= width
     for option in data["settings"][0]["options"]:  # type: ignore[index]
         assert option["name"].split()[0] in text
-    assert "Different trials, different people, not head-to-head" in text
+    assert "The figures come from many trials" in text

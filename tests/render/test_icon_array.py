@@ -42,7 +42,7 @@ def test_report_shows_shared_rows_and_icon_arrays(kb: KnowledgeBase, lang: str) 
     case = prepare_case(EXAMPLES / "us_axi_cel_second_line_early_relapse.yaml", kb)
     html = report_html(case, kb, lang, today=TODAY)
     shared = "Shared measure" if lang == "en" else "共同指标"
-    none = "No comparable figure" if lang == "en" else "没有可比的数字"
+    none = "No figure to compare" if lang == "en" else "没有可比的数字"
     assert html.count(shared) >= 2 and none in html
     assert html.count('class="icon-array"') == 8  # one per complete-response figure
     assert "fits:" not in html and "partly fits" not in html

@@ -22,7 +22,7 @@ from crossroads.kb.citations import plain_source
 from crossroads.record.case import Case, Decision, Logistics
 from crossroads.record.load import case_from_data
 from crossroads.render.report import report_html
-from crossroads.render.sections_decide import column_chunks
+from crossroads.render.sections_decide import column_chunks, shared_reasons
 from crossroads.steps.assess import prepare_case
 from crossroads.steps.compare import compare, grid_data
 from crossroads.steps.review import proposed_questions
@@ -314,6 +314,25 @@ def test_column_chunks_balance_options_per_table(count: int, tables: list[list[i
     assert column_chunks(count) == tables
 
 
+@pytest.mark.parametrize(
+    ("reasons", "common", "own"),
+    [
+        ([], [], []),
+        ([["a", "b"]], [], [["a", "b"]]),  # one list: nothing is said once for all
+        ([["a", "b"], ["a"], ["c", "a"]], ["a"], [["b"], [], ["c"]]),
+        ([["a"], ["b"]], [], [["a"], ["b"]]),
+        ([["a", "b"], ["b", "a"]], ["a", "b"], [[], []]),
+    ],
+)
+def test_shared_reasons_are_said_once_and_left_out_of_each_list(
+    reasons: list[list[str]], common: list[str], own: list[list[str]]
+) -> None:
+    ruled = [{"reasons": r} for r in reasons]
+    assert shared_reasons(ruled) == common
+    assert [r["own_reasons"] for r in ruled] == own
+    assert [r["reasons"] for r in ruled] == reasons  # the full list stays for other readers
+
+
 def test_report_option_grid_shows_every_option_unranked(kb: KnowledgeBase) -> None:
     case = example(GOLDEN_EXAMPLES[0], kb)
     html = report_html(case, kb, "en", today=TODAY)
@@ -323,7 +342,7 @@ def test_report_option_grid_shows_every_option_unranked(kb: KnowledgeBase) -> No
     for option in grid["settings"][0]["options"]:
         assert option["name"] in section
     assert "Crossroads does not rank the options" in section
-    assert "Different trials, different people, not head-to-head" in section
+    assert "Most options were never tested against each other in one trial" in section
     raw = html.split('<section id="options">')[1].split("</section>")[0]
     assert raw.count("<th>What it aims for<br>") == 3  # the same rows in each of the three tables
 

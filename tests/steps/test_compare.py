@@ -149,9 +149,8 @@ def test_cll_needs_both_a_btk_and_a_bcl2_inhibitor(kb: KnowledgeBase) -> None:
     )
     data = grid_data(grid, kb)
     assert data["ruled_out"][0]["reasons"] == [
-        "kinds of medicine already received: needs includes all of: BTK inhibitor, "
-        "BCL-2 inhibitor; this case: alkylating agent, anti-CD20 monoclonal antibody, "
-        "BTK inhibitor (not met)"
+        "has had a drug that blocks BTK and one that blocks BCL-2; this case: alkylating agent, "
+        "anti-CD20 monoclonal antibody, BTK inhibitor (not met)"
     ]
 
 
@@ -168,7 +167,7 @@ def test_only_the_disease_known_names_the_facts_that_decide(kb: KnowledgeBase) -
     )
     data = grid_data(grid, kb)
     assert data["status_text"] == (
-        "needs information: Crossroads cannot yet tell which situation this case is in. "
+        "needs information: Crossroads cannot yet tell where this case fits. "
         "These facts would settle it:"
     )
     assert data["missing_facts"][2] == {
@@ -189,8 +188,9 @@ def test_remission_is_not_covered_with_reasons(kb: KnowledgeBase) -> None:
     assert grid.status == "not_covered"
     data = grid_data(grid, kb)
     assert data["status_text"] == (
-        "None of the situations Crossroads lists for large B-cell lymphoma (LBCL) fits this case "
-        "now. Ask the treating team which options apply."
+        "Crossroads has lists of options for some cases of this disease. None of them fits this "
+        "case now. That does not mean there is nothing to try. Ask the treating team which "
+        "options apply."
     )
     assert [r["id"] for r in data["ruled_out"]] == ["lbcl_2l_early", "lbcl_2l_late", "lbcl_3l"]
 
@@ -237,7 +237,7 @@ def test_missing_preferences_are_needs_information_lines(kb: KnowledgeBase) -> N
     assert data["preferences"]["needs"] == [
         "needs information: your main goal (say what matters most to you now, in the questions "
         "about your goals and worries)",
-        "needs information: how much each thing matters to you; the rows are in the usual order",
+        "needs information: how much each thing matters to you; the rows are in the standard order",
     ]
     assert data["settings"][0]["goal_row"] is None
     assert [r["attribute"] for r in data["settings"][0]["rows"]] == list(ROW_ORDER)
@@ -297,7 +297,7 @@ def test_goal_fit_cites_the_attribute_it_rests_on(kb: KnowledgeBase) -> None:
     assert setting["goal_row"]["cells"][car_t]["refs"] == evidence["cells"][car_t]["refs"]
     assert setting["goal_row"]["cells"][car_t]["basis"] == {
         "attribute": "evidence",
-        "text": "based on the row “What the evidence shows”",
+        "text": "based on the row “What the studies show”",
     }
     assert all("level_label" not in cell for cell in setting["goal_row"]["cells"])
 

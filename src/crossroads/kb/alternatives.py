@@ -16,7 +16,7 @@ Each setting also has a ``comparison`` block: one shared measure (from the catal
 ``measures``) with a figure per option where a trial gives one, and the same four harm rows
 (treatment-related death, severe side effects, serious infection, days in hospital). Each figure
 names its trial and the people it comes from (ages where known), so a figure from people unlike
-the person can be marked; an option without a figure shows "No comparable figure". The catalogue's
+the person can be marked; an option without a figure shows "No figure to compare". The catalogue's
 ``column_order`` is the one stated rule for the order of the columns.
 
 CAR-T availability is never stored here: the CAR-T option says ``availability_from:
@@ -107,6 +107,9 @@ REQUIRED_PHRASES = (
     "grid.row_label_top",
     "grid.fears",
     "grid.availability",
+    "grid.place.US",
+    "grid.place.EU",
+    "grid.place.CN",
     "grid.available.true",
     "grid.available.false",
     "grid.available.none",
@@ -314,7 +317,7 @@ def shares_with_n(alternatives: Alternatives) -> Iterator[tuple[str, SharedFigur
 class Comparison(Data):
     """A setting's shared outcome row and harm rows: the same measure for every option.
 
-    Figures are keyed by option code; an option with no entry shows "No comparable figure".
+    Figures are keyed by option code; an option with no entry shows "No figure to compare".
     """
 
     measure: str = Field(pattern=CODE_PATTERN)

@@ -3,7 +3,7 @@
 Options are columns and attributes are rows, in the order the data gives: rows by what matters to
 the person, columns by the one stated rule (kind of treatment, then name), which is not a ranking
 (the grid says so). The shared outcome row and the harm rows come first, each figure read both
-ways with its trial and people and its range (or "no range given"), or "No comparable figure";
+ways with its trial and people and its range (or "no range given"), or "No figure to compare";
 how the worked-out ranges were computed is said once per setting.
 Sources are numbered footnotes so that cells stay short; every cell keeps its reference numbers.
 The "different trials, not head-to-head" note sits above every grid that shows figures.
@@ -66,7 +66,7 @@ def _goal_lines(cell: dict[str, Any], lang: str) -> list[str]:
 
 def _shared_lines(cell: dict[str, Any], lang: str) -> list[str]:
     """A shared-row cell: each figure's trial and sentence (both ways), its people, any mark;
-    or "No comparable figure", said plainly."""
+    or "No figure to compare", said plainly."""
     if cell["none"]:
         return [cell["none"]]
     lines = []

@@ -102,7 +102,27 @@ def options_section(src: ReportInput) -> dict[str, Any]:
                 }
             )
     data["sources"] = sources
+    data["ruled_common"] = shared_reasons(data["ruled_out"])
     return data
+
+
+def shared_reasons(ruled_out: list[dict[str, Any]]) -> list[str]:
+    """The reasons that rule out every one of two or more lists, said once instead of per list.
+
+    Why: a case outside all the lists of its disease often fails each for the same reason (a
+    subtype no list covers); repeating that reason under every list made the page long and hard
+    to read. Each list's entry gets ``own_reasons``: the reasons that are its alone.
+    """
+    common: list[str] = []
+    if len(ruled_out) > 1:
+        common = [
+            reason
+            for reason in ruled_out[0]["reasons"]
+            if all(reason in other["reasons"] for other in ruled_out[1:])
+        ]
+    for ruled in ruled_out:
+        ruled["own_reasons"] = [r for r in ruled["reasons"] if r not in common]
+    return common
 
 
 def renumber_refs(options: dict[str, Any], number: dict[SourceKey, int]) -> None:

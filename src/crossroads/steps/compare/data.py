@@ -69,8 +69,10 @@ def _uncertain(alternatives: Alternatives, fact: Cited, lang: str) -> str | None
     return f"⚠ {plain_flag(fact.as_of, lang)}"
 
 
-def _place_label(kb: KnowledgeBase, jurisdiction: str, lang: str) -> str:
-    return kb.phrase(f"ui.jurisdiction.{jurisdiction}", lang)
+def _place_label(alt: Alternatives, jurisdiction: str, lang: str) -> str:
+    """The grid's short name of a place and its regulator ("US (FDA)"): the grid repeats it in
+    every cell of the approval row, so it is kept shorter than the report's long form."""
+    return alt.phrase(f"grid.place.{jurisdiction}", lang)
 
 
 class _Builder:
@@ -104,7 +106,7 @@ class _Builder:
         return [
             {
                 "jurisdiction": fact.jurisdiction,
-                "label": _place_label(self.kb, fact.jurisdiction, self.lang),
+                "label": _place_label(self.alt, fact.jurisdiction, self.lang),
                 "text": fact.text.get(self.lang),
                 "refs": [sources.cite(fact)],
                 "uncertain": _uncertain(self.alt, fact, self.lang),
@@ -144,7 +146,7 @@ class _Builder:
             cited = [place.trials] if place.trials else []
         return {
             "jurisdiction": place.jurisdiction,
-            "label": _place_label(self.kb, place.jurisdiction, self.lang),
+            "label": _place_label(self.alt, place.jurisdiction, self.lang),
             "available": available,
             "status_label": self.p(f"grid.available.{str(available).lower()}"),
             "text": text,
@@ -162,7 +164,7 @@ class _Builder:
             out.append(
                 {
                     "jurisdiction": jr.jurisdiction,
-                    "label": _place_label(self.kb, jr.jurisdiction, self.lang),
+                    "label": _place_label(self.alt, jr.jurisdiction, self.lang),
                     "available": place.available,
                     "status_label": self.p(f"grid.available.{str(place.available).lower()}"),
                     "text": place.note.get(self.lang) if place.note else None,

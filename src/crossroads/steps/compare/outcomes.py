@@ -3,7 +3,7 @@
 Each setting names one measure (complete response, remission, time without growth...) and every
 option's figure for it goes through the one sentence template of the measure's kind, both ways
 ("about N out of 100 ...; about 100 - N ..."), so no option gets a gain framing and another a loss
-framing (IPDAS: balanced presentation). An option without a figure says "No comparable figure",
+framing (IPDAS: balanced presentation). An option without a figure says "No figure to compare",
 never a blank. Each figure names the people it comes from; when the person's age is outside that
 group, the figure is marked ("from a trial of people aged 25 or under"), three-valued: an unknown
 age shows the group and no mark.
@@ -185,7 +185,7 @@ class Reader:
         per_option: dict[str, list[SharedFigure]],
         columns: Sequence[tuple[str, str]],
     ) -> list[dict[str, Any]]:
-        """One cell per column (code, name), in column order: figures, or "No comparable figure"."""
+        """One cell per column (code, name), in column order: figures, or "No figure to compare"."""
         out = []
         for code, name in columns:
             figures = [self.figure(measure, f) for f in per_option.get(code, [])]
