@@ -174,7 +174,7 @@ def history_section(src: ReportInput) -> dict[str, Any] | None:
                 "number": number,
                 "regimen": line.regimen or "",
                 "kind": (f"（{kinds[line.kind]}）" if zh else f" ({kinds[line.kind]})")
-                if line.kind in kinds
+                if line.kind in kinds and kinds[line.kind].lower() not in (line.regimen or "").lower()
                 else "",
                 "dates": " – ".join(dates),
                 "medicines": join.join(medicine_name(src.kb, a, src.lang) for a in line.agents)
