@@ -62,7 +62,7 @@ def test_other_cancers_get_the_hard_stop() -> None:
     result = run("assess", str(CORPUS / "03_ptcl.yaml"), "-f", "json")
     places = json.loads(result.stdout)["jurisdictions"]
     assert {p["category"] for p in places.values()} == {"not_realistic_now"}
-    assert places["US"]["hard_stop"].startswith("Crossroads covers large B-cell, follicular")
+    assert places["US"]["hard_stop"].startswith("Crossroads does not cover this cancer.")
 
 
 def test_a_jurisdiction_may_be_named() -> None:

@@ -105,7 +105,7 @@ def test_timeline_defaults_to_the_treatment_place() -> None:
 def test_readiness_and_actions_text() -> None:
     readiness = run("readiness", CASE, "--today", "2026-11-30")
     assert readiness.returncode == 0, readiness.stderr
-    assert "  [missing] Infection history and virus tests" in readiness.stdout
+    assert "  [missing] Past infections and virus tests" in readiness.stdout
     actions = run("actions", CASE, "--today", "2026-11-30", "--lang", "zh-Hans")
     assert actions.returncode == 0, actions.stderr
     assert actions.stdout.startswith("下一步行动\n计划制定日期：2026-11-30\n")

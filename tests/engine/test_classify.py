@@ -199,8 +199,9 @@ def test_eu_dlbcl_only_wording_leaves_transformed_fl_and_hgbcl_unsettled(kb: Kno
         if subtype == "tfl":
             assert reasons(kb, tisa, "en") == [
                 "Not yet confirmed in the knowledge base: whether the EU label's “DLBCL” includes "
-                "transformed follicular lymphoma and high-grade B-cell lymphoma (the EU text names "
-                "DLBCL without listing its forms; the US label names both separately)"
+                "two other kinds. These are transformed follicular lymphoma and high-grade B-cell "
+                "lymphoma. The EU text does not list its forms. The US label names both on their "
+                "own."
             ]
             assert reasons(kb, tisa, "zh-Hans")[0].startswith(
                 "知识库尚未确认：欧盟说明书中的“DLBCL”"

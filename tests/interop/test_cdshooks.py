@@ -232,13 +232,13 @@ def test_patient_view_spec_request_asks_for_the_missing_facts(kb: KnowledgeBase)
     needs = cards[2]["detail"].splitlines()
     assert needs == [
         "Record these in the chart or ask the patient for them:",
-        "- the subtype named in the pathology report (for example DLBCL, HGBCL, PMBCL)",
+        "- the subtype named in the pathology report (such as DLBCL or PMBCL)",
         "- where the disease stands now (relapsed, refractory or in remission)",
-        "- a list of every earlier treatment with its start and end month",
+        "- a list of each past treatment with its start and end month",
         "- the best response to the first treatment (CR, PR, SD or PD)",
         "- the month the first treatment ended and the month the disease came back",
-        "- whether the treating team considers a stem-cell transplant possible, and if not, why",
-        "- why the treating team considers a transplant not possible",
+        "- whether the treating team thinks a stem-cell transplant could be done, and if not, why",
+        "- why the treating team thinks a transplant cannot be done",
     ]
     link = {
         "label": "Open this case in Crossroads",

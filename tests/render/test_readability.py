@@ -16,9 +16,9 @@ from tests.conftest import ROOT, example_files
 
 pytestmark = pytest.mark.integration
 
-PLAIN = ("intro", "urgent", "glossary", "timeline")
-"""Sections written to meet the goal (rewritten, new, or already plain): each must meet it in
-every example's report, so a later change cannot slip back."""
+NOT_YET_PLAIN = frozenset({"options"})
+"""Sections still above the goal (the option grid is being rewritten on its own). Every other
+section must meet the goal in every example's report, so a later change cannot slip back."""
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +32,17 @@ def test_docs_hold_the_current_figures(kb: KnowledgeBase, readings: list[Example
     assert written == fresh, "docs/readability.md is stale: run `crossroads readability --write`"
 
 
-@pytest.mark.parametrize("section", PLAIN)
-def test_rewritten_sections_meet_the_goal_in_every_example(
-    readings: list[ExampleReading], section: str
+def test_every_section_but_the_options_meets_the_goal_in_every_example(
+    readings: list[ExampleReading],
 ) -> None:
+    """SMOG <= 8 and Flesch-Kincaid <= 6 (as printed, one decimal) for each section of each
+    example's English report, the worst examples included, measured as `crossroads readability`
+    measures them."""
     missed = {
-        r.example: (round(r.english[section].smog, 1), round(r.english[section].fk, 1))
+        (r.example, name): (round(reading.smog, 1), round(reading.fk, 1))
         for r in readings
-        if section in r.english and not r.english[section].meets_goal
+        for name, reading in r.english.items()
+        if name not in NOT_YET_PLAIN and not reading.meets_goal
     }
     assert missed == {}
 
@@ -66,6 +69,26 @@ def test_options_section_meets_the_goal_in_every_example(
     }
     assert set(missed) <= set(OPTIONS_OPEN), missed
     assert sum("options" in r.english for r in readings) == len(readings)
+
+def test_the_pinned_sections_are_there_to_be_measured(readings: list[ExampleReading]) -> None:
+    """The goal test above would pass vacuously if a section vanished from the measurement."""
+    measured = {name for r in readings for name in r.english}
+    assert measured - NOT_YET_PLAIN >= {
+        "intro",
+        "sentences",
+        "classification",
+        "history",
+        "timeline",
+        "checklist",
+        "actions",
+        "questions",
+        "supportive",
+        "glossary",
+        "about",
+        "urgent",
+        "missing",
+        "ask-instead",
+    }
 
 
 def test_every_example_has_the_measured_sections(readings: list[ExampleReading]) -> None:

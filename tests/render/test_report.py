@@ -231,7 +231,7 @@ def test_report_shows_the_four_sentences_as_drafts(kb: KnowledgeBase) -> None:
     drafts = draft_sentences(case, kb, classify(case, kb, today=TODAY), "en")
     for label, part in [
         ("Where the disease stands and what has been tried", drafts.status),
-        ("Which options are realistic now", drafts.options),
+        ("Which options are open to you now", drafts.options),
         ("Why CAR-T is or is not the right choice now", drafts.car_t),
         ("What happens next", drafts.next_step),
     ]:
@@ -276,7 +276,7 @@ def test_report_checklists_and_next_steps_keep_the_persons_entries(kb: Knowledge
 def test_report_proposes_a_question_for_specialist_review(kb: KnowledgeBase) -> None:
     case = example("mm_two_lines_lenalidomide_refractory_unknown", kb)
     text = visible_text(report_html(case, kb, "en", today=TODAY))
-    assert "A question for a specialist review" in text
+    assert "A question for an expert review" in text
     expected = proposed_questions(case, kb, classify(case, kb, today=TODAY), "en")
     assert len(expected) >= 1
     for question in expected:
@@ -507,11 +507,12 @@ def test_treatment_history_marks_medicines_taken_from_a_regimen_name(
     )
     history = _history(report_html(prepare_case(path, kb), kb, lang, today=TODAY))
     assert row in history
-    assert [line.strip() for line in history.splitlines() if line.strip().startswith("<p")] == [
-        f'<p class="small">{note}</p>'
-    ]
+    assert [
+        line.strip() for line in history.splitlines() if line.strip().startswith('<p class="small"')
+    ] == [f'<p class="small">{note}</p>']
     unrecorded = "未记录" if lang == "zh-Hans" else "not recorded"
-    kind = "（放疗）" if lang == "zh-Hans" else " (radiotherapy)"
+    # the kind is added only when the regimen does not already say it
+    kind = "（放疗）" if lang == "zh-Hans" else ""
     assert f"<td>3. radiotherapy to the chest{kind}</td>" in history
     assert f"<td>{unrecorded}</td>" in history
 

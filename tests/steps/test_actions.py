@@ -82,7 +82,7 @@ def test_each_missing_record_is_asked_for(kb: KnowledgeBase) -> None:
         ("gather_imaging", "caregiver", due(7)),
         ("gather_labs", "caregiver", due(7)),
     ]
-    assert found[0].title.en == "Ask the hospital for: Scan reports"
+    assert found[0].title.en == "Ask your treating team for: Scan reports"
 
 
 def test_unknown_deciding_fact_becomes_an_action(kb: KnowledgeBase) -> None:

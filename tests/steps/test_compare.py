@@ -172,7 +172,7 @@ def test_only_the_disease_known_names_the_facts_that_decide(kb: KnowledgeBase) -
     )
     assert data["missing_facts"][2] == {
         "fact": "prior_lines",
-        "ask": "a list of every earlier treatment with its start and end month",
+        "ask": "a list of each past treatment with its start and end month",
     }
 
 

@@ -388,17 +388,17 @@ def test_question_for_established_case_names_disease_and_places(kb: KnowledgeBas
     assert overall_category(result) == ("established", ["US", "EU", "CN"])
     assert proposed_questions(case, kb, result) == [
         "CAR-T fits an approved use for large B-cell lymphoma (LBCL) in the US, the EU and China. "
-        "Is CAR-T the right next step now, or should another treatment come first?"
+        "Is CAR-T the right next step now, or should some other treatment come first?"
     ]
 
 
 def test_question_for_open_case_names_what_is_missing(kb: KnowledgeBase) -> None:
     case, result = make(kb, _end_known_to_the_year_only)
     assert proposed_questions(case, kb, result) == [
-        "It is not clear yet if CAR-T is approved for this case in the US, the EU and China; it "
+        "It is not clear yet if CAR-T is approved for this case in the US, the EU and China. It "
         "still needs the month the first treatment ended and the month the disease came back. "
-        "Once that is known, is CAR-T a realistic option now?",
-        "Which missing facts matter most, and is CAR-T a realistic option once they are known?",
+        "Once that is known, could CAR-T be a real choice now?",
+        "Which missing facts matter most, and could CAR-T be a real choice once they are known?",
     ]
 
 

@@ -20,12 +20,12 @@ from tests.conftest import EXAMPLES, example_files
 
 pytestmark = pytest.mark.unit
 COMPLEMENTARY_EN = (
-    "TCM, herbs and supplements can only support treatment. They do not replace CAR-T, "
-    "chemotherapy or other cancer treatment."
+    "TCM, herbs and supplements can only support treatment. They do not take the place of "
+    "CAR-T, chemo or other cancer treatment."
 )
 TELL_TEAM_EN = (
-    "Tell your treating team about every herb, TCM medicine and supplement you take or plan to "
-    "take, before and during treatment."
+    "Tell your treating team about each herb, TCM drug or supplement you take or plan to take. "
+    "Do this before and during treatment."
 )
 
 
@@ -44,7 +44,7 @@ def test_standing_lines_show_even_with_nothing_recorded(kb: KnowledgeBase) -> No
     assert data["tell_team"]["text"] == TELL_TEAM_EN
     assert data["entries"] == []
     assert data["general_cautions"] == []
-    assert data["none_recorded"] == "No TCM, herbs or supplements are recorded."
+    assert data["none_recorded"] == "No TCM, herbs or supplements are on record."
 
 
 @pytest.mark.parametrize("case_file", example_files(), ids=lambda p: p.stem)

@@ -114,9 +114,9 @@ def test_may_not_wait_unknown_when_kind_of_progression_unknown(kb: KnowledgeBase
     assert data["needs"] == [
         {
             "fact": "clinical_progression",
-            "ask": "whether the latest growth showed only in blood or urine tests (for example a "
-            "rising paraprotein with normal organ function and daily activity) or as symptoms, "
-            "organ damage or on scans",
+            "ask": "whether the latest growth showed as symptoms, organ damage or on scans, or "
+            "only in blood or urine tests (such as a rising paraprotein while organs and daily "
+            "life stay normal)",
         }
     ]
 

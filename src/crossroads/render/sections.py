@@ -169,12 +169,14 @@ def history_section(src: ReportInput) -> dict[str, Any] | None:
     entries = []
     for number, line in enumerate(src.case.lines, start=1):
         dates = [format_day(d, src.lang) for d in (line.start, line.end) if d is not None]
+        # "lenalidomide maintenance (maintenance)" says the kind twice: add it only when new
+        said = line.kind in kinds and kinds[line.kind].lower() in (line.regimen or "").lower()
         entries.append(
             {
                 "number": number,
                 "regimen": line.regimen or "",
                 "kind": (f"（{kinds[line.kind]}）" if zh else f" ({kinds[line.kind]})")
-                if line.kind in kinds
+                if line.kind in kinds and not said
                 else "",
                 "dates": " – ".join(dates),
                 "medicines": join.join(medicine_name(src.kb, a, src.lang) for a in line.agents)

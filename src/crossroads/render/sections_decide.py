@@ -29,7 +29,7 @@ def N_(message: str) -> str:  # noqa: N802 - the marker name gettext extraction 
 
 PART_LABELS = {
     "status": N_("Where the disease stands and what has been tried"),
-    "options": N_("Which options are realistic now"),
+    "options": N_("Which options are open to you now"),
     "car_t": N_("Why CAR-T is or is not the right choice now"),
     "next_step": N_("What happens next"),
 }

@@ -30,7 +30,7 @@ TEXT = {
         "continue": "Save and go to the next step",
         "save": "Save",
         "established": "Established option",
-        "ask_transplant": "whether the treating team considers a stem-cell transplant possible",
+        "ask_transplant": "whether the treating team thinks a stem-cell transplant could be done",
         "grid_title": "Your options side by side",
         "head_to_head": "not head-to-head",
         "invite": "Make an invitation link",
