@@ -16,12 +16,16 @@ from crossroads.kb.about import (
     about_data,
     checks_failed,
     findings,
+    internal_notes,
     load_about,
     next_review,
+    one_way_figures,
     parse_reading_level,
     reading_level,
+    undefined_terms,
 )
 from crossroads.kb.docs import ipdas_markdown, pemat_markdown
+from crossroads.kb.models import Cited
 
 TODAY = dt.date(2026, 12, 6)
 TABLE = """# Readability
@@ -152,3 +156,108 @@ def test_c5_turns_not_met_when_a_share_with_n_lacks_its_range(
     assert CHECKS["ranges_for_shares_with_n"](kb, load_about()) is False
     lines = {line.split(" | ")[0]: line for line in ipdas_markdown(kb).splitlines()}
     assert "**not met**" in lines["| C5"]
+
+
+# -- the product checks behind PEMAT-P items 2, 4, 6, 7, 24 and 25 -------------------------------
+NEW_CHECKS = ("no_internal_notes", "terms_defined", "both_directions", "how_to_use_grid")
+
+
+@pytest.mark.parametrize("name", NEW_CHECKS)
+def test_the_pemat_checks_pass_on_the_shipped_product(kb: KnowledgeBase, name: str) -> None:
+    assert CHECKS[name](kb, load_about()) is True
+
+
+def test_pemat_scores_at_least_80_percent_on_both_scales(kb: KnowledgeBase) -> None:
+    """Items 2, 4, 6, 7, 24 and 25 agree through their checks; 19 stays disagree, and 3
+    follows the measured reading level (its own check)."""
+    page = pemat_markdown(kb)
+    reading = CHECKS["reading_goal_met"](kb, load_about())
+    understood = "16 of 17 = 94%" if reading else "15 of 17 = 88%"
+    assert f"## Understandability: {understood} (meets the 70% bar)" in page
+    assert "## Actionability: 7 of 7 = 100% (meets the 70% bar)" in page
+    rows = {line.split(" | ")[0]: line for line in page.splitlines() if line.startswith("| ")}
+    for number in (2, 4, 6, 7, 24, 25):
+        assert "| 1 agree |" in rows[f"| {number}"], number
+    assert "| 0 **disagree** |" in rows["| 19"]
+
+
+def test_an_item_turns_disagree_when_its_check_fails(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(CHECKS, "both_directions", lambda kb, about: False)
+    page = pemat_markdown(kb)
+    rows = {line.split(" | ")[0]: line for line in page.splitlines() if line.startswith("| ")}
+    assert "| 0 **disagree** |" in rows["| 7"] and "| 0 **disagree** |" in rows["| 24"]
+    assert "## Actionability: 6 of 7 = 86%" in page
+
+
+def _fact(text: str, flag: str | None = None) -> Cited:
+    from crossroads.kb.alternatives import CitedText
+
+    data = {"text": {"en": text, "zh": "中文。"}, "source": "alternatives.md §1, ref 1"}
+    data |= {"as_of": "2026-11-24", "confidence": "N", "flag": flag}
+    return CitedText.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Second check moved the approval to June 2023.",
+        "The date (see §4.2 of the notes) is open.",
+        "Run crossroads compare to see it.",
+        "The date changed after correction E4.",
+    ],
+)
+def test_a_maintainers_note_in_patient_text_is_found(text: str) -> None:
+    assert internal_notes([("options: x", _fact(text))]) != []
+
+
+def test_plain_text_and_flags_are_not_notes() -> None:
+    # a notes pointer in brackets is dropped by the plain-words pass; a flag is never shown
+    fact = _fact("Half the people lived longer (alternatives.md §3).", flag="Second check: date")
+    assert internal_notes([("options: x", fact)]) == []
+
+
+def test_the_glossary_must_explain_each_named_word(kb: KnowledgeBase) -> None:
+    from crossroads.kb.review_data import load_review_data
+
+    terms = load_review_data(kb).glossary.terms
+    assert undefined_terms(load_about().self_audit.pemat.defined_terms, terms) == []
+    assert undefined_terms(["median", "Event-Free", "cytopenia"], terms) == ["cytopenia"]
+    without_median = [t for t in terms if t.id != "median"]
+    assert undefined_terms(["median", "CRS"], without_median) == ["median"]
+
+
+def test_a_template_without_the_other_side_is_one_way(kb: KnowledgeBase) -> None:
+    from crossroads.kb.alternatives import load_alternatives
+    from crossroads.kb.models import Text
+
+    catalogue = load_alternatives(kb).catalogue
+    phrases = dict(catalogue.phrases)
+    assert one_way_figures(phrases, dict(catalogue.measures)) == []
+    phrases["outcome.share"] = Text(
+        en="Out of 100 people, about {n} {event}.", zh=phrases["outcome.share"].zh
+    )
+    assert one_way_figures(phrases, dict(catalogue.measures)) == ["outcome.share.en"]
+    del phrases["outcome.median"]
+    assert "outcome.median.zh" in one_way_figures(phrases, {})
+    measure = catalogue.measures["complete_response"].model_copy(update={"other": None})
+    found = one_way_figures(dict(catalogue.phrases), {"cr": measure})
+    assert found == ["measure cr: no other side"]
+
+
+def test_the_how_to_use_text_must_not_prescribe(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crossroads.kb.alternatives import load_alternatives
+    from crossroads.kb.models import Text
+
+    phrases = load_alternatives(kb).catalogue.phrases
+    assert "row that matters most to you" in phrases["grid.how_to_use"].en
+    assert "对您最重要的一行" in phrases["grid.how_to_use"].zh
+    monkeypatch.setitem(phrases, "grid.how_to_use", Text(en="Pick the best option.", zh="选。"))
+    assert CHECKS["how_to_use_grid"](kb, load_about()) is False
+    monkeypatch.setitem(phrases, "grid.how_to_use", Text(en="Read across.", zh="您应该选。"))
+    assert CHECKS["how_to_use_grid"](kb, load_about()) is False
+    monkeypatch.delitem(phrases, "grid.how_to_use")
+    assert CHECKS["how_to_use_grid"](kb, load_about()) is False

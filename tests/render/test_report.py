@@ -520,3 +520,18 @@ def test_treatment_history_marks_medicines_taken_from_a_regimen_name(
 def test_a_report_without_treatment_lines_has_no_history(kb: KnowledgeBase) -> None:
     case = case_from_data({"diagnosis": {"disease": "lbcl"}})
     assert '<section id="history">' not in report_html(case, kb, "en", today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "pick the row that matters most to you"), ("zh-Hans", "先挑出对您最重要的一行")],
+)
+def test_the_options_section_says_how_to_use_the_tables(
+    kb: KnowledgeBase, lang: str, words: str
+) -> None:
+    """PEMAT-P 25: how to read the tables to decide, above them, without naming a choice."""
+    case = prepare_case(EXAMPLES / "us_axi_cel_second_line_early_relapse.yaml", kb)
+    html = report_html(case, kb, lang, today=TODAY)
+    options = html.split('<section id="options">')[1].split("</section>")[0]
+    assert words in options
+    assert options.index(words) < options.index('<table class="grid">')

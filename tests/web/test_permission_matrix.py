@@ -102,6 +102,7 @@ CDS_CALL = {
 MATRIX: dict[str, Row] = {
     "home": Row(get=PUBLIC),
     "about": Row(get=PUBLIC),
+    "glossary": Row(get=PUBLIC),
     "floor": Row(get=PUBLIC),
     "set_language": Row(post=PUBLIC, data=lambda w: {"language": "zh-hans", "next": "/"}),
     "invite": Row(kwargs=lambda w: {"token": INVITE_TOKEN}, get=PUBLIC),

@@ -44,6 +44,7 @@ accounts = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("glossary/", views.glossary, name="glossary"),
     path("floor/", views.floor, name="floor"),
     path("language/", account_views.set_language, name="set_language"),
     path("invite/<str:token>/", account_views.invite, name="invite"),

@@ -1,4 +1,4 @@
-"""The front page, About this aid, the benchmark floor, and friendly error pages."""
+"""The front page, About this aid, the glossary, the benchmark floor, and friendly error pages."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 
 from cases import results
+from cases.glossary import entries as glossary_entries
 from crossroads.kb.about import about_data
 from crossroads.render.sections import format_day
 from crossroads_web.context import core_lang
@@ -27,6 +28,16 @@ def about(request: HttpRequest) -> HttpResponse:
     lang = core_lang(translation.get_language())
     data = about_data(results.kb(), lang, lambda day: format_day(day, lang))
     return render(request, "about.html", {"about": data})
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The plain meaning of every medical word the step pages link to, in the page language.
+
+    Public, like /about/: a word on a step page links here (cases.glossary), and the words are
+    the knowledge base's, the same the report's closing glossary uses.
+    """
+    lang = core_lang(translation.get_language())
+    return render(request, "glossary.html", {"entries": glossary_entries(lang)})
 
 
 def floor(request: HttpRequest) -> HttpResponse:

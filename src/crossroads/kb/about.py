@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -98,6 +98,10 @@ class IpdasAudit(Cited):
 
 class PematAudit(Cited):
     items: list[PematItem]
+    defined_terms: list[str] = Field(
+        default_factory=list,
+        description="Medical words the report must explain where it uses them (PEMAT item 4)",
+    )
 
 
 class SelfAudit(Data):
@@ -239,6 +243,128 @@ def _ranges_for_shares_with_n(kb: KnowledgeBase) -> bool:
     return all(k in phrases and phrases[k].en and phrases[k].zh for k in keys)
 
 
+# What must never reach a patient: the research notes' file names and sections, the second
+# check's codes and notes, and command names (issue 14). The same marks the report tests look for.
+INTERNAL_MARKS = re.compile(
+    r"\b[\w-]+\.(?:md|txt|ya?ml)\b"  # a notes or data file
+    r"|§\s?\d"  # a notes section
+    r"|\bcorrections? E\d|更正 ?E\d|[(（]E\d+[a-z]?[)）]"  # a second-check code
+    r"|\bsecond check\b"
+    r"|\bcrossroads (?:kb|assess|report|compare|values|timeline|readiness|actions|review|packet)\b",
+    re.IGNORECASE,
+)
+# Keys of a fact that are provenance for maintainers, never shown as written: the source line
+# (shown as its public references), the reviewer's flag (shown as "This may have changed").
+_NOT_SHOWN = frozenset({"source", "refs", "as_of", "confidence", "flag", "id", "code", "words"})
+
+
+def _shown_texts(value: Any) -> Iterator[tuple[str, str]]:
+    """Every (language, text) pair of a dumped fact that a patient may read."""
+    if isinstance(value, dict):
+        if {"en", "zh"} <= set(value) and all(isinstance(value[k], str) for k in ("en", "zh")):
+            yield "en", value["en"]
+            yield "zh-Hans", value["zh"]
+            return
+        for key, item in value.items():
+            if key not in _NOT_SHOWN:
+                yield from _shown_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _shown_texts(item)
+
+
+def internal_notes(facts: Iterable[tuple[str, Cited]]) -> list[str]:
+    """Where a note for maintainers would still reach a reader after the plain-words pass.
+
+    Each shown text goes through :func:`crossroads.kb.citations.plain_text` (what every page
+    and the report apply) and must then hold no file name, section sign, check code or command.
+    """
+    from crossroads.kb.citations import plain_text
+
+    found = []
+    for where, fact in facts:
+        for lang, text in _shown_texts(fact.model_dump(mode="json")):
+            match = INTERNAL_MARKS.search(plain_text(text, lang))
+            if match:
+                found.append(f"{where} ({lang}): {match.group(0)!r}")
+    return found
+
+
+def _no_internal_notes(kb: KnowledgeBase) -> bool:
+    """PEMAT 2: no text a patient may read carries a note meant for maintainers."""
+    from crossroads.kb.check import patient_facing
+
+    return not internal_notes(patient_facing(kb))
+
+
+def undefined_terms(words: Iterable[str], terms: Iterable[Any]) -> list[str]:
+    """The words that no glossary term explains (a term explains the words it lists, with both
+    a plain meaning and a term name in English and Chinese)."""
+    known = {
+        w.casefold()
+        for t in terms
+        if t.term.en and t.term.zh and t.plain.en and t.plain.zh
+        for w in t.words
+    }
+    return [w for w in words if w.casefold() not in known]
+
+
+def _terms_defined(kb: KnowledgeBase, about: AboutFile) -> bool:
+    """PEMAT 4: every medical word the audit names is explained by the glossary, which the
+    report closes with (only the terms it uses, in the reader's language)."""
+    from crossroads.kb.review_data import load_review_data
+
+    wanted = about.self_audit.pemat.defined_terms
+    return bool(wanted) and not undefined_terms(wanted, load_review_data(kb).glossary.terms)
+
+
+# The placeholders each outcome sentence needs so that a figure reads both ways: the people it
+# happened to and the rest (share), or the half who had the event and the other half (median).
+BOTH_WAYS: dict[str, frozenset[str]] = {
+    "outcome.share": frozenset({"n", "rest", "event", "other"}),
+    "outcome.median": frozenset({"value", "event", "other"}),
+    "outcome.median_not_reached": frozenset({"value", "event", "other"}),
+    "outcome.days": frozenset({"value", "event"}),
+}
+
+
+def one_way_figures(phrases: dict[str, Text], measures: dict[str, Any]) -> list[str]:
+    """The sentence templates and measures that would leave the other side of a figure to the
+    reader: a template without its placeholders, or a measure without its other side."""
+    found = []
+    for key, names in BOTH_WAYS.items():
+        for lang in ("en", "zh"):
+            text = getattr(phrases[key], lang) if key in phrases else ""
+            if not names <= set(re.findall(r"{(\w+)}", text)):
+                found.append(f"{key}.{lang}")
+    for key, measure in measures.items():
+        if measure.kind != "days" and not (measure.other and measure.other.en and measure.other.zh):
+            found.append(f"measure {key}: no other side")
+    return found
+
+
+def _both_directions(kb: KnowledgeBase) -> bool:
+    """PEMAT 7 and 24: every shared figure is written both ways, so nothing is left to work out."""
+    from crossroads.kb.alternatives import load_alternatives
+
+    catalogue = load_alternatives(kb).catalogue
+    measures = {**catalogue.measures, **{str(k): m for k, m in catalogue.harms.items()}}
+    return bool(measures) and not one_way_figures(catalogue.phrases, measures)
+
+
+# Words that would tell the reader what to choose; the how-to-use text must do without them.
+PRESCRIBING = re.compile(r"\b(?:should|best|must|recommend\w*)\b|应该|最好|推荐|建议您选", re.I)
+
+
+def _how_to_use_grid(kb: KnowledgeBase) -> bool:
+    """PEMAT 25: the options table says how to read it to decide, in both languages, without
+    telling the reader which option to take."""
+    from crossroads.kb.alternatives import load_alternatives
+
+    text = load_alternatives(kb).catalogue.phrases.get("grid.how_to_use")
+    return bool(text and text.en and text.zh and not PRESCRIBING.search(text.en + text.zh))
+
+
 CHECKS: dict[str, Callable[[KnowledgeBase, AboutFile], bool]] = {
     "palliative_option": lambda kb, about: _palliative_option(kb),
     "psychological_row": lambda kb, about: _psychological_row(kb),
@@ -248,6 +374,10 @@ CHECKS: dict[str, Callable[[KnowledgeBase, AboutFile], bool]] = {
     "release_dated": lambda kb, about: kb.release.date is not None,
     "update_policy": lambda kb, about: about.update_policy.interval_months > 0,
     "funding": lambda kb, about: bool(about.funding.en and about.funding.zh),
+    "no_internal_notes": lambda kb, about: _no_internal_notes(kb),
+    "terms_defined": _terms_defined,
+    "both_directions": lambda kb, about: _both_directions(kb),
+    "how_to_use_grid": lambda kb, about: _how_to_use_grid(kb),
     "reading_goal_met": lambda kb, about: (level := reading_level()) is not None and level.goal_met,
 }
 
@@ -339,14 +469,19 @@ def findings(
 
 
 __all__ = [
+    "BOTH_WAYS",
     "CHECKS",
+    "INTERNAL_MARKS",
     "AboutFile",
     "ReadingLevel",
     "about_data",
     "checks_failed",
     "findings",
+    "internal_notes",
     "load_about",
     "next_review",
+    "one_way_figures",
     "parse_reading_level",
     "reading_level",
+    "undefined_terms",
 ]

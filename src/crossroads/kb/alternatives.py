@@ -143,6 +143,7 @@ REQUIRED_PHRASES = (
     "grid.range_wilson",
     "grid.no_range",
     "grid.ranges_about",
+    "grid.how_to_use",
     "grid.population",
     "grid.ref_group.min",
     "grid.ref_group.max",

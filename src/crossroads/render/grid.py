@@ -205,7 +205,7 @@ def _md_setting(setting: dict[str, Any], data: dict[str, Any], p: Phrase) -> lis
         out += [setting["outcome_row"]["about"], ""]
     if setting.get("ranges_about"):
         out += [setting["ranges_about"], ""]
-    out += [setting["harms_about"], "", data["order_note"], ""]
+    out += [setting["harms_about"], "", data["order_note"], "", data["how_to_use"], ""]
     options = setting["options"]
     out.append(f"| {p('grid.option')} | " + " | ".join(_md(o["name"]) for o in options) + " |")
     out.append("|---" * (len(options) + 1) + "|")
@@ -292,6 +292,7 @@ def _rich_setting(
         console.print(Text(setting["ranges_about"]))
     console.print(Text(setting["harms_about"]))
     console.print(Text(data["order_note"], style="italic"))
+    console.print(Text(data["how_to_use"]))
     count = len(setting["options"])
     per_table = _columns_per_table(console.width)
     for start in range(0, count, per_table):

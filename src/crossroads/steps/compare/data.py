@@ -404,6 +404,8 @@ def grid_data(grid: OptionGrid, kb: KnowledgeBase, lang: str = "en") -> dict[str
         if grid.status == "not_covered"
         else [],
         "order_note": build.order_note(),
+        # how to read the tables to decide, without saying which option to take (PEMAT 25)
+        "how_to_use": build.p("grid.how_to_use"),
         "urgent": kb.phrase("urgent", lang),
         "notice": kb.phrase("not_replace", lang),
     }
