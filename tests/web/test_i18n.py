@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from babel.messages.catalog import Message
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from django.test import Client
@@ -15,14 +16,29 @@ pytestmark = pytest.mark.integration
 CATALOGUE = WEB / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 
-def _po() -> dict[object, str]:
+def _key(message: Message) -> tuple[object, ...]:
+    """A message's key; plural messages carry a list of ids (singular, plural), made hashable."""
+    ids = message.id
+    return (message.context, tuple(ids) if isinstance(ids, list | tuple) else ids)
+
+
+def _text(message: Message) -> object:
+    strings = message.string
+    return tuple(strings) if isinstance(strings, list | tuple) else strings
+
+
+def _po() -> dict[object, object]:
     with (CATALOGUE / "django.po").open("rb") as handle:
         catalogue = read_po(handle)
-    return {(m.context, m.id): m.string for m in catalogue if m.id}
+    return {_key(m): _text(m) for m in catalogue if m.id}
 
 
 def test_every_interface_text_has_a_chinese_translation() -> None:
-    untranslated = [key for key, text in _po().items() if not text]
+    untranslated = [
+        key
+        for key, text in _po().items()
+        if not text or (isinstance(text, tuple) and not all(text))
+    ]
     assert untranslated == []
 
 
@@ -34,7 +50,7 @@ def test_no_translation_is_fuzzy() -> None:
 
 def test_compiled_catalogue_matches_source() -> None:
     with (CATALOGUE / "django.mo").open("rb") as handle:
-        compiled = {(m.context, m.id): m.string for m in read_mo(handle) if m.id}
+        compiled = {_key(m): _text(m) for m in read_mo(handle) if m.id}
     assert compiled == _po()
 
 
