@@ -330,13 +330,20 @@ class ScreenPlan:
 
 
 def _sorted_list(items: Sequence[tuple[str, exp.Expr]]) -> exp.Expr:
-    """A list of the names whose condition holds, in the given (sorted) order, NULLs dropped."""
+    """A list of the names whose condition holds, in the given (sorted) order.
+
+    Built as ``FLATTEN([CASE WHEN c THEN ['name'] ELSE [] END, ...])``, not as a filter of
+    NULLs with a lambda: the same list, and on DuckDB about a sixth less work for the whole
+    query (the lists are the last and largest step); Spark has ``flatten`` too.
+    """
+    empty = exp.cast(exp.Array(expressions=[]), "VARCHAR[]")
     if not items:
-        return exp.cast(exp.Array(expressions=[]), "VARCHAR[]")
-    arr = exp.Array(expressions=[exp.case().when(cond, _str(name)) for name, cond in items])
-    x = exp.to_identifier("x")
-    keep = exp.not_(exp.Is(this=exp.column(x), expression=exp.Null()))
-    return exp.ArrayFilter(this=arr, expression=exp.Lambda(this=keep, expressions=[x]))
+        return empty
+    parts = [
+        exp.case().when(cond, exp.Array(expressions=[_str(name)])).else_(empty.copy())
+        for name, cond in items
+    ]
+    return exp.Flatten(this=exp.Array(expressions=parts))
 
 
 def compile_plan(

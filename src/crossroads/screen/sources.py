@@ -25,6 +25,7 @@ from crossroads.common.errors import BadOptionError, CrossroadsError
 from crossroads.engine.codes import check_codes
 from crossroads.interop.fhir import import_resources
 from crossroads.kb import KnowledgeBase, load_kb
+from crossroads.kb.fhir_maps import load_fhir_maps
 from crossroads.logic.facts import derive_facts
 from crossroads.record.case import Case
 from crossroads.screen.columns import FactsSchema
@@ -146,14 +147,21 @@ _STATE: dict[str, Any] = {}
 
 
 def _setup(job: _Job, kb: KnowledgeBase | None = None) -> None:
-    _STATE["kb"] = kb or load_kb()
+    """Give this process the knowledge base, FHIR maps and job.
+
+    Worker processes started by fork inherit what the parent set up just before the pool (no
+    pickling, no reading again); others (spawn) load them once each.
+    """
+    _STATE["kb"] = kb or _STATE.get("kb") or load_kb()
+    _STATE["maps"] = load_fhir_maps()
     _STATE["job"] = job
+    _STATE["on"] = PartialDate.parse(job.on)
 
 
 def _row(patient: str, case: Case) -> list[Any]:
     kb: KnowledgeBase = _STATE["kb"]
     job: _Job = _STATE["job"]
-    facts = derive_facts(case, kb.class_sources, PartialDate.parse(job.on))
+    facts = derive_facts(case, kb.class_sources, _STATE["on"])
     return job.schema.encode(patient, facts.values)
 
 
@@ -161,7 +169,8 @@ def _bulk_batch(batch: list[tuple[str, list[str]]]) -> tuple[list[list[Any]], li
     rows, problems = [], []
     for patient, lines in batch:
         try:
-            result = import_resources([json.loads(line) for line in lines], _STATE["kb"])
+            resources = [json.loads(line) for line in lines]
+            result = import_resources(resources, _STATE["kb"], _STATE["maps"], explain=False)
             case = check_codes(result.case, _STATE["kb"], strict=False)
         except CrossroadsError as exc:
             problems.append(InputProblem("patient", None, f"record not usable ({exc.code})"))
@@ -209,8 +218,8 @@ def derive_rows(
     job = _Job(schema, on)
     work = _bulk_batch if kind == "bulk" else _case_batch
     chunks = [list(items[i : i + batch]) for i in range(0, len(items), batch)]
+    _setup(job, kb)
     if workers <= 1 or len(chunks) <= 1:
-        _setup(job, kb)
         results: Iterator[tuple[list[list[Any]], list[InputProblem]]] = map(work, chunks)
         yield from _collect(results, chunks, report, progress)
         return

@@ -34,7 +34,7 @@ from crossroads.interop.fhir.elements import (
     first_value,
     sub_value,
 )
-from crossroads.interop.fhir.notes import Notes, set_path
+from crossroads.interop.fhir.notes import Notes, parsed_date, set_path
 from crossroads.kb import KnowledgeBase
 from crossroads.kb.fhir_maps import AmbiguousRow, DiseaseRow, FhirMaps
 
@@ -590,8 +590,7 @@ class ClinicalReader:
     def _partial(self, value: Any, where: str) -> PartialDate | None:
         if value is None:
             return None
-        text = self.notes.checked_date(value, where, "date")
-        return PartialDate.parse(text) if text else None
+        return self.notes.checked_partial(value, where, "date")
 
     def _agent(self, concept: Any, where: str) -> str | None:
         """A drug code, ``unknown``/``none`` (data absent), or None when not mapped (noted)."""
@@ -692,6 +691,8 @@ class ClinicalReader:
 
     def _line_notes(self, result: LinesResult) -> None:
         notes = self.notes
+        if not notes.keep:  # no notes wanted: their words are all this method makes
+            return
         if result.settled:
             for number, line in _numbered(result.lines):
                 key = (
@@ -776,7 +777,7 @@ class ClinicalReader:
         performed = res.get("performedDateTime") or (res.get("performedPeriod") or {}).get("start")
         if performed is not None:
             item["date"] = self.notes.checked_date(performed, where, "date")
-        when = PartialDate.parse(item["date"]) if item.get("date") else None
+        when = parsed_date(item["date"]) if item.get("date") else None
         if kind is not None:
             item["type"] = kind
             self.transplants.append(self._with_more(res, item))

@@ -20,6 +20,7 @@ the grouping the lines stay unknown with the reasons.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -124,9 +125,17 @@ def _resources(data: Json) -> list[tuple[str | None, Json]]:
 
 
 class _Importer:
-    def __init__(self, data: Json, kb: KnowledgeBase, maps: FhirMaps, lang: str, source: str):
+    def __init__(
+        self,
+        data: Json,
+        kb: KnowledgeBase,
+        maps: FhirMaps,
+        lang: str,
+        source: str,
+        explain: bool = True,
+    ):
         self.kb, self.maps, self.source = kb, maps, source
-        self.notes = Notes(maps, lang)
+        self.notes = Notes(maps, lang, keep=explain)
         self.index = _Index(_resources(data))
         self.data: Json = {"schema": "crossroads.case/v1"}
         self.clinical = ClinicalReader(self)
@@ -266,6 +275,8 @@ class _Importer:
         self.clinical.finish()
         self._drop_internal_notes()
         case = self._case()
+        if not self.notes.keep:
+            return ImportResult(case)
         wheres = [where_of(res) for _, res in self.index.items]
         report = mapping_report(wheres, self.notes.items, self.clinical.uses, self.notes)
         return ImportResult(case, tuple(self.notes.items), report)
@@ -276,6 +287,8 @@ class _Importer:
         A case-data extension can carry any field, including the notes the web app writes and
         trusts; a pasted Bundle must not be able to set them (:mod:`crossroads.record.app_notes`).
         """
+        if "extensions" not in self.data:
+            return  # nothing to drop (``_case`` copies the record before it changes any of it)
         for key in internal_notes_in(self.data):
             self.notes.add(
                 "not_used", "Patient.extension", "import.not_used", what=f"extensions.{key}"
@@ -284,10 +297,13 @@ class _Importer:
 
     def _case(self) -> Case:
         last = ""
+        copied = False
         for _ in range(20):
             try:
                 return Case.model_validate(self.data)
             except ValidationError as exc:
+                if not copied:  # the record may share parts with the input resources
+                    self.data, copied = copy.deepcopy(self.data), True
                 first = exc.errors()[0]
                 loc = tuple(first["loc"])
                 last = str(first["msg"])
@@ -330,10 +346,17 @@ def import_bundle(
     maps: FhirMaps | None = None,
     lang: str = "en",
     source: str = "",
+    *,
+    explain: bool = True,
 ) -> ImportResult:
-    """Build a case record from a FHIR Bundle or Patient (parsed JSON)."""
+    """Build a case record from a FHIR Bundle or Patient (parsed JSON).
+
+    ``explain`` False builds the same case without the notes and the mapping report (both come
+    back empty): a population screening reads only the case, and wording the notes for a
+    hundred thousand records no one will read was a fifth of the time.
+    """
     checked = _check_kind(data, source)
-    return _Importer(checked, kb, maps or load_fhir_maps(), lang, source).run()
+    return _Importer(checked, kb, maps or load_fhir_maps(), lang, source, explain).run()
 
 
 def import_resources(
@@ -342,11 +365,14 @@ def import_resources(
     maps: FhirMaps | None = None,
     lang: str = "en",
     source: str = "",
+    *,
+    explain: bool = True,
 ) -> ImportResult:
-    """Build a case record from loose resources (e.g. CDS Hooks prefetch), as one bundle."""
+    """Build a case record from loose resources (e.g. CDS Hooks prefetch), as one bundle
+    (``explain``: as :func:`import_bundle`)."""
     entries = [{"resource": r} for r in resources if isinstance(r, dict) and r.get("resourceType")]
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
-    return import_bundle(bundle, kb, maps, lang, source)
+    return import_bundle(bundle, kb, maps, lang, source, explain=explain)
 
 
 __all__ = ["ImportNote", "ImportResult", "import_bundle", "import_resources", "read_fhir_file"]
