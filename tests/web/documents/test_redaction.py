@@ -63,7 +63,9 @@ def test_uploaded_document_is_redacted_without_a_leak(
     document = confirmed(upload, name, f"{name}-Okafor-张丽华.pdf")
     copy = made(world, document)
     assert copy.state == RedactionState.READY
-    assert copy.kinds["id"] == 1 and copy.kinds["facility"] == 1 and copy.kinds["name"] >= 1
+    ids = {"en_dis_01": 1, "zh_dis_01": 2}[name]  # zh_dis_01: the record number and the 身份证号
+    assert copy.kinds["id"] == ids and copy.kinds["facility"] == 1 and copy.kinds["name"] >= 1
+    assert copy.kinds["phone"] == 1 and copy.kinds["address"] >= 1
     response = world.client("coordinator").get(url("redacted", world, document))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
