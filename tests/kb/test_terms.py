@@ -143,7 +143,7 @@ def test_a_subtype_counted_with_another_disease_moves_it_with_a_note(kb: Knowled
             "stage IV",
             ("other", "lung"),
             ["stage IV"],
-            "'stage IV' was not read as a subtype of another cancer; it is kept as written in "
+            "'stage IV' was not read as a subtype of other cancer; it is kept as written in "
             "diagnosis.details and the subtype stays unknown.",
         ),
         (
