@@ -180,8 +180,8 @@ def test_a_misspelt_disease_is_warned_with_close_matches(kb: KnowledgeBase) -> N
     [
         (
             "relapsed DLBCL, HGBCL",
-            "the record names two subtypes (diffuse large B-cell lymphoma, not otherwise "
-            "specified (DLBCL NOS) and high-grade B-cell lymphoma (HGBCL)); the subtype stays "
+            "the record names two subtypes (diffuse large B-cell lymphoma, the common type "
+            "(DLBCL NOS) and high-grade B-cell lymphoma (HGBCL)); the subtype stays "
             "unknown until the pathology report settles it.",
         ),
         (
