@@ -233,7 +233,7 @@ def test_patient_view_spec_request_asks_for_the_missing_facts(kb: KnowledgeBase)
     assert needs == [
         "Record these in the chart or ask the patient for them:",
         "- the subtype named in the pathology report (such as DLBCL or PMBCL)",
-        "- where the disease stands now (relapsed, refractory or in remission)",
+        "- where the disease stands now (came back, did not respond, or in remission)",
         "- a list of each past treatment with its start and end month",
         "- the best response to the first treatment (CR, PR, SD or PD)",
         "- the month the first treatment ended and the month the disease came back",

@@ -143,7 +143,7 @@ def test_a_subtype_counted_with_another_disease_moves_it_with_a_note(kb: Knowled
             "stage IV",
             ("other", "lung"),
             ["stage IV"],
-            "'stage IV' was not read as a subtype of another cancer; it is kept as written in "
+            "'stage IV' was not read as a subtype of other cancer; it is kept as written in "
             "diagnosis.details and the subtype stays unknown.",
         ),
         (
@@ -180,8 +180,8 @@ def test_a_misspelt_disease_is_warned_with_close_matches(kb: KnowledgeBase) -> N
     [
         (
             "relapsed DLBCL, HGBCL",
-            "the record names two subtypes (diffuse large B-cell lymphoma, not otherwise "
-            "specified (DLBCL NOS) and high-grade B-cell lymphoma (HGBCL)); the subtype stays "
+            "the record names two subtypes (diffuse large B-cell lymphoma, the common type "
+            "(DLBCL NOS) and high-grade B-cell lymphoma (HGBCL)); the subtype stays "
             "unknown until the pathology report settles it.",
         ),
         (

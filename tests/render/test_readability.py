@@ -47,16 +47,6 @@ def test_every_section_but_the_options_meets_the_goal_in_every_example(
     assert missed == {}
 
 
-OPTIONS_OPEN = {
-    "lbcl_only_disease_known": (
-        "its options section is mostly the list of facts to ask for, worded in the knowledge "
-        "base's facts file (shared with the 'Facts still missing' section), not in the grid"
-    ),
-}
-"""Examples whose options section may still miss the goal, and why. Every other example's
-options section must meet it; an example listed here that meets it is fine too."""
-
-
 def test_options_section_meets_the_goal_in_every_example(
     readings: list[ExampleReading],
 ) -> None:
@@ -67,8 +57,9 @@ def test_options_section_meets_the_goal_in_every_example(
         for r in readings
         if "options" in r.english and not r.english["options"].meets_goal
     }
-    assert set(missed) <= set(OPTIONS_OPEN), missed
+    assert missed == {}, missed
     assert sum("options" in r.english for r in readings) == len(readings)
+
 
 def test_the_pinned_sections_are_there_to_be_measured(readings: list[ExampleReading]) -> None:
     """The goal test above would pass vacuously if a section vanished from the measurement."""

@@ -323,7 +323,7 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
                                 "agents",
                                 _("Medicines"),
                                 "drugs",
-                                help=_("Generic names, separated by commas."),
+                                help=_("Drug names (not brand names), with commas between them."),
                                 max_length=500,
                             ),
                             Field(
@@ -500,14 +500,14 @@ def _build_steps(kb: KnowledgeBase, lang: str) -> tuple[Step, ...]:
         2,
         "classify",
         step_title(kb, 2, lang),
-        _("For each place, whether a CAR-T product is approved for this situation, and why."),
+        _("For each place, whether a CAR-T product is approved for a case like this, and why."),
         (
             Section(
                 _("Places to check"),
                 (
                     Field(
                         "extensions.crossroads_web.jurisdictions",
-                        _("Check the approvals in"),
+                        _("Check what is approved in"),
                         "multi",
                         jurisdiction_choices(kb, lang),
                         clinical=False,

@@ -146,7 +146,7 @@ def test_export_condition_carries_codes_stage_and_status(bundle: dict[str, Any])
         {
             "system": m.CS_DIAGNOSIS,
             "code": "lbcl.dlbcl_nos",
-            "display": "diffuse large B-cell lymphoma, not otherwise specified (DLBCL NOS)",
+            "display": "diffuse large B-cell lymphoma, the common type (DLBCL NOS)",
         },
     ]
     assert condition["clinicalStatus"] == {

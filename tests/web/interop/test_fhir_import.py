@@ -56,7 +56,7 @@ def test_check_shows_the_report_in_plain_words_and_saves_nothing(team: Team) -> 
     text = main_text(response)
     assert "Check the import before you save it" in text
     assert (
-        "The patient's name CC Ancora Date of birth or age 1987-01-01 Disease another cancer "
+        "The patient's name CC Ancora Date of birth or age 1987-01-01 Disease other cancer "
         "Lines of treatment not in the file Transplants not in the file "
         "ECOG score (how much daily life is limited) 3"
     ) in text

@@ -68,16 +68,26 @@ _BLOCKS = frozenset(
     }
 )
 _SKIPPED = frozenset({"script", "style", "svg", "sup", "textarea", "template", "noscript"})
+CITATION = "cite"
+"""The class that marks a source citation on a step page: left out of the count (see below)."""
 
 
 class _MainText(HTMLParser):
-    """The text blocks inside ``<main>``: what the page itself says, not the menus around it."""
+    """The text blocks inside ``<main>``: what the page itself says, not the menus around it.
+
+    Source citations (any element with the class :data:`CITATION`: a product's label source, the
+    numbered source list under a table, the source after a question) are left out, as the
+    patient report leaves out its list of sources: a citation is a bibliography entry (authors,
+    titles, web addresses), not prose, and no plainer words exist for it.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[str] = []
         self._in_main = 0
         self._skip = 0
+        self._cite_tag = ""
+        self._cite_depth = 0
         self._text: list[str] = []
 
     def _flush(self) -> None:
@@ -87,6 +97,14 @@ class _MainText(HTMLParser):
         self._text = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._cite_depth:
+            if tag == self._cite_tag:
+                self._cite_depth += 1
+            return
+        classes = " ".join(v or "" for k, v in attrs if k == "class").split()
+        if CITATION in classes:
+            self._cite_tag, self._cite_depth = tag, 1
+            return
         if tag == "main":
             self._in_main += 1
         elif tag in _SKIPPED:
@@ -95,6 +113,10 @@ class _MainText(HTMLParser):
             self._flush()
 
     def handle_endtag(self, tag: str) -> None:
+        if self._cite_depth:
+            if tag == self._cite_tag:
+                self._cite_depth -= 1
+            return
         if tag == "main":
             self._flush()
             self._in_main = max(self._in_main - 1, 0)
@@ -104,7 +126,7 @@ class _MainText(HTMLParser):
             self._flush()
 
     def handle_data(self, data: str) -> None:
-        if self._in_main and not self._skip:
+        if self._in_main and not self._skip and not self._cite_depth:
             self._text.append(data)
 
 
@@ -179,7 +201,8 @@ def readability_web_markdown(paths: list[Path]) -> str:
         f"Goal for each step page: SMOG {SMOG_GOAL:.0f} or lower and Flesch-Kincaid grade "
         f"{FK_GOAL:.0f} or lower (English), counted with the same rules as the patient report "
         "(docs/readability.md). The text measured is what the page's main area shows, form "
-        "labels and choices included, for every example case, dated "
+        "labels and choices included, source citations left out (as the report leaves out its "
+        "list of sources), for every example case, dated "
         f"{day.isoformat()}. Chinese has no goal: mean sentence length in characters and the "
         f"share of sentences over {LONG_CHINESE} characters. Step 6 is the decision page.",
         "",
