@@ -70,6 +70,10 @@ _BLOCKS = frozenset(
 _SKIPPED = frozenset({"script", "style", "svg", "sup", "textarea", "template", "noscript"})
 CITATION = "cite"
 """The class that marks a source citation on a step page: left out of the count (see below)."""
+FOR_DOCTORS = "for-doctors"
+"""The class of a part written for the treating team (the label's rules on step 2, the report's
+hand-over letter on the web): shown on request and left out of the count (see below)."""
+_LEFT_OUT = frozenset({CITATION, FOR_DOCTORS})
 
 
 class _MainText(HTMLParser):
@@ -78,7 +82,10 @@ class _MainText(HTMLParser):
     Source citations (any element with the class :data:`CITATION`: a product's label source, the
     numbered source list under a table, the source after a question) are left out, as the
     patient report leaves out its list of sources: a citation is a bibliography entry (authors,
-    titles, web addresses), not prose, and no plainer words exist for it.
+    titles, web addresses), not prose, and no plainer words exist for it. Parts marked
+    :data:`FOR_DOCTORS` (the label's own rules and how the facts matched them) are left out as
+    the report's hand-over letter is: they are written for the treating team, folded away on the
+    page, and the patient's part of the page says the same result in plain words.
     """
 
     def __init__(self) -> None:
@@ -102,7 +109,7 @@ class _MainText(HTMLParser):
                 self._cite_depth += 1
             return
         classes = " ".join(v or "" for k, v in attrs if k == "class").split()
-        if CITATION in classes:
+        if _LEFT_OUT & set(classes):
             self._cite_tag, self._cite_depth = tag, 1
             return
         if tag == "main":
@@ -202,7 +209,9 @@ def readability_web_markdown(paths: list[Path]) -> str:
         f"{FK_GOAL:.0f} or lower (English), counted with the same rules as the patient report "
         "(docs/readability.md). The text measured is what the page's main area shows, form "
         "labels and choices included, source citations left out (as the report leaves out its "
-        "list of sources), for every example case, dated "
+        "list of sources) and so is step 2's folded part for the doctors, the label's rules and "
+        "how the facts matched them (as the report leaves out its hand-over letter), for every "
+        "example case, dated "
         f"{day.isoformat()}. Chinese has no goal: mean sentence length in characters and the "
         f"share of sentences over {LONG_CHINESE} characters. Step 6 is the decision page.",
         "",
