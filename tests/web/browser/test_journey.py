@@ -32,7 +32,7 @@ TEXT = {
         "established": "Established option",
         "ask_transplant": "whether the treating team thinks a stem-cell transplant could be done",
         "grid_title": "Your options side by side",
-        "head_to_head": "not head-to-head",
+        "head_to_head": "never tested against each other in one trial",
         "invite": "Make an invitation link",
         "create_and_accept": "Create the account and accept",
         "save_checklist": "Save the checklist",
