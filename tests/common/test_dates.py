@@ -1,10 +1,11 @@
+import calendar
 import datetime as dt
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crossroads.common.dates import Interval, PartialDate, age_on, months_between
+from crossroads.common.dates import Interval, PartialDate, age_on, month_days, months_between
 
 pytestmark = pytest.mark.unit
 
@@ -83,3 +84,21 @@ def test_age_coarse_interval_contains_the_precise_age(
     exact = age_on(PartialDate.parse(born), PartialDate.parse(on))
     coarse = age_on(_coarsen(born, level), PartialDate.parse(on))
     assert coarse.low <= exact.low <= coarse.high
+
+
+@given(st.integers(1900, 2100), st.integers(1, 12), st.sampled_from([None, 1, 15]))
+def test_the_remembered_month_length_is_the_calendars(
+    year: int, month: int, day: int | None
+) -> None:
+    last = calendar.monthrange(year, month)[1]
+    assert month_days(year, month) == month_days(year, month) == last
+    assert PartialDate(year, month).latest == dt.date(year, month, last)
+    assert PartialDate(year).latest == dt.date(year, 12, 31)
+    if day is not None:
+        assert PartialDate(year, month, day).latest == dt.date(year, month, day)
+
+
+@pytest.mark.parametrize(("year", "last"), [(1900, 28), (2000, 29), (2023, 28), (2024, 29)])
+def test_february_has_its_leap_day_only_in_leap_years(year: int, last: int) -> None:
+    assert month_days(year, 2) == last
+    assert PartialDate(year, 2).latest == dt.date(year, 2, last)

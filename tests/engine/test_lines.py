@@ -187,6 +187,25 @@ def test_dropping_medicines_does_not_start_a_line(kb: KnowledgeBase) -> None:
     assert result.lines[0].reasons[-1] == Reason.of("dropped", agents="vincristine")
 
 
+def test_of_two_last_doses_on_the_same_day_the_closer_known_one_ends_the_line(
+    kb: KnowledgeBase,
+) -> None:
+    """Rituximab last given "June 2024", cyclophosphamide on 30 June: both may end on 30 June,
+    and the dropped medicines are measured from the exact day, whatever the order of a set."""
+    events = [
+        med("rituximab", "2024-05-01"),
+        med("cyclophosphamide", "2024-05-01"),
+        med("doxorubicin", "2024-05-01"),
+        med("doxorubicin", "2024-05-20"),
+        med("rituximab", "2024-06"),
+        med("cyclophosphamide", "2024-06-30"),
+    ]
+    result = derive_lines(events, kb, disease="lbcl")
+    assert count(result) == 1
+    assert result.lines[0].reasons[-1] == Reason.of("dropped", agents="doxorubicin")
+    assert derive_lines(events[::-1], kb, disease="lbcl") == result
+
+
 # -- maintenance -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("after", "kinds"), [(WINDOW, ["systemic"]), (WINDOW + 1, ["systemic", "maintenance"])]

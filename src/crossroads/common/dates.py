@@ -111,6 +111,17 @@ class DateError(ValueError):
         self.reason, self.year, self.month, self.day = reason, year, month, day
 
 
+@cache
+def month_days(year: int, month: int) -> int:
+    """How many days ``month`` of ``year`` has (``calendar.monthrange``, remembered).
+
+    Why remembered: the latest day of every partial date is asked for hundreds of thousands of
+    times when lines are derived for a population, and ``monthrange`` works out the weekday too.
+    A few thousand (year, month) pairs ever occur, so the cache stays small.
+    """
+    return calendar.monthrange(year, month)[1]
+
+
 @dataclass(frozen=True, slots=True)
 class Interval:
     """A closed range of whole numbers ``[low, high]``; ``low == high`` is an exact value."""
@@ -164,7 +175,7 @@ class PartialDate:
             raise DateError("month", f"month {month} does not exist; use 01 to 12", year, month)
         if day is not None:
             assert month is not None
-            last = calendar.monthrange(year, month)[1]
+            last = month_days(year, month)
             if not 1 <= day <= last:
                 raise DateError(
                     "day", f"day {day} does not exist in {year}-{month:02d}", year, month, day
@@ -183,7 +194,7 @@ class PartialDate:
     @property
     def latest(self) -> dt.date:
         month = self.month or 12
-        day = self.day or calendar.monthrange(self.year, month)[1]
+        day = self.day or month_days(self.year, month)
         return dt.date(self.year, month, day)
 
     def __str__(self) -> str:
@@ -247,7 +258,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     if day.day <= 28:  # every month has the day: no need to look up its length (the common case)
         return dt.date(year, month + 1, day.day)
-    last = calendar.monthrange(year, month + 1)[1]
+    last = month_days(year, month + 1)
     return dt.date(year, month + 1, min(day.day, last))
 
 

@@ -23,6 +23,7 @@ case's ``lines`` (:meth:`LinesResult.case_lines`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -230,6 +231,7 @@ class _Run:
     lines: list[_Line] = field(default_factory=list)
     unsure: list[tuple[str, Reason]] = field(default_factory=list)
     left_out: list[tuple[str, Reason]] = field(default_factory=list)
+    spans: list[tuple[_Line, dt.date, dt.date | None]] | None = None
 
     @property
     def window(self) -> int:
@@ -381,13 +383,19 @@ class _Run:
         return line.start.earliest, end
 
     def _holder(self, date: PartialDate) -> tuple[list[_Line], bool]:
-        """Lines whose span holds ``date``, and whether any span only may hold it."""
+        """Lines whose span holds ``date``, and whether any span only may hold it.
+
+        The spans are worked out once, at the first steroid or unidentified medicine: by then
+        the lines' dates are final (pass 2 adds agents and sources, never dates).
+        """
+        if self.spans is None:
+            self.spans = [(line, *self.span_of(line)) for line in self.lines]
         sure, maybe = [], False
-        for line in self.lines:
-            low, high = self.span_of(line)
-            if date.earliest >= low and (high is None or date.latest <= high):
+        earliest, latest = date.earliest, date.latest
+        for line, low, high in self.spans:
+            if earliest >= low and (high is None or latest <= high):
                 sure.append(line)
-            elif date.latest >= low and (high is None or date.earliest <= high):
+            elif latest >= low and (high is None or earliest <= high):
                 maybe = True
         return sure, maybe
 
@@ -442,10 +450,12 @@ class _Run:
         if line.unknown:
             reasons.append(Reason.of("unknown_agent", count=line.unknown))
         if line.kind == "systemic" and medicines:
-            given = {str(i.agent) for i in medicines}
-            stopped = max((_last_of(medicines, a) for a in given), key=lambda d: d.latest)
+            lasts = _lasts(medicines)
+            # The latest last day; of two that end on the same day, the one known more closely
+            # (``_later``), so the choice never depends on the order of a set.
+            stopped = functools.reduce(_later, lasts.values())
             dropped = sorted(
-                a for a in given if _more_than(_last_of(medicines, a), stopped, self.window)
+                a for a, last in lasts.items() if _more_than(last, stopped, self.window)
             )
             if dropped:
                 reasons.append(Reason.of("dropped", agents=",".join(dropped)))
@@ -460,12 +470,13 @@ class _Run:
         )
 
 
-def _last_of(items: Iterable[_Item], agent: str) -> PartialDate:
-    found: PartialDate | None = None
+def _lasts(items: Iterable[_Item]) -> dict[str, PartialDate]:
+    """Each agent's last day among ``items`` (one pass, not one pass per agent)."""
+    found: dict[str, PartialDate] = {}
     for item in items:
-        if item.agent == agent:
-            found = item.last if found is None else _later(found, item.last)
-    assert found is not None
+        agent = str(item.agent)
+        seen = found.get(agent)
+        found[agent] = item.last if seen is None else _later(seen, item.last)
     return found
 
 
