@@ -12,6 +12,8 @@ import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from crossroads.common.errors import KnowledgeBaseError
 from crossroads.kb import alternatives, base, fhir_maps, loader, planning, review_data, trial_terms
@@ -54,6 +56,49 @@ def test_cached_builds_once_per_file_state(tmp_path: Path) -> None:
     changed = loader.cached("test-area", [path], build)
     other_release = loader.cached("test-area", [path], build, release="other")
     assert (first, again, changed, other_release) == (1, 1, 2, 3)
+
+
+def test_a_pinned_block_looks_at_the_files_once_and_later_calls_see_changes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "area.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    calls: list[int] = []
+
+    def build() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with loader.pinned():
+        first = loader.cached("pinned-area", [path], build)
+        path.write_text("a: 22\n", encoding="utf-8")
+        with loader.pinned():  # nested: the outer block's answers
+            inner = loader.cached("pinned-area", [path], build)
+        same = loader.cached("pinned-area", iter([path]), build)
+        other = loader.cached("pinned-area", [path], build, release="other")
+    after = loader.cached("pinned-area", [path], build)
+    assert (first, inner, same, other, after) == (1, 1, 1, 2, 3)
+
+
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 3)), max_size=12))
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_pinned_answers_are_the_unpinned_answers_while_files_stay(
+    tmp_path: Path, steps: list[tuple[bool, int]]
+) -> None:
+    """Whatever the order of calls in and out of pinned blocks, each gives what a call without
+    pinning gives for the same file state (the files change only between blocks)."""
+    path = tmp_path / "prop.yaml"
+    loader.forget()
+    for in_block, size in steps:
+        path.write_text("x" * (size + 1), encoding="utf-8")
+        expected = loader.cached("prop-area", [path], lambda: path.read_text(encoding="utf-8"))
+        if in_block:
+            with loader.pinned():
+                got = loader.cached("prop-area", [path], lambda: "never built")
+                again = loader.cached("prop-area", [path], lambda: "never built")
+            assert got == again == expected
+        else:
+            assert loader.cached("prop-area", [path], lambda: "never built") == expected
 
 
 def test_cached_names_a_missing_file(tmp_path: Path) -> None:

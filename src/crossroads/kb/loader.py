@@ -9,7 +9,9 @@ sizes and modification times, and the knowledge-base release the area was compil
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -18,6 +20,9 @@ from crossroads.common.errors import KnowledgeBaseError
 T = TypeVar("T")
 
 _LOADED: dict[tuple[str, str, str], Any] = {}
+_PINNED: ContextVar[dict[tuple[str, tuple[Path, ...], str], Any] | None] = ContextVar(
+    "kb_pinned", default=None
+)
 
 
 def stamp(paths: Iterable[Path]) -> str:
@@ -42,10 +47,42 @@ def cached(area: str, files: Iterable[Path], build: Callable[[], T], release: st
     ``files`` are every file the area reads; ``release`` names what else it was compiled against
     (the knowledge base's fingerprint), so a changed product list also rebuilds the area.
     """
+    pinned = _PINNED.get()
+    if pinned is not None:
+        files = tuple(files)
+        short = (area, files, release)
+        if short not in pinned:
+            pinned[short] = _stamped(area, files, build, release)
+        return cast(T, pinned[short])
+    return _stamped(area, files, build, release)
+
+
+def _stamped(area: str, files: Iterable[Path], build: Callable[[], T], release: str) -> T:
     key = (area, stamp(files), release)
     if key not in _LOADED:
         _LOADED[key] = build()
     return cast(T, _LOADED[key])
+
+
+@contextmanager
+def pinned() -> Iterator[None]:
+    """Within the block, each area's files are looked at once: later calls reuse that answer.
+
+    Why: screening imports thousands of records a second, and each record asks for the regimens,
+    the line rules and the code maps several times; stamping the files at every call costs more
+    than the rest of some lookups. A screening batch takes the files as they were when it began
+    (one batch lasts seconds), while outside a block, as in the CLI and the web app, every call
+    still sees a changed file. The memo belongs to the block's context (thread or task), not to
+    the process, and ends with the block; nested blocks share the outer one's.
+    """
+    if _PINNED.get() is not None:
+        yield
+        return
+    token = _PINNED.set({})
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
 
 
 def forget() -> None:
@@ -53,4 +90,4 @@ def forget() -> None:
     _LOADED.clear()
 
 
-__all__ = ["cached", "forget", "stamp"]
+__all__ = ["cached", "forget", "pinned", "stamp"]

@@ -26,6 +26,7 @@ from crossroads.engine.codes import check_codes
 from crossroads.interop.fhir import import_resources
 from crossroads.kb import KnowledgeBase, load_kb
 from crossroads.kb.fhir_maps import load_fhir_maps
+from crossroads.kb.loader import pinned
 from crossroads.logic.facts import derive_facts
 from crossroads.record.case import Case
 from crossroads.screen.columns import FactsSchema
@@ -166,6 +167,13 @@ def _row(patient: str, case: Case) -> list[Any]:
 
 
 def _bulk_batch(batch: list[tuple[str, list[str]]]) -> tuple[list[list[Any]], list[InputProblem]]:
+    """Rows of one batch; the knowledge-base files are looked at once for the whole batch
+    (:func:`crossroads.kb.loader.pinned`), not at each record's every lookup."""
+    with pinned():
+        return _bulk_rows(batch)
+
+
+def _bulk_rows(batch: list[tuple[str, list[str]]]) -> tuple[list[list[Any]], list[InputProblem]]:
     rows, problems = [], []
     for patient, lines in batch:
         try:
@@ -180,6 +188,11 @@ def _bulk_batch(batch: list[tuple[str, list[str]]]) -> tuple[list[list[Any]], li
 
 
 def _case_batch(batch: list[tuple[str, str]]) -> tuple[list[list[Any]], list[InputProblem]]:
+    with pinned():
+        return _case_rows(batch)
+
+
+def _case_rows(batch: list[tuple[str, str]]) -> tuple[list[list[Any]], list[InputProblem]]:
     rows, problems = [], []
     for patient, path in batch:
         try:
