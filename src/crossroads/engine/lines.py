@@ -132,10 +132,9 @@ def _days(a: PartialDate, b: PartialDate) -> tuple[int, int]:
 
 def _more_than(a: PartialDate, b: PartialDate, limit: int) -> Truth:
     """Is ``b`` more than ``limit`` days after ``a``? None when the dates allow both."""
-    low, high = _days(a, b)
-    if low > limit:
+    if (b.earliest - a.latest).days > limit:  # the fewest days (high is not needed then)
         return True
-    if high <= limit:
+    if (b.latest - a.earliest).days <= limit:  # the most days
         return False
     return None
 
@@ -151,7 +150,11 @@ def _within(a: PartialDate, b: PartialDate, low_limit: int, high_limit: int) -> 
 
 
 def _later(a: PartialDate, b: PartialDate) -> PartialDate:
-    return b if (b.latest, b.earliest) > (a.latest, a.earliest) else a
+    """The later of two dates by last day, then by first day (``b`` only when strictly later)."""
+    last_a, last_b = a.latest, b.latest
+    if last_a != last_b:
+        return b if last_b > last_a else a
+    return b if b.earliest > a.earliest else a
 
 
 def _plus(date: PartialDate, days: int) -> PartialDate:
