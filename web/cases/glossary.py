@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cases import results
 from crossroads.kb.review_data import load_review_data
+from crossroads.steps.review import word_regex
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,7 @@ def _matcher(lang: str) -> tuple[re.Pattern[str], dict[str, Entry]]:
     for term in load_review_data(results.kb()).glossary.terms:
         for word in term.words:
             by_word.setdefault(word.casefold(), shown[term.id])
-    parts = []
-    for word in sorted(by_word, key=len, reverse=True):
-        if word.isascii():
-            parts.append(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])")
-        else:
-            parts.append(re.escape(word))
+    parts = [word_regex(word) for word in sorted(by_word, key=len, reverse=True)]
     return re.compile("|".join(parts), re.IGNORECASE), by_word
 
 

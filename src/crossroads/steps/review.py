@@ -275,11 +275,17 @@ class Explained:
     plain: str
 
 
-def _word_pattern(word: str) -> re.Pattern[str]:
-    """A whole word in Latin letters (``CR`` must not match inside ``CRS``); any place in CJK."""
+def word_regex(word: str) -> str:
+    """The pattern for a glossary word: whole in Latin letters (``CR`` must not match inside
+    ``CRS``), any place in CJK. Compile with ``re.IGNORECASE``; every reader of the glossary
+    (the review answers, the report, the web pages' links) matches words this one way."""
     if word.isascii():
-        return re.compile(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", re.IGNORECASE)
-    return re.compile(re.escape(word))
+        return rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])"
+    return re.escape(word)
+
+
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(word_regex(word), re.IGNORECASE)
 
 
 def explain_terms(texts: Iterable[str], kb: KnowledgeBase, lang: str = "en") -> list[Explained]:
@@ -315,4 +321,5 @@ __all__ = [
     "review_data",
     "specific_question",
     "triage",
+    "word_regex",
 ]
