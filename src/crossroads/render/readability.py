@@ -37,63 +37,107 @@ INTRO = "intro"
 """The name given to the report's opening (title and notice), which is in no section."""
 LEFT_OUT = frozenset({"sources"})
 """Sections not measured: the numbered list of sources."""
-_BLOCKS = frozenset(
+BLOCKS = frozenset(
     {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "div", "caption", "dt", "dd", "br", "tr"}
 )
+"""Elements that end one text block and start the next (a sentence never runs across them)."""
 _SKIPPED = frozenset({"script", "style", "svg", "sup", "footer", "title"})
 
 
-class _Sections(HTMLParser):
-    """Collects the text blocks of each ``<section id=...>`` (the opening goes to ``intro``)."""
+class _Blocks(HTMLParser):
+    """Collects the text blocks of a page per top-level ``<section id=...>`` (text outside any
+    section goes to :data:`INTRO`).
 
-    def __init__(self) -> None:
+    ``within`` keeps only the text inside that element (the web pages' ``<main>``); an element
+    carrying one of ``left_out`` classes is dropped with all it holds (the web pages' citations).
+    One parser serves the report and the web step pages, so both are read by the same rules.
+    """
+
+    def __init__(
+        self,
+        blocks: frozenset[str],
+        skipped: frozenset[str],
+        left_out: frozenset[str],
+        within: str | None,
+    ) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: dict[str, list[str]] = {}
+        self._block_tags, self._skipped, self._left_out = blocks, skipped, left_out
+        self._within = within
+        self._inside = 0 if within else 1  # depth of the `within` element
         self._section = INTRO
         self._depth = 0  # <section> nesting, to know when the named one closes
         self._skip = 0
+        self._dropped_tag = ""
+        self._dropped = 0  # nesting of the left-out element's own tag
         self._text: list[str] = []
 
     def _flush(self) -> None:
         text = " ".join("".join(self._text).split())
-        if text:
+        if text and self._inside:
             self.blocks.setdefault(self._section, []).append(text)
         self._text = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIPPED:
+        if self._dropped:
+            self._dropped += tag == self._dropped_tag
+            return
+        classes = " ".join(v or "" for k, v in attrs if k == "class").split()
+        if self._left_out.intersection(classes):
+            self._dropped_tag, self._dropped = tag, 1
+        elif tag == self._within:
+            self._flush()
+            self._inside += 1
+        elif tag in self._skipped:
             self._skip += 1
         elif tag == "section":
             self._flush()
             self._depth += 1
             if self._depth == 1:
                 self._section = dict(attrs).get("id") or INTRO
-        elif tag in _BLOCKS:
+        elif tag in self._block_tags:
             self._flush()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED:
+        if self._dropped:
+            self._dropped -= tag == self._dropped_tag
+        elif tag == self._within:
+            self._flush()
+            self._inside = max(self._inside - 1, 0)
+        elif tag in self._skipped:
             self._skip = max(self._skip - 1, 0)
         elif tag == "section":
             self._flush()
             self._depth = max(self._depth - 1, 0)
             if self._depth == 0:
                 self._section = INTRO
-        elif tag in _BLOCKS:
+        elif tag in self._block_tags:
             self._flush()
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self._skip and not self._dropped:
             self._text.append(data)
+
+
+def text_blocks(
+    html: str,
+    *,
+    blocks: frozenset[str] = BLOCKS,
+    skipped: frozenset[str] = _SKIPPED,
+    left_out: frozenset[str] = frozenset(),
+    within: str | None = None,
+) -> dict[str, list[str]]:
+    """The readable text of a page, as blocks per section id, in page order."""
+    parser = _Blocks(blocks, skipped, left_out, within)
+    parser.feed(html)
+    parser.close()
+    parser._flush()
+    return parser.blocks
 
 
 def section_blocks(html: str) -> dict[str, list[str]]:
     """The readable text of a report page, as blocks per section id, in page order."""
-    parser = _Sections()
-    parser.feed(html)
-    parser.close()
-    parser._flush()
-    return {name: blocks for name, blocks in parser.blocks.items() if name not in LEFT_OUT}
+    return {name: found for name, found in text_blocks(html).items() if name not in LEFT_OUT}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -40,33 +39,11 @@ from crossroads.common.readability import (
     read_english,
 )
 from crossroads.record.load import load_case
-from crossroads.render.readability import known_names
+from crossroads.render.readability import BLOCKS, known_names, text_blocks
 
 STEPS = range(1, 7)
 DOC = "readability-web.md"
-_BLOCKS = frozenset(
-    {
-        "p",
-        "li",
-        "td",
-        "th",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "div",
-        "caption",
-        "dt",
-        "dd",
-        "br",
-        "tr",
-        "label",
-        "legend",
-        "summary",
-        "button",
-        "option",
-    }
-)
+_BLOCKS = BLOCKS | {"label", "legend", "summary", "button", "option"}  # form words count too
 _SKIPPED = frozenset({"script", "style", "svg", "sup", "textarea", "template", "noscript"})
 CITATION = "cite"
 """The class that marks a source citation on a step page: left out of the count (see below)."""
@@ -76,8 +53,9 @@ hand-over letter on the web): shown on request and left out of the count (see be
 _LEFT_OUT = frozenset({CITATION, FOR_DOCTORS})
 
 
-class _MainText(HTMLParser):
-    """The text blocks inside ``<main>``: what the page itself says, not the menus around it.
+def main_blocks(html: str) -> list[str]:
+    """The readable text blocks inside a page's ``<main>``: what the page itself says, not the
+    menus around it (read by the report's parser, :func:`text_blocks`).
 
     Source citations (any element with the class :data:`CITATION`: a product's label source, the
     numbered source list under a table, the source after a question) are left out, as the
@@ -87,62 +65,8 @@ class _MainText(HTMLParser):
     the report's hand-over letter is: they are written for the treating team, folded away on the
     page, and the patient's part of the page says the same result in plain words.
     """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self._in_main = 0
-        self._skip = 0
-        self._cite_tag = ""
-        self._cite_depth = 0
-        self._text: list[str] = []
-
-    def _flush(self) -> None:
-        text = " ".join("".join(self._text).split())
-        if text and self._in_main:
-            self.blocks.append(text)
-        self._text = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._cite_depth:
-            if tag == self._cite_tag:
-                self._cite_depth += 1
-            return
-        classes = " ".join(v or "" for k, v in attrs if k == "class").split()
-        if _LEFT_OUT & set(classes):
-            self._cite_tag, self._cite_depth = tag, 1
-            return
-        if tag == "main":
-            self._in_main += 1
-        elif tag in _SKIPPED:
-            self._skip += 1
-        elif tag in _BLOCKS:
-            self._flush()
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._cite_depth:
-            if tag == self._cite_tag:
-                self._cite_depth -= 1
-            return
-        if tag == "main":
-            self._flush()
-            self._in_main = max(self._in_main - 1, 0)
-        elif tag in _SKIPPED:
-            self._skip = max(self._skip - 1, 0)
-        elif tag in _BLOCKS:
-            self._flush()
-
-    def handle_data(self, data: str) -> None:
-        if self._in_main and not self._skip and not self._cite_depth:
-            self._text.append(data)
-
-
-def main_blocks(html: str) -> list[str]:
-    """The readable text blocks of a page's ``<main>``, in page order."""
-    parser = _MainText()
-    parser.feed(html)
-    parser.close()
-    return parser.blocks
+    found = text_blocks(html, blocks=_BLOCKS, skipped=_SKIPPED, left_out=_LEFT_OUT, within="main")
+    return [block for section in found.values() for block in section]
 
 
 def examples() -> list[Path]:
