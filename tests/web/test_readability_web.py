@@ -72,3 +72,20 @@ def test_the_part_for_doctors_is_not_read() -> None:
         "<p>Ask your team.</p></main>"
     )
     assert main_blocks(page) == ["Approved for a case like yours.", "Ask your team."]
+
+
+def test_results_can_be_dated_for_a_block() -> None:
+    """The figures are worked out as of the release date: results.dated fixes "today" inside
+    its block only, and nests."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases import results
+
+    with results.dated(dt.date(2026, 6, 1)):
+        assert results.today() == dt.date(2026, 6, 1)
+        with results.dated(dt.date(2025, 1, 2)):
+            assert results.today() == dt.date(2025, 1, 2)
+        assert results.today() == dt.date(2026, 6, 1)
+    assert results.today() == timezone.localdate()

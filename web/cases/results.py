@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.utils import timezone
@@ -51,8 +53,23 @@ def kb() -> KnowledgeBase:
     return _KB[0]
 
 
+_DAY: ContextVar[dt.date | None] = ContextVar("results_day", default=None)
+
+
 def today() -> dt.date:
-    return timezone.localdate()
+    """The date results are worked out for: today, unless :func:`dated` fixes it."""
+    return _DAY.get() or timezone.localdate()
+
+
+@contextmanager
+def dated(day: dt.date) -> Iterator[None]:
+    """Work out results as of ``day`` inside the block (the readability figures are dated the
+    knowledge base's release, so they do not move from one day to the next)."""
+    token = _DAY.set(day)
+    try:
+        yield
+    finally:
+        _DAY.reset(token)
 
 
 def _cached(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:

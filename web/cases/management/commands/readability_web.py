@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -76,7 +75,7 @@ def examples() -> list[Path]:
 
 def _pages(paths: list[Path], day: dt.date) -> Iterator[tuple[str, int, str, str]]:
     """(example, step, language, page HTML) for every example, step and language."""
-    with transaction.atomic(), mock.patch.object(results, "today", lambda: day):
+    with transaction.atomic(), results.dated(day):
         reader = User.objects.create_user(username="readability-reader", role="patient")
         client = Client(HTTP_HOST="localhost")
         client.force_login(reader)
