@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.utils.translation import gettext as _
 
+from crossroads.interop.fhir import as_bundle
 from crossroads.screen.sources import InputReport, read_bulk
 from screening.results import gap
 
@@ -106,12 +107,10 @@ def people_with_records(handle: IO[bytes]) -> set[str]:
 def bundle_of(handle: IO[bytes], patient_id: str) -> dict[str, Any] | None:
     """The person's resources as one FHIR Bundle (a collection), or None if none are kept.
 
-    The same shape the core builds from loose resources, so the FHIR import page's reader takes
-    it unchanged.
+    Built by the core's :func:`as_bundle`, the shape the FHIR import page's reader takes.
     """
     found = _read(handle, filters=pc.field("patient_id") == patient_id)
     if found.num_rows == 0:
         return None
     lines: list[str] = found.column("resources")[0].as_py() or []
-    entries = [{"resource": json.loads(line)} for line in lines]
-    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    return as_bundle(json.loads(line) for line in lines)

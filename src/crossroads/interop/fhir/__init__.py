@@ -7,6 +7,7 @@ one that imports ``fhir.resources``); the rest of the code speaks in case-record
 from crossroads.interop.fhir.export import export_case
 from crossroads.interop.fhir.importer import (
     ImportResult,
+    as_bundle,
     import_bundle,
     import_resources,
     read_fhir_file,
@@ -19,6 +20,7 @@ __all__ = [
     "ImportResult",
     "Issue",
     "ResourceReport",
+    "as_bundle",
     "export_case",
     "import_bundle",
     "import_resources",

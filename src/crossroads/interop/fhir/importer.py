@@ -370,9 +370,21 @@ def import_resources(
 ) -> ImportResult:
     """Build a case record from loose resources (e.g. CDS Hooks prefetch), as one bundle
     (``explain``: as :func:`import_bundle`)."""
+    return import_bundle(as_bundle(resources), kb, maps, lang, source, explain=explain)
+
+
+def as_bundle(resources: Iterable[Json]) -> Json:
+    """Loose resources as one Bundle (a collection): the shape every reader of a record takes.
+    Items that are not resources (no ``resourceType``) are left out."""
     entries = [{"resource": r} for r in resources if isinstance(r, dict) and r.get("resourceType")]
-    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
-    return import_bundle(bundle, kb, maps, lang, source, explain=explain)
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
 
-__all__ = ["ImportNote", "ImportResult", "import_bundle", "import_resources", "read_fhir_file"]
+__all__ = [
+    "ImportNote",
+    "ImportResult",
+    "as_bundle",
+    "import_bundle",
+    "import_resources",
+    "read_fhir_file",
+]
